@@ -77,6 +77,7 @@ class _Source:
         self.clock_offset_s = clock_offset_s
         self._parsers: dict[str, StreamParser] = {}
         self.detected: dict[str, str] = {}  # source -> preset name chosen by fmt="auto"
+        self._last: dict[str, str] = {}  # source -> its last line read (the PIN rules read a dump's next line with it)
 
     def _parser(self, source: str, batch: list[RawLine]) -> StreamParser | None:
         parser = self._parsers.get(source)
@@ -99,7 +100,7 @@ class _Source:
         append = out.append
         channel = self.channel
         positions: dict[FileKey, FilePosition] = {}
-        texts = _without_pins(raw_lines)
+        texts = _without_pins(raw_lines, self._last)
         for raw, text in zip(raw_lines, texts, strict=True):
             if raw.position is not None:
                 positions[raw.position.key] = raw.position
@@ -134,18 +135,27 @@ class _Source:
         capture._enqueue(out, positions)
 
 
-def _without_pins(raw_lines: Sequence[RawLine]) -> list[str]:
+def _without_pins(raw_lines: Sequence[RawLine], last: dict[str, str] | None = None) -> list[str]:
     """The lines' text without PINs, each source's lines read together: a base64 token an application wrapped
-    over lines (MIME's 76 columns) holds a code none of its lines holds alone (testbench.traces.redact)."""
+    over lines (MIME's 76 columns) holds a code none of its lines holds alone, and a dump's line break may cut a
+    code in two (testbench.traces.redact). ``last``: each source's last line read before (an earlier poll may have
+    ended between the two lines of a dump), updated with these."""
+    if last is None:
+        last = {}
     if len(raw_lines) == 1:
-        return [redact_pins(raw_lines[0].text)]
+        raw = raw_lines[0]
+        previous = last.get(raw.source)
+        last[raw.source] = raw.text
+        return redact_pins_lines([raw.text], previous) if previous else [redact_pins(raw.text)]
     by_source: dict[str, list[int]] = {}
     for index, raw in enumerate(raw_lines):
         by_source.setdefault(raw.source, []).append(index)
     texts = [""] * len(raw_lines)
-    for indexes in by_source.values():
-        for index, text in zip(indexes, redact_pins_lines([raw_lines[i].text for i in indexes]), strict=True):
+    for source, indexes in by_source.items():
+        lines = [raw_lines[i].text for i in indexes]
+        for index, text in zip(indexes, redact_pins_lines(lines, last.get(source)), strict=True):
             texts[index] = text
+        last[source] = lines[-1]
     return texts
 
 

@@ -67,6 +67,7 @@ from testbench.traces.redact_rules import (
     is_fixed_width,
     same_width_mask,
     sub_pins,
+    sub_split_dump_codes,
     sub_wrapped_b64_codes,
     text_steps,
 )
@@ -502,6 +503,7 @@ class Redactor:
         out = []
         texts = [line.replace("\x00", "") if "\x00" in line else line for line in lines]
         sub_wrapped_b64_codes(texts, total)
+        sub_split_dump_codes(texts, total)
         for line in texts:
             result = self.redact_with_report(line)
             out.append(result.text)
@@ -587,12 +589,16 @@ def redact_pins(text: str) -> str:
     return sub_pins(text, LineContext(text))
 
 
-def redact_pins_lines(lines: Sequence[str]) -> list[str]:
+def redact_pins_lines(lines: Sequence[str], previous: str | None = None) -> list[str]:
     """:func:`redact_pins` of consecutive lines of one source, which also finds a code in base64 wrapped over
-    them (MIME's 76 columns: each line alone holds a piece of the bytes, a PIN cut in two is in none)."""
+    them (MIME's 76 columns: each line alone holds a piece of the bytes, a PIN cut in two is in none) and a code a
+    dump's line break cut in two (16 bytes a line: a VERIFY's header and first digits on one line, the rest on the
+    next). ``previous``: the source's line read before these (an earlier poll), which the first may continue."""
     texts = [line.replace("\x00", "") if "\x00" in line else line for line in lines]
     if len(texts) > 1:
         sub_wrapped_b64_codes(texts, Counter())
+    if len(texts) > 1 or previous:
+        sub_split_dump_codes(texts, Counter(), previous.replace("\x00", "") if previous else None)
     return [sub_pins(text, LineContext(text)) for text in texts]
 
 

@@ -41,7 +41,7 @@ from testbench.traces.known import (
     name_words,
     single_word_forms,
 )
-from testbench.traces.redact_rules import b64_bytes, same_width_mask
+from testbench.traces.redact_rules import MARKERS, b64_bytes, same_width_mask
 
 #: what the marker says, per card field or redaction kind (French; English in testbench/i18n.py)
 LABELS: dict[str, str] = {
@@ -355,21 +355,105 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
     return re.compile(b"|".join(b"(?P<" + k.encode() + b">" + v + b")" for k, v in groups.items()))
 
 
+# A known name as a card field holds it, in another program's dump of a card's memory (a Vitale 1 record read in
+# pieces of its own size, 16 bytes a line): the field's length byte before it, then the next field's tag, which may be
+# any byte (« 05 52 4F 47 45 52 82 »: ROGER, then tag 82, a letter in Latin-1, which the edge of a word rejects); or
+# cut by the end of a read or of a dump's line (« … 05 52 4F 47 » then « 45 52 82 08 … »).
+#: the shortest piece of a name masked at a run's end after its length byte, and at a run's start without it
+_CUT_MIN = 2
+_START_MIN = 2
+#: a run that starts with a dump line's offset (``hexdump -C`` writes two spaces after it, read as a separator)
+_RUN_OFFSET = re.compile(r"[0-9A-Fa-f]{4,8}(?=[ ]{1,2}[0-9A-Fa-f]{2}(?:[ :]|$))")
+#: a dump line's column of characters, ``|…|``, or after two spaces
+_COLUMN_BARS = re.compile(r"\|(?P<col>[^|]*)\|[ \t]*$")
+_COLUMN_GAP = re.compile(r"[ \t]{2,}(?P<col>\S[^\t]*?)[ \t]*$")
+
+
+def _field_spellings(names: set[str]) -> set[bytes]:
+    """Each known name as a card field may hold it: as recorded, in capitals, without accents, one byte a
+    character (a Vitale 1 field is no UTF-16)."""
+    out: set[bytes] = set()
+    for name in names:
+        for variant in {name, name.upper(), ascii_spelling(name), ascii_spelling(name).upper()}:
+            out |= {b for b in _spellings(variant).get("bytes", set()) if 2 <= len(b) < 0x80}
+    return out
+
+
+def _nested(value: bytes, shortest: int) -> bytes:
+    """A pattern of the prefixes of ``value`` of ``shortest`` bytes or more but not all of it (« R(?:O(?:G)?)? »)."""
+    head = re.escape(value[:shortest])
+    tail = b""
+    for byte in reversed(value[shortest:-1]):
+        tail = b"(?:" + re.escape(bytes([byte])) + tail + b")?"
+    return head + tail
+
+
+class _FieldSearch:
+    """The known names as card fields in a run's bytes (see above): whole after their length byte, whatever
+    follows; a first piece after its length byte at the run's end; a last piece (or the whole name) at the run's
+    start, where no letter or digit follows."""
+
+    def __init__(self, names: set[str]) -> None:
+        spellings = _field_spellings(names)
+        by_length: dict[int, set[bytes]] = {}
+        for b in spellings:
+            by_length.setdefault(len(b), set()).add(b)
+        self.whole = re.compile(
+            b"|".join(
+                b"(?<=" + re.escape(bytes([n])) + b")(?:" + b"|".join(map(re.escape, sorted(v))) + b")"
+                for n, v in sorted(by_length.items())
+            )
+        )
+        firsts = [re.escape(bytes([len(b)])) + _nested(b, _CUT_MIN) for b in spellings if len(b) > _CUT_MIN]
+        self.first = re.compile(b"(?:" + b"|".join(firsts) + rb")\Z") if firsts else None
+        # a last piece starts inside a word: a whole word of a name of several words (« Martin » of « Éloïse
+        # Martin ») is no known name alone, as in text
+        lasts = {
+            b[-k:] for b in spellings for k in range(_START_MIN, len(b) + 1) if k == len(b) or b[-k - 1 : -k].isalpha()
+        }
+        self.last = re.compile(
+            b"(?:" + b"|".join(map(re.escape, sorted(lasts, key=len, reverse=True))) + rb")(?![A-Za-z0-9])"
+        )
+        self.longest = max(map(len, spellings))
+
+    def spans(self, data: bytes, starts: tuple[int, ...]) -> list[tuple[int, int, str]]:
+        """(start, end, edge) of each name found in ``data``; ``edge``: « end », « start » for a piece cut at the
+        run's edge (its column of characters shows it so), else ""; ``starts``: where the run's bytes start (after
+        a dump line's offset too)."""
+        found = [(m.start(), m.end(), "") for m in self.whole.finditer(data)]
+        for start in starts:
+            m = self.last.match(data, start)
+            if m is not None:
+                found.append((m.start(), m.end(), "start"))
+                break
+        if self.first is not None:
+            m = self.first.search(data, max(0, len(data) - self.longest - 1))
+            if m is not None:
+                found.append((m.start() + 1, m.end(), "end"))
+        return found
+
+
 class EncodedValues:
     """Finds the known values of a session in hex runs and base64 tokens of a line (see the module)."""
 
     def __init__(self, known: KnownValues, kinds: frozenset[str], t: Translate) -> None:
         self._pattern = _known_pattern(known, kinds)
+        spelled = _field_spellings(known.names) if "name" in kinds else set()
+        self._fields = _FieldSearch(known.names) if spelled else None
         self._t = t
         lengths = [len(n.encode("utf-8")) for n in known.names] + [len(v) for vs in known.numbers.values() for v in vs]
         lengths += [6] * bool(known.birth_dates)
         self._shortest = max(2, min(lengths, default=2))
         # hex runs (spaced, with colons, or packed) and base64 tokens long enough to hold a known value
+        # hexdump -C writes two spaces in the middle of its 16 bytes: a name across them is one run
         self._hex_run = re.compile(
-            rf"(?<![0-9A-Za-z])[0-9A-Fa-f]{{2}}(?:[ :]?[0-9A-Fa-f]{{2}}){{{self._shortest - 1},}}(?![0-9A-Za-z])"
+            rf"(?<![0-9A-Za-z])[0-9A-Fa-f]{{2}}(?:(?:  |[ :])?[0-9A-Fa-f]{{2}}){{{self._shortest - 1},}}"
+            r"(?![0-9A-Za-z])"
         )
         self._b64_token = re.compile(_B64_TOKEN.format(n=-(-self._shortest * 4 // 3)))
-        self._seen: dict[tuple[str, bool], tuple[str, Counter[str]]] = {}  # hex runs, base64 tokens: see _once
+        # hex runs, base64 tokens: see _once
+        self._seen: dict[tuple[str, bool], tuple[str, Counter[str], list[tuple[str, str]]]] = {}
+        self._cut: list[tuple[str, str]] = []
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -381,42 +465,77 @@ class EncodedValues:
             return text
         hexes = partial(self._hex, fixed=True) if fixed else self._hex
         tokens = partial(self._base64, fixed=True) if fixed else self._base64
-        text = self._hex_run.sub(lambda m: self._once(hexes, m.group(), counts, fixed), text)
+        edges: list[tuple[str, str]] = []
+        text = self._hex_run.sub(lambda m: self._once(hexes, m.group(), counts, fixed, edges), text)
+        if edges:
+            text = _mask_column_edges(text, edges, same_width_mask if fixed else lambda _: MARKERS["name"])
         return self._b64_token.sub(lambda m: self._once(tokens, m.group(), counts, fixed), text)
 
-    def _once(self, search: Callable[[str, Counter[str]], str], token: str, counts: Counter[str], fixed: bool) -> str:
+    def _once(
+        self,
+        search: Callable[..., str],
+        token: str,
+        counts: Counter[str],
+        fixed: bool,
+        edges: list[tuple[str, str]] | None = None,
+    ) -> str:
         """``search(token)``, once per token: lines repeat the same tokens (a timestamp, an XML attribute's
-        name, an APDU's bytes); what it masked is counted each time."""
+        name, an APDU's bytes); what it masked is counted each time. ``edges``: gets the pieces of names a hex
+        run was cut in (:meth:`_hex`)."""
         hit = self._seen.get((token, fixed))
         if hit is None:
             found: Counter[str] = Counter()
-            hit = (search(token, found), found)
+            self._cut = cut = []  # what :meth:`_hex` finds cut at its run's edges
+            hit = (search(token, found), found, cut)
             if len(self._seen) >= 4096:  # bounded: unique tokens do not grow the memory
                 self._seen.clear()
             self._seen[(token, fixed)] = hit
         if hit[1]:
             counts.update(hit[1])
+        if edges is not None and hit[2]:
+            edges += hit[2]
         return hit[0]
 
-    def _hex(self, run: str, counts: Counter[str], fixed: bool = False) -> str:
+    def _hits(self, run: str, data: bytes) -> list[tuple[int, int, str, str]]:
+        """(start, end, kind, edge) of the known values in a run's bytes, in order, none overlapping: the
+        pattern's, and the names as card fields (:class:`_FieldSearch`)."""
         assert self._pattern is not None
+        hits = [(m.start(), m.end(), str(m.lastgroup), "") for m in self._pattern.finditer(data)]
+        if self._fields is not None:
+            offset = _RUN_OFFSET.match(run)
+            starts = (0, len(offset.group()) // 2) if offset is not None else (0,)
+            hits += [(start, end, "name", edge) for start, end, edge in self._fields.spans(data, starts)]
+            hits.sort(key=lambda h: (h[0], -h[1]))
+            kept: list[tuple[int, int, str, str]] = []
+            for hit in hits:
+                if not kept or hit[0] >= kept[-1][1]:
+                    kept.append(hit)
+            hits = kept
+        return hits
+
+    def _hex(self, run: str, counts: Counter[str], fixed: bool = False) -> str:
+        """``run`` with the known values in its bytes masked; the pieces of names cut at its edges (their text)
+        are added to ``self._cut``, which the caller reads."""
         data = bytes.fromhex(run.replace(":", " "))  # fromhex takes spaces between bytes
-        hits = list(self._pattern.finditer(data))
+        hits = self._hits(run, data)
         if not hits:  # the common case: a dump, a timestamp
             return run
         pairs = list(_HEX_PAIR.finditer(run))
         out, pos = [], 0
-        for hit in hits:
-            kind = str(hit.lastgroup)
-            start, end = pairs[hit.start()].start(), pairs[hit.end() - 1].end()
+        for hit_start, hit_end, kind, edge in hits:
+            start, end = pairs[hit_start].start(), pairs[hit_end - 1].end()
             counts[kind] += 1
+            if edge:
+                self._cut.append((edge, data[hit_start:hit_end].decode("latin-1")))
             if fixed:
                 out.append(run[pos:start] + same_width_mask(run[start:end]))
                 pos = end
                 continue
             head = run[pos:start]
+            if pos and head and head[0] not in " :":  # after a marker: the bytes glued to it get their space
+                head = " " + head
             out.append(head + (" " if head and head[-1] not in " :" else ""))
-            out.append(marker(kind, hit.end() - hit.start(), self._t))
+            out.append(marker(kind, hit_end - hit_start, self._t))
             pos = end
         tail = run[pos:]
         out.append((" " if tail and tail[0] not in " :" and not fixed else "") + tail)
@@ -432,3 +551,21 @@ class EncodedValues:
             return token
         counts.update(kinds)
         return same_width_mask(token) if fixed else marker("base64", len(data), self._t)
+
+
+
+def _mask_column_edges(text: str, edges: list[tuple[str, str]], mask: Callable[[str], str]) -> str:
+    """A dump line whose bytes were cut inside a name (:class:`_FieldSearch`): the same piece at the edge of its
+    column of characters (« |..e...PROTO..ROG| », then « |ER..| »), masked too (counted once, with its bytes)."""
+    found = _COLUMN_BARS.search(text) if text.rstrip().endswith("|") else _COLUMN_GAP.search(text)
+    if found is None:
+        return text
+    col, start, end = found.group("col"), found.start("col"), found.end("col")
+    for edge, piece in edges:
+        if not piece.isascii() or not piece.isprintable():
+            continue
+        if edge == "end" and col.endswith(piece):
+            col = col[: len(col) - len(piece)] + mask(piece)
+        elif edge == "start" and col.startswith(piece):
+            col = mask(piece) + col[len(piece) :]
+    return text[:start] + col + text[end:]

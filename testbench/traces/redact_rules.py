@@ -616,6 +616,139 @@ def _mask_dump_chars(text: str) -> str:
     return text[: tail.start("chars")] + chars
 
 
+# A code cut by a dump's line break: an application that dumps its buffers 16 bytes a line writes a VERIFY's header
+# and the first digits of its code on one line, the rest on the next (« 0000: … 00 20 00 00 08 31 32 », « 0010: 33
+# 34 FF FF … »), or a code's data block across two lines; each line alone shows a piece the one-line rules miss.
+#: a line that may continue a dump: its offset (``0010:``, ``00000010``) or none, then bytes (never a timestamp,
+#: « 2026-11-25 »)
+_CONTINUATION = re.compile(
+    r"[ \t]*(?:[0-9A-Fa-f]{4,8}:?[ \t]+)?(?P<first>[0-9A-Fa-f]{2})"
+    r"(?:[ \t:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{2}(?:[ \t]|$))"
+)
+#: near a line's end: a code's command begun (class byte and INS), or an ASCII digit a data block may start with
+_SPLIT_COMMAND = re.compile(r"(?:00|80|[bB][cC])[ \t:-]?2[014cC]")
+_SPLIT_DIGIT = re.compile(r"3[0-9]")
+#: the bytes that end a dump line's area of bytes (before its column of characters), and that start the next one's
+_TAIL_BYTES = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{2}(?:(?:[ \t]{1,2}|[:-])?[0-9A-Fa-f]{2})*[ \t]*$")
+_HEAD_BYTES = re.compile(r"[0-9A-Fa-f]{2}(?:(?:[ \t]{1,2}|[:-])?[0-9A-Fa-f]{2}){0,23}(?![0-9A-Za-z])")
+_SINGLE_SEP_HEAD = re.compile(r"[0-9A-Fa-f]{2}(?:[ \t:-]?[0-9A-Fa-f]{2}){0,23}(?![0-9A-Za-z])")
+_DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
+_SPLIT_WINDOW = 90  # a command cut by the break starts in a line's last 21 bytes (and a column of characters after)
+
+#: bytes of a dump line: (byte, start, end) of each in the line's text
+DumpBytes = list[tuple[int, int, int]]
+
+
+def _byte_area_end(line: str, start: int) -> int:
+    """Where a dump line's bytes end: before its column of characters (``|…|`` of ``hexdump -C``; for a line that
+    starts with its offset, after two spaces, as ``xxd`` writes it), else at the line's end (a log line's bytes)."""
+    stripped = line.rstrip()
+    if stripped.endswith("|") and stripped.count("|") >= 2:
+        return stripped.rindex("|", 0, len(stripped) - 1)
+    if _DUMP_LINE.match(line) is not None:
+        gap = _DOUBLE_SPACE.search(line, start)
+        if gap is not None:
+            return gap.start()
+    return len(stripped)
+
+
+def _pairs(text: str, start: int, end: int) -> DumpBytes:
+    return [(int(m.group(), 16), m.start(), m.end()) for m in _HEX_BYTE.finditer(text, start, end)]
+
+
+_HEX_BYTE = re.compile(r"[0-9A-Fa-f]{2}")
+
+
+def _line_tail(line: str) -> DumpBytes:
+    """The bytes that end a line's area of bytes (its last 21 at most)."""
+    offset = _DUMP_LINE.match(line)
+    end = _byte_area_end(line, offset.end() if offset is not None else 0)
+    found = _TAIL_BYTES.search(line, max(0, end - 80), end)  # 21 bytes written with their separators
+    if found is None:
+        return []
+    return _pairs(line, found.start(), found.end())[-21:]
+
+
+def _line_head(line: str) -> DumpBytes:
+    """The bytes that start a continuation line, after its offset; its column of characters left out."""
+    offset = _DUMP_LINE.match(line)
+    start = offset.end() if offset is not None else len(line) - len(line.lstrip(" \t"))
+    if offset is not None:  # ``hexdump -C``'s offset: two spaces, and two spaces in its middle
+        start += len(line) - start - len(line[start:].lstrip(" \t"))
+    end = _byte_area_end(line, start)
+    head = (_HEAD_BYTES if end < len(line) and line[end] == "|" else _SINGLE_SEP_HEAD).match(line, start, end)
+    return [] if head is None else _pairs(line, head.start(), head.end())
+
+
+def _split_codes(tail: DumpBytes, head: DumpBytes) -> list[tuple[int, int]]:
+    """Where codes cut by the break are in the joined bytes (start, end of their data): a code's command whose data
+    (or header) runs past the tail into the head, or a data block alone (4 to 7 ASCII digits, FF to 8 bytes)
+    across the break; its data a code's as a card takes it (:func:`_is_code_data`)."""
+    data = bytes(b for b, _, _ in tail) + bytes(b for b, _, _ in head)
+    cut = len(tail)
+    found: list[tuple[int, int]] = []
+    for i in range(max(0, cut - 21), min(cut, len(data) - 4)):
+        if data[i] not in _PIN_CLA or data[i + 1] not in _PIN_INS or not 1 <= data[i + 4] <= 16:
+            continue
+        end = i + 5 + data[i + 4]
+        p1_ok = data[i + 2] <= 3 or data[i + 2] in (0x80, 0x81)
+        if p1_ok and cut < end <= len(data) and _is_code_data(data[i + 5 : end]):
+            found.append((i + 5, end))
+    if found:
+        return found
+    for i in range(max(0, cut - 7), cut):  # a block alone: it starts before the break and ends after it
+        if i + 8 > cut and (i == 0 or not 0x30 <= data[i - 1] <= 0x39) and _PIN_BLOCK_BYTES.fullmatch(data[i : i + 8]):
+            return [(i, i + 8)]
+    return found
+
+
+def _mask_bytes(line: str, spans: DumpBytes) -> str:
+    """``line`` with the text of ``spans`` (consecutive bytes) replaced by one ``‹PIN›``, its column's digits too."""
+    before, after = line[: spans[0][1]], line[spans[-1][2] :]
+    # a group of ``xxd`` cut by the code (« 0834 », « ff90 »): its other byte stays apart from the marker
+    glued_before = " " if before[-1:].isalnum() else ""
+    glued_after = " " if after[:1].isalnum() else ""
+    masked = before + glued_before + MARKERS["pin"] + glued_after + after
+    return _mask_dump_chars(masked) if _DUMP_LINE.match(masked) else masked
+
+
+def sub_split_dump_codes(lines: MutableSequence[str], counts: Counter[str], previous: str | None = None) -> None:
+    """Mask, in consecutive ``lines`` of one source, each code a dump's line break cut in two (see above): its bytes
+    on both lines become ``‹PIN›``, and the digits of their columns of characters. ``previous``: the line read just
+    before ``lines`` (an earlier poll), whose bytes the first line may continue; it is not changed."""
+    texts = [previous, *lines] if previous is not None else list(lines)
+    shift = 1 if previous is not None else 0
+    for i in range(len(texts) - 1):
+        line, nxt = texts[i], texts[i + 1]
+        continued = _CONTINUATION.match(nxt) if line else None
+        if continued is None:
+            continue
+        window = line[-_SPLIT_WINDOW:] if len(line) > _SPLIT_WINDOW else line
+        if _SPLIT_COMMAND.search(window) is None:
+            # a data block alone: its next bytes on the next line are digits or padding, and there is padding
+            first = continued.group("first")
+            if (first[0] != "3" or not first[1].isdigit()) and first not in ("ff", "FF"):
+                continue
+            if ("ff" not in nxt and "FF" not in nxt) or _SPLIT_DIGIT.search(window) is None:
+                continue
+        tail = _line_tail(line)
+        if not tail:
+            continue
+        last = next(reversed([*_DIRECTION.finditer(line, 0, tail[0][1])]), None)
+        if last is not None and last.group("answer") is not None:
+            continue  # a card's answer: never a command
+        head = _line_head(nxt)
+        if not head:
+            continue
+        for start, end in _split_codes(tail, head):
+            counts["pin"] += 1
+            cut = len(tail)
+            if start < cut and i >= shift:
+                texts[i] = lines[i - shift] = _mask_bytes(line, tail[start:cut])
+            texts[i + 1] = lines[i + 1 - shift] = _mask_bytes(nxt, head[max(0, start - cut) : end - cut])
+            break
+
+
 # A code's command as a program logs its bytes, not in hex: a Python bytes literal or ``\x`` escapes
 # (``b'\x00 \x00\x81\x084719\xff…'``), a C array (``0x00,0x20,…``), a list of numbers (``[0, 32, 0, 129, 8, …]``,
 # Java's signed bytes too). A run of one form is read as bytes, the one rule finds the commands in them
@@ -794,10 +927,12 @@ def sub_wrapped_b64_codes(lines: MutableSequence[str], counts: Counter[str]) -> 
 
 
 def _sub_wrapped_in_text(text: str, ctx: LineContext) -> str:
-    """A text of several lines (a syslog message, a multi-line note): its wrapped base64 tokens holding a code."""
+    """A text of several lines (a syslog message, a multi-line note): its wrapped base64 tokens holding a code, and
+    the codes a dump's line break cut (:func:`sub_split_dump_codes`)."""
     lines = text.split("\n")
     before = sum(ctx.counts.values())
     sub_wrapped_b64_codes(lines, ctx.counts)
+    sub_split_dump_codes(lines, ctx.counts)
     return "\n".join(lines) if sum(ctx.counts.values()) != before else text
 
 
