@@ -208,9 +208,10 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
                 text = t("erreur interne simulée")
                 record(service, request, t0, 500, body, answer=text)
                 return web.Response(status=500, text=text)
-            if body is None:
+            if body is None:  # traced as sent (not JSON, or not an object), for the engineer to see what it was
                 error = _refusal(service, problem)
-                record(service, request, t0, 400, None, answer=error)
+                sent = (await request.read()).decode("utf-8", "replace")  # aiohttp keeps the body read
+                record(service, request, t0, 400, sent, answer=error)
                 return _json(400, error)
             scenario = state.registry.get(service, state.scenario[service])
             assert scenario is not None  # the control API only sets known scenarios

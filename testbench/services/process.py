@@ -84,6 +84,10 @@ def _open_string(text: str) -> int | None:
     return start
 
 
+#: the request part of a line whose body the HTTP layer never read (refused, or the client gone first)
+NOT_READ = "non lue"
+
+
 def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
     """One log record as a trace line (French words, the JSON bodies as they were) and its level; an English
     reader gets the words through testbench.traces.bench_text.http_text, which reads these shapes."""
@@ -103,7 +107,8 @@ def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
     text = f"{head} → {what} · scénario {record.get('scenario', '')}"
     if fault != "none":
         text += f" · défaut {fault}"
-    text += f" · requête {_excerpt(record.get('request'))}"
+    sent = record.get("request")  # None: the HTTP layer refused the request before its body was read
+    text += f" · requête {NOT_READ if sent is None else _excerpt(sent)}"
     if record.get("answer") is not None:
         text += f" · réponse {_excerpt(record['answer'])}"
     if record.get("interrupted"):

@@ -68,14 +68,18 @@ def http_text(text: str, t: Callable[[str], str]) -> str:
     parts = [f"{found['call']} → {outcome}", t("scénario {scenario}").format(scenario=found["scenario"])]
     if found["fault"] is not None:
         parts.append(t("défaut {fault}").format(fault=found["fault"]))
-    parts.append(t("requête {request}").format(request=found["request"]))
+    if found["request"] == "non lue":  # testbench.services.process.NOT_READ (the layers keep services above traces)
+        parts.append(t("requête non lue"))
+    else:
+        parts.append(t("requête {request}").format(request=found["request"]))
     if found["answer"] is not None:
         parts.append(t("réponse {answer}").format(answer=_answer_text(found["answer"], t)))
     return " · ".join(parts)
 
 
-#: The reason of a refusal in an answer's JSON (testbench.services.app: ``"message": "…"``, the server's French)
-_MESSAGE = re.compile(r'("message": ?)"((?:[^"\\]|\\.)*)"')
+#: The reason of a refusal in an answer's JSON (testbench.services.app: ``"message": "…"``, the server's French;
+#: an ApCV refusal's ``"reason"``)
+_MESSAGE = re.compile(r'("(?:message|reason)": ?)"((?:[^"\\]|\\.)*)"')
 
 
 def _answer_text(answer: str, t: Callable[[str], str]) -> str:
