@@ -250,7 +250,7 @@ def test_engine_check_runs_the_conformance_kit_on_the_bench_engine_without_freez
     bench = ("--timeout", "7.5", "--engine-cards", "none")
     code, french, _ = cli(capsys, "engine", "check", *bench, "--", *command)
     assert code == 0
-    assert "sous 7.5 s" in french and "mode none" in french  # what the bench's options change in the report
+    assert "sous 7,5 s" in french and "mode none" in french  # what the bench's options change in the report
     assert without_timings(seen["fr"]) == [*without_timings(french), "✔ terminé (code 0)"]
     _, english, _ = cli(capsys, "engine", "check", *bench, "--lang", "en", "--", *command)
     assert without_timings(seen["en"]) == [*without_timings(english), "✔ done (code 0)"]

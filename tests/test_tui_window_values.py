@@ -171,12 +171,12 @@ def test_a_correction_its_type_cannot_read_is_refused_with_its_field_focused(tmp
 def test_a_value_read_then_emptied_is_refused_not_dropped_with_its_reason(tmp_path: Path) -> None:
     seen = values_read(tmp_path, *CLEAR, "tab", *typing("vide a l'ecran"), "enter")
     assert seen["open"] and seen["typed"] == ("", "vide a l'ecran") and seen["focus"] == "value-0"
-    assert "Valeur vide pour invoice.totals.amo" in seen["notice"] and "« 33.00 »" in seen["notice"], seen["notice"]
+    assert "Valeur vide pour invoice.totals.amo" in seen["notice"] and "« 33,00 »" in seen["notice"], seen["notice"]
 
 
 def test_a_reason_beside_a_value_left_as_read_is_refused_not_dropped(tmp_path: Path) -> None:
     seen = values_read(tmp_path, "tab", *"vu", "enter")
-    assert seen["open"] and seen["typed"] == ("33.00", "vu") and seen["focus"] == "reason-0"
+    assert seen["open"] and seen["typed"] == ("33,00", "vu") and seen["focus"] == "reason-0"
     assert "Motif sans correction pour invoice.totals.amo" in seen["notice"], seen["notice"]
     assert values_read(tmp_path, "enter") == {"answer": {}}  # nothing typed: accepted as read, as before
 

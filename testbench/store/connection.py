@@ -213,6 +213,11 @@ def damage_reason(exc: BaseException) -> str | None:
     return sqlite_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else None
 
 
+#: what reading an open session may raise when the file cannot be read now (:func:`damage_reason` says why): the
+#: layers above the store catch it by this name, never importing sqlite3 (tests/test_store_boundary.py)
+READ_FAILURES: tuple[type[Exception], ...] = (sqlite3.DatabaseError, SessionError)
+
+
 #: the first bytes of every SQLite file (its documented header string)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: a table every session has (README § The session file)

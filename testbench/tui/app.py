@@ -71,13 +71,13 @@ from testbench.tui.screens import (
     OneValue,
     WorkstationPalette,
 )
+from testbench.tui.session_watch import SessionWatch
 from testbench.tui.texts import make_translator
 from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import (
     ANOTHER_WORKSTATION,
-    WRITTEN_ELSEWHERE,
     CaseEntry,
     Filter,
     Key,
@@ -98,10 +98,6 @@ OTHER_WORKSTATION_GONE = _t(
 )
 #: how often a workstation opened beside another one looks whether the other has gone (seconds)
 PRESENCE_POLL_S = 2.0
-#: the process that was writing the session at opening (``testbench run``) has ended or was killed
-WRITER_GONE = _t(
-    "L'autre processus a fini d'écrire la session : elle est relue et ce poste d'examen peut de nouveau l'écrire"
-)
 
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 
@@ -140,6 +136,7 @@ class WorkstationApp(
     CasebookReload,
     CoverageWindow,
     ToolWindows,
+    SessionWatch,
     App[int],
 ):
     CSS_PATH = "styles.tcss"
@@ -153,7 +150,6 @@ class WorkstationApp(
     #: a quit waiting for the case under way to end (:meth:`exit`): what it exits with then
     _leaving: tuple[int | None, int, RenderableType | None] | None = None
     _presence_poll: Timer | None = None  # while another workstation has the session open (_poll_presence)
-    _writer_poll: Timer | None = None  # while another process writes the session (_poll_writer)
 
     def __init__(
         self,
@@ -314,8 +310,7 @@ class WorkstationApp(
         self.notes += self.ws.prepare()
         if ANOTHER_WORKSTATION in self.notes:  # until the other one closes the session, then said it did
             self._presence_poll = self.set_interval(PRESENCE_POLL_S, self._poll_presence)
-        if self.ws.read_only:  # until the process writing the session ends (or is killed), then read again
-            self._writer_poll = self.set_interval(PRESENCE_POLL_S, self._poll_writer)
+        self.start_session_watch()  # a writer's end (read-only), a session unreadable for a moment (session_watch)
         self.show_idle_run_view()
         self.campaign_options = with_choice(self.campaign_options, self.run_choice())  # a shard session says so
         self._setup_tables()
@@ -738,35 +733,6 @@ class WorkstationApp(
         self._toasts = [toast for toast in self._toasts if toast[0] != self.t(ANOTHER_WORKSTATION)]
         self.log_line(lambda: f"✔ {self.t(OTHER_WORKSTATION_GONE)}")
         self.notify(self.t(OTHER_WORKSTATION_GONE), timeout=8)
-
-    def _poll_writer(self) -> None:
-        """The process that was writing the session at opening has ended, or was killed: the session is read again
-        (a case it left under way said interrupted), this workstation writes it from now on, and the read-only
-        warning said at opening is withdrawn."""
-        try:
-            notes = self.ws.take_writer()
-        except Exception:  # damaged or gone since (SQLite's errors too): read-only as opened, as before
-            notes = []
-            self.ws.read_only = True
-        if notes is None:
-            return
-        if self._writer_poll is not None:
-            self._writer_poll.stop()
-            self._writer_poll = None
-        if self.ws.read_only:
-            return
-        self.notes = [note for note in self.notes if note != WRITTEN_ELSEWHERE]
-        for notification in list(self._notifications):  # its toast, if still shown
-            if notification.message == self.t(WRITTEN_ELSEWHERE):
-                self._unnotify(notification)
-        self._toasts = [toast for toast in self._toasts if toast[0] != self.t(WRITTEN_ELSEWHERE)]
-        self.reload()
-        self.check_integrity()  # what the writer added is checked as the opening checked the rest
-        for note in notes:
-            self.notify(self.t(note), severity="warning", timeout=8)
-            self.log_line(partial(lambda note: f"⚠ {self.t(note)}", note))
-        self.log_line(lambda: f"✔ {self.t(WRITER_GONE)}")
-        self.notify(self.t(WRITER_GONE), timeout=8)
 
     def waits_for_person(self) -> bool:
         """Whether the run waits on a window for the person (a manual step, the values read): stopped, it ends its

@@ -19,7 +19,7 @@ from textual.message import Message
 
 from testbench.casebook.problems import CasebookState, read_casebooks
 from testbench.casebook.watch import watch_files
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 
 
 @dataclass
@@ -28,6 +28,10 @@ class CasebooksRead(Message):
 
     states: list[CasebookState]
     changed: set[Path]
+
+
+#: a casebook saved, shown as saved, but not recorded in the session (``reason``: the store's sentence)
+NOT_RECORDED = _t("Cahier rechargé mais non enregistré dans la session : {reason}")
 
 
 class CasebookReload:
@@ -88,7 +92,12 @@ class CasebookReload:
 
     def _apply_casebooks(self, message: CasebooksRead) -> None:
         current = self.current_entry()
-        self.ws.reload_casebooks(message.states)
+        problem = self.ws.reload_casebooks(message.states)
+        self.follow_writer()  # another process writes the session (``testbench run``): read-only until it ends
+        if problem is not None:  # shown, not recorded in the session: said, in the store's words
+            said = partial(lambda problem: self.t(NOT_RECORDED).format(reason=self.t(problem)), problem)
+            self.log_line(lambda: f"⚠ {said()}")
+            self.notify(said(), severity="error", timeout=15)
         self._case_keys = {id(c): (cb.sha256, c.id) for cb in self.ws.casebooks for c in cb.cases}
         if current is not None:  # the same case in the file's new version
             found = next(

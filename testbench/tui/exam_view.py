@@ -26,6 +26,7 @@ from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.sut.profile import SutProfile
 from testbench.tui import exam
 from testbench.tui.exam import AttemptEnd, ExamProgress, FolderWatch
+from testbench.tui.session_watch import reads_session
 from testbench.tui.traceview import TraceView
 
 #: the expected values beside the watched folders only from this width (the values box, three fifths,
@@ -219,6 +220,7 @@ class ExamHandlers:
         continues = attempt is entry.view.latest and self.ws.continuation(entry, OPERATOR_ENGINE) is not None
         return AttemptEnd(attempt.verdict, attempt.reason, duration, continues)
 
+    @reads_session
     def refresh_exam(self, log: bool = True) -> None:
         t = self.t
         view = self.query_one("#exam-view", ExamView)

@@ -37,6 +37,7 @@ from testbench.tui.run_log import Entry, RunLog
 from testbench.tui.run_options import RunChoice, describe, in_the_window, read_choice, with_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
+from testbench.tui.session_watch import reads_session
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry, Key
 
@@ -179,6 +180,7 @@ class RunHandlers:
                 self.ws.set_shard(choice.shard)  # recorded in the session, as a CI shard's run records it
             except SessionError as exc:
                 self.notify(self.t(str(exc)), severity="error")
+                self.check_writer()  # another process writing the session: read-only until it ends
                 return
             self.refresh_labels()
             self.refresh_case_views()
@@ -322,6 +324,7 @@ class RunHandlers:
             return
         self.post_message(RunDone(outcome))
 
+    @reads_session
     def on_run_progress(self, message: RunProgress) -> None:
         if self.views_gone():
             return
@@ -493,6 +496,7 @@ class RunHandlers:
             )
             self.notify(error, severity="error", timeout=10)
             self._say_unrecorded()
+            self.check_writer()  # refused for another process writing the session: read-only until it ends
         else:
             self.unrecorded.clear()
             self.show_status(partial(self._run_summary, message.outcome))
@@ -617,6 +621,7 @@ class RunHandlers:
             self._reload_scheduled = True
             self.set_timer(0.3, self._scheduled_reload)
 
+    @reads_session
     def _scheduled_reload(self) -> None:
         self._reload_scheduled = False
         if not self.is_running or self._closing:  # the timer may fire while the app quits
@@ -644,6 +649,7 @@ class RunHandlers:
     def _key_of(self, case: object) -> Key | None:
         return self._case_keys.get(id(case))
 
+    @reads_session
     def reload(self) -> None:
         """Re-read the session and show it: a run or a review that changed which cases the filter shows (a case
         now passed under « verdict:échec ») rebuilds the tree, its selection moved off a case it hides."""

@@ -24,11 +24,12 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
+from testbench import fmt
 from testbench.casebook.model import Case, Step
 from testbench.domain.attestation import Attestation
 from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
-from testbench.engines.operator.values import keyed_value
+from testbench.engines.operator.values import decimal_path, keyed_value
 from testbench.i18n import _t
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
@@ -592,7 +593,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                     provenance["conflict"] = self.request.conflicts[item.path]
                 yield Static(Text(origin_text(quote(item.value), provenance, t, quote=quote)), classes="where")
                 with Horizontal(classes="value"):
-                    yield OneValue(item.value, id=f"value-{n}")
+                    yield OneValue(self.prefill(item.path, item.value), id=f"value-{n}")
                     yield FreeText(placeholder=t("Motif de la correction"), id=f"reason-{n}")
             if self.request.missing:  # which extractor found nothing, and where it looked: where to look now
                 yield Label(Text(t("Valeurs non trouvées"), style="bold underline"))
@@ -604,6 +605,14 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 yield Button(f"{t('Accepter')} ({self.key('enter')})", id="accept", variant="success")
                 yield Button(f"{t('Accepter tel que lu')} ({self.key('escape')})", id="as-read")
         yield Footer(compact=True)
+
+    def prefill(self, path: str, value: str) -> str:
+        """A value read, in its field as the language in use writes it: a decimal with a comma in French
+        (« 33,60 »), a dot in English. Confirmed as it is, it is the value read (:meth:`_same`): recorded as read,
+        never a correction."""
+        if not decimal_path(self.request.case, path):
+            return value
+        return fmt.number(value, getattr(self.app, "lang", "fr"))
 
     def corrections(self) -> Corrections | None:
         """The changed values with their reasons; None (said, and the field in question focused) when one is
@@ -622,7 +631,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 said = self.t(
                     "Valeur vide pour {path} : tapez la valeur affichée par le logiciel (valeur lue : « {read} »)."
                 )
-                self._refuse(said.format(path=item.path, read=item.value), f"value-{n}")
+                self._refuse(said.format(path=item.path, read=self.prefill(item.path, item.value)), f"value-{n}")
                 return None
             unreadable = misread(self.request.case, item.path, value)
             if unreadable is not None:

@@ -19,6 +19,7 @@ from testbench.store.read import AttemptView
 from testbench.store.traceindex import TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.run_options import describe
+from testbench.tui.session_watch import reads_session
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry
 
@@ -144,6 +145,7 @@ class ViewSwitching:
     def current_entry(self) -> CaseEntry | None:
         return self.ws.entry(self.current) if self.current else None
 
+    @reads_session
     def refresh_case_views(self) -> None:
         entry = self.current_entry()
         self.query_one("#case-detail", Static).update(self.render.case(entry))
@@ -192,6 +194,7 @@ class ViewSwitching:
             said = self.t("Tentative {number}/{total} (attendu/observé, traces, examen)")
             self.notify(said.format(number=numbers[pos], total=len(numbers)), timeout=3)
 
+    @reads_session
     def refresh_compare(self, entry: CaseEntry | None) -> None:
         attempt = self.chosen_attempt(entry)
         title, rows, messages = self.render.compare(entry, attempt)
@@ -224,6 +227,7 @@ class ViewSwitching:
         for column in columns:
             column.width, column.auto_width = widths[str(column.key.value)], False
 
+    @reads_session
     def refresh_overview(self) -> None:
         # the exam book's cover reads every case's cards: read while the overview is shown (its tab shown refreshes it)
         cover = self.ws.cover(self.lang, self.campaign_options.recorded()) if self.active_view == "overview" else None
@@ -240,6 +244,7 @@ class ViewSwitching:
                 return None
         return self._trace_source
 
+    @reads_session
     def refresh_traces(self, force: bool = False) -> None:
         entry = self.current_entry()
         panes = self.query_one("#trace-panes", TracePanes)

@@ -32,7 +32,7 @@ from testbench.runner.resume import Continuation, continuation
 from testbench.runner.shard import Shard, read_record, shard_record, shard_slice
 from testbench.runner.versions import changed_versions, follow_selection, followed_notices, takes_new_cases
 from testbench.store.annotations import Annotation
-from testbench.store.connection import SessionError, SessionLocked
+from testbench.store.connection import READ_FAILURES, SessionError, SessionLocked, damage_reason, lock_path
 from testbench.store.model import card_states
 from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session, recorded_case_counts
 from testbench.store.session import SessionStore
@@ -52,6 +52,15 @@ ANOTHER_WORKSTATION = _t(
 
 #: what a workstation opening a session another process is writing (``testbench run``) says, until it ends
 WRITTEN_ELSEWHERE = _t("Lecture seule : la session est ouverte en écriture par un autre processus.")
+
+
+def without_path(said: str, path: Path) -> str:
+    """The store's sentence about the session at ``path`` without the path it starts with (« x.tbsession : … »),
+    for a notice that names the file itself."""
+    for colon in (" : ", ": "):
+        if said.startswith(f"{path}{colon}"):
+            return said[len(f"{path}{colon}") :]
+    return said
 
 
 def presence_path(session: Path) -> Path:
@@ -337,6 +346,8 @@ class Workstation:
         self._presence: FileLock | None = None
         #: the session file's own id, read when first needed (:meth:`_session_id`)
         self._own_id: str | None = None
+        #: why the session could not be read at the last reload (French), None when it was (:meth:`reload`)
+        self.unreadable: str | None = None
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
 
     def use_casebooks(self, states: list[CasebookState]) -> None:
@@ -363,10 +374,13 @@ class Workstation:
     def runnable(self, entry: CaseEntry) -> bool:
         return entry.casebook.sha256 not in self.invalid
 
-    def reload_casebooks(self, states: list[CasebookState]) -> None:
+    def reload_casebooks(self, states: list[CasebookState]) -> str | None:
         """The files were saved: show them as read now, record the valid ones in the session, the session's
-        selection following each file's cases into its new version."""
+        selection following each file's cases into its new version. Returns why they could not be recorded
+        (French: the store's sentence, SQLite's reason), None when recorded — or read-only: another process
+        writes the session, recorded once the workstation writes it again (:meth:`take_writer`)."""
         before = self._recorded
+        problem = None
         self.use_casebooks(states)
         if not self.read_only:
             replaced = {
@@ -385,7 +399,14 @@ class Workstation:
                 self._recorded = before | {cb.path: cb.sha256 for cb in self.runnable_casebooks}
             except SessionLocked:
                 self.read_only = True
+            except SessionError as exc:  # damaged, gone, or no longer writable here
+                problem = str(exc)
+            except READ_FAILURES as exc:  # SQLite unable to read a page now (SessionError is caught above)
+                if (reason := damage_reason(exc)) is None:
+                    raise
+                problem = f"{self.session_path} : {reason}"
         self.reload()
+        return problem
 
     # -- opening and reloading -------------------------------------------------------------------
     def prepare(self) -> list[str]:
@@ -439,16 +460,10 @@ class Workstation:
         let the session go — ended, or killed —; then the session is opened as at opening (what the writer left
         under way closed as interrupted), read again and no longer read-only, and what opening it says is returned.
         None while the writer holds it still. Never waits: the interface polls it."""
-        from testbench.store.connection import lock_path
-
         if not self.read_only:
             return []
-        probe = FileLock(lock_path(self.session_path), timeout=0)
-        try:
-            probe.acquire()
-        except (Timeout, OSError):  # still written (or no lock can be taken here): read-only still
+        if self._writer_lock() is not False:  # still written (or no lock can be taken here): read-only still
             return None
-        probe.release()
         try:
             with SessionStore.open(self.session_path) as store:
                 notes = self._take_session(store)
@@ -457,6 +472,25 @@ class Workstation:
         self.read_only = False
         self.reload()
         return notes
+
+    def written_elsewhere(self) -> bool:
+        """Whether a process holds the session's writer lock now (``testbench run``): the session is not this
+        workstation's to write until it lets it go. A folder that takes no lock file is not that (the store says
+        why it cannot write there)."""
+        return self._writer_lock() is True
+
+    def _writer_lock(self) -> bool | None:
+        """Whether the session's writer lock is held now (True), free (False), or cannot be taken here (None).
+        Never waits: the interface polls it."""
+        probe = FileLock(lock_path(self.session_path), timeout=0)
+        try:
+            probe.acquire()
+        except Timeout:
+            return True
+        except OSError:
+            return None
+        probe.release()
+        return False
 
     def _follow_changed_files(self, store: SessionStore) -> list[str]:
         """A file of the session's campaign changed since it was recorded: its cases follow the new version, as a
@@ -619,15 +653,30 @@ class Workstation:
         return entries if keys is None else [e for e in entries if e.key in keys]
 
     def reload(self) -> None:
+        """Read the session again. One read before that cannot be read now (damaged, locked by another process,
+        gone with its USB stick) is kept as last read, and why is kept in :attr:`unreadable` (French) until a
+        later reload reads it: the workstation says it and reads it again (``tui.session_watch``), never a
+        traceback, never the cases shown as if nothing had been recorded."""
         old = self.session
         try:
             self.session = read_session(self.session_path)
-        except SessionError:
-            self.session = None
-        if old is not None:
-            with contextlib.suppress(Exception):
-                old.close()
-        views = {(c.casebook_sha, c.case_id): c for c in self.session.cases} if self.session else {}
+        except SessionError as exc:
+            if old is not None:  # read before: kept as last read (never opened: nothing recorded to show)
+                self.unreadable = without_path(str(exc), self.session_path)
+        except READ_FAILURES as exc:  # a page SQLite cannot read now, past the file's opening (SessionError above)
+            if old is None or (reason := damage_reason(exc)) is None:  # never read: the opening refuses it
+                raise
+            self.unreadable = reason
+        else:
+            self.unreadable = None
+            if old is not None:
+                with contextlib.suppress(Exception):
+                    old.close()
+        if self.session is old and old is not None:  # unreadable: each case as last shown (a run's own attempts,
+            # read one by one since, included: refresh_entries), in the order shown
+            views = {e.id_key: e.view for e in self.entries if e.view is not None and not e.occurrence}
+        else:
+            views = {(c.casebook_sha, c.case_id): c for c in self.session.cases} if self.session else {}
         known = {cb.sha256: cb for cb in self.casebooks}
         entries = []
         for key in views:  # the session's order first (a session never records an invalid casebook's duplicate)

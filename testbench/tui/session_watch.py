@@ -1,0 +1,168 @@
+"""The workstation keeps an eye on its session file: one poll, every two seconds, for the whole time it is open.
+
+- **A session it cannot read now** — a page damaged on disk, a file overwritten, locked by another process, gone
+  with its USB stick — is said (a notice and a run-log line naming the file and the reason), the views keep
+  what was last read, and the session is read again at each poll until it reads, said too. The handlers that read
+  it (the views drawn, the record read again, a run's progress) are :func:`reads_session`: never a traceback, the
+  windows left open, what the person typed in them kept.
+- **A session another process writes** (``testbench run``): read-only, from the opening or since (a casebook saved
+  while it writes, a run refused for it), until that writer has let it go; then it is read again, writable, said.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import ParamSpec, cast
+
+from testbench import fmt
+from testbench.i18n import _t
+from testbench.store.connection import READ_FAILURES, SessionError, damage_reason
+from testbench.tui.workstation import WRITTEN_ELSEWHERE, without_path
+
+P = ParamSpec("P")
+
+#: how often the session is looked at: a writer gone, a session unreadable that may read again (seconds)
+SESSION_POLL_S = 2.0
+#: the process that was writing the session (``testbench run``) has ended or was killed
+WRITER_GONE = _t(
+    "L'autre processus a fini d'écrire la session : elle est relue et ce poste d'examen peut de nouveau l'écrire"
+)
+#: the session could not be read (``Workstation.unreadable``): what is shown is what was last read
+SESSION_UNREADABLE = _t(
+    "Fichier de session illisible pour l'instant : {file} ({reason}) ; le poste montre ce qu'il en a lu en dernier"
+    " et le relit toutes les {seconds} s"
+)
+#: it reads again
+SESSION_READABLE = _t("Fichier de session de nouveau lisible : {file} ; il est relu")
+
+
+def unreadable_reason(exc: BaseException, path: Path) -> str | None:
+    """Why the session at ``path`` could not be read, in French, when ``exc`` says it: SQLite unable to read it now
+    (damaged, locked by another process) or the store refusing it (:class:`SessionError`, its own sentence, the
+    file it names left out: the notice names it); None for anything else (a defect, left to the bench's net)."""
+    if isinstance(exc, SessionError):
+        return without_path(str(exc), path)
+    return damage_reason(exc)
+
+
+def reads_session(method: Callable[P, None]) -> Callable[P, None]:
+    """A handler that reads the session (a view drawn, the record read again): a session that cannot be read at
+    that moment leaves what is shown as it was, is said, and is read again at the next poll, never a traceback
+    — nor a handler's error, which would stop the workstation's messages. One the workstation read again but
+    could not (``Workstation.unreadable``) is said there too."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        app = cast("SessionWatch", args[0])
+        try:
+            method(*args, **kwargs)
+        except READ_FAILURES as exc:
+            if (reason := unreadable_reason(exc, app.ws.session_path)) is None:
+                raise
+            app.session_unreadable(reason)
+            return
+        if app.ws.unreadable is not None:
+            app.say_unreadable()
+
+    return guarded
+
+
+class SessionWatch:
+    """Mixed into :class:`~testbench.tui.app.WorkstationApp`, whose state (``ws``, ``t``, the views) it updates."""
+
+    #: the unreadable notice shown (in the language shown then), None when none is
+    _unreadable_said: str | None = None
+
+    def start_session_watch(self) -> None:
+        """From the opening to the end: a session opened read-only is said by the opening's notes."""
+        self.set_interval(SESSION_POLL_S, self._poll_session)
+
+    def _poll_session(self) -> None:
+        if not self.is_running or self._closing:  # the interval may fire while the app quits: no screen left
+            return
+        if self.ws.unreadable is not None:
+            self._read_again()
+        elif self.ws.read_only:
+            self._poll_writer()
+
+    # -- a session that cannot be read now ---------------------------------------------------------
+    def session_unreadable(self, reason: str) -> None:
+        """The session could not be read (``reason``, French): said, and read again at the next poll."""
+        self.ws.unreadable = reason
+        self.say_unreadable()
+
+    def _unreadable_text(self, reason: str) -> str:
+        """The notice, in the language shown (F2 draws the run log's line again)."""
+        return self.t(SESSION_UNREADABLE).format(
+            file=self.ws.session_path, reason=self.t(reason), seconds=fmt.seconds(SESSION_POLL_S, self.lang)
+        )
+
+    def say_unreadable(self) -> None:
+        """The session unreadable: said once (a notice, a line of the run log) until it reads again."""
+        reason = self.ws.unreadable or ""
+        said = self._unreadable_text(reason)
+        if said == self._unreadable_said:
+            return
+        self._withdraw(self._unreadable_said)
+        self._unreadable_said = said
+        self.log_line(partial(lambda reason: f"⚠ {self._unreadable_text(reason)}", reason))
+        self.notify(said, severity="error", timeout=30)
+
+    def _read_again(self) -> None:
+        self.reload()
+        if self.ws.unreadable is not None:
+            self.say_unreadable()  # another reason than the one said: said in turn
+            return
+        self._withdraw(self._unreadable_said)
+        self._unreadable_said = None
+        said = partial(lambda file: self.t(SESSION_READABLE).format(file=file), self.ws.session_path)
+        self.log_line(lambda: f"✔ {said()}")
+        self.notify(said(), timeout=8)
+
+    def _withdraw(self, message: str | None) -> None:
+        """A notice that no longer holds, taken off the screen if still shown."""
+        if message is None:
+            return
+        for notification in list(self._notifications):
+            if notification.message == message:
+                self._unnotify(notification)
+        self._toasts = [toast for toast in self._toasts if toast[0] != message]
+
+    # -- a session another process writes --------------------------------------------------------
+    def check_writer(self) -> None:
+        """A write refused (a run, a shard): when another process writes the session now, the workstation is
+        read-only from now on, said, until that writer has gone (:meth:`_poll_writer`)."""
+        if not self.ws.read_only and self.ws.written_elsewhere():
+            self.ws.read_only = True
+        self.follow_writer()
+
+    def follow_writer(self) -> None:
+        """Read-only since the opening: said as the opening says it, and withdrawn once the writer has gone."""
+        if not self.ws.read_only or WRITTEN_ELSEWHERE in self.notes:
+            return
+        self.notes.append(WRITTEN_ELSEWHERE)
+        self.log_line(lambda: f"⚠ {self.t(WRITTEN_ELSEWHERE)}")
+        self.notify(self.t(WRITTEN_ELSEWHERE), severity="warning", timeout=15)
+
+    def _poll_writer(self) -> None:
+        """The process that was writing the session has ended, or was killed: the session is read again (a case
+        it left under way said interrupted), this workstation writes it from now on, and the read-only warning is
+        withdrawn. One it cannot open for writing meanwhile stays read-only, looked at again at the next poll."""
+        try:
+            notes = self.ws.take_writer()
+        except Exception:  # damaged or gone since (SQLite's errors too): read-only still, tried again
+            return
+        if notes is None or self.ws.read_only:
+            return
+        self.notes = [note for note in self.notes if note != WRITTEN_ELSEWHERE]
+        self._withdraw(self.t(WRITTEN_ELSEWHERE))
+        self.reload()
+        self.check_integrity()  # what the writer added is checked as the opening checked the rest
+        for note in notes:
+            self.notify(self.t(note), severity="warning", timeout=8)
+            self.log_line(partial(lambda note: f"⚠ {self.t(note)}", note))
+        self.log_line(lambda: f"✔ {self.t(WRITER_GONE)}")
+        self.notify(self.t(WRITER_GONE), timeout=8)
