@@ -12,6 +12,8 @@ itself; the reads resolve them too, so any channel works.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from testbench.i18n import tn
@@ -32,6 +34,26 @@ class CardReadError(CardError):
         super().__init__(f"{step} : SW {sw:04X} ({sw_meaning(sw)})")
         self.step = step
         self.sw = sw
+
+
+class CardDataError(CardReadError):
+    """The card answered 9000 with contents that do not decode (a truncated TLV, a field that is not what the
+    layout says): a faulty card or another layout. A :class:`CardReadError`, so the guard refuses the card and
+    ``cards probe`` says so, as for a card answering an error status word."""
+
+    def __init__(self, step: str) -> None:
+        CardError.__init__(self, f"{step} : contenu mal formé")
+        self.step = step
+        self.sw = 0x9000
+
+
+@contextmanager
+def _decoding(step: str) -> Iterator[None]:
+    """Decode inside: a ValueError (TlvError, NirError, a bad number, date or text) becomes a CardDataError."""
+    try:
+        yield
+    except ValueError as exc:
+        raise CardDataError(step) from exc
 
 
 def exchange(channel: CardChannel, slot: str, apdu: bytes) -> tuple[bytes, int]:
@@ -103,7 +125,8 @@ def read_vitale(channel: CardChannel, slot: str) -> VitaleData:
     """Read and decode the Vitale card in ``slot`` (its ATR asked once). Raises CardUnavailable / CardReadError."""
     atr = channel.atr(slot)
     f = read_vitale_files(channel, slot, atr)
-    return _decode_vitale(f["identity"], f["nirs"], f["card"], f["rights"], bytes(atr))
+    with _decoding("lecture carte Vitale"):
+        return _decode_vitale(f["identity"], f["nirs"], f["card"], f["rights"], bytes(atr))
 
 
 def read_vitale_holder(channel: CardChannel, slot: str) -> tuple[str, str, str]:
@@ -114,12 +137,15 @@ def read_vitale_holder(channel: CardChannel, slot: str) -> tuple[str, str, str]:
         from .vitale1 import read_vitale1_files
 
         zones = read_vitale1_files(channel, slot, ("identity", "nirs"))
-        ids, nirs = decode_identities(zones["identity"]), decode_nirs(zones["nirs"])
+        with _decoding("lecture carte Vitale"):
+            ids, nirs = decode_identities(zones["identity"]), decode_nirs(zones["nirs"])
     else:
         _select(channel, slot, A.select_fid(L.FID_MF), "SELECT MF")
-        ids = decode_identities(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités"))
+        identities = read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture identités")
         _select(channel, slot, A.select_aid(L.AID_VITALE), "SELECT AID VITALE")
-        nirs = decode_nirs(read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture NIR"))
+        nir_file = read_file(channel, slot, A.read_binary_sfi(L.SFI_IDENTITY), "lecture NIR")
+        with _decoding("lecture carte Vitale"):
+            ids, nirs = decode_identities(identities), decode_nirs(nir_file)
     name, first, _ = ids[0] if ids else ("", "", None)
     return name, first, nirs[0] if nirs else ""
 
@@ -152,7 +178,8 @@ def read_cps(channel: CardChannel, slot: str) -> CpsData:
             break
         situations.append(read_file(channel, slot, A.read_binary(0, 0), f"lecture situation {n}"))
     tries = pin_tries_left(channel, slot)
-    return decode_cps(identity, situations, atr, tries, sn)
+    with _decoding("lecture identité PS"):
+        return decode_cps(identity, situations, atr, tries, sn)
 
 
 def read_cps_holder(channel: CardChannel, slot: str) -> CpsData:
@@ -160,7 +187,9 @@ def read_cps_holder(channel: CardChannel, slot: str) -> CpsData:
     type, nature): 5 APDUs instead of 13. No situations, no SN, no tries count (``None`` in the data)."""
     atr = channel.atr(slot)
     _select(channel, slot, A.select_aid(L.AID_CPS_PKCS15, le=0), "SELECT AID PKCS#15")
-    return _decode_cps_identity(_read_cps_identity(channel, slot), None, bytes(atr))
+    identity = _read_cps_identity(channel, slot)
+    with _decoding("lecture identité PS"):
+        return _decode_cps_identity(identity, None, bytes(atr))
 
 
 def pin_tries_left(channel: CardChannel, slot: str) -> int | None:

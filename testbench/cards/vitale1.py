@@ -142,6 +142,10 @@ def read_vitale1_files(channel: CardChannel, slot: str, zones: tuple[str, ...] =
         if name in zones:
             entry = directory[4 * i : 4 * i + 4]
             address, length = int.from_bytes(entry[:2], "big"), int.from_bytes(entry[2:], "big")
+            if address + length > 0x10000:  # past what READ BINARY can address (P1-P2): a garbled directory
+                from .read import CardDataError
+
+                raise CardDataError("lecture du répertoire Vitale 1 (0200h)")
             step = f"lecture Vitale 1 ({name}, {address:04X}h)"
             out[name] = _read(channel, slot, address, length, step, objects=True)
     return out

@@ -77,12 +77,12 @@ def register(sub: Any) -> None:
     )
     s.add_argument(
         "--reader",
-        type=int,
+        type=reader_number,
         default=0,
         metavar="NUMÉRO",
         help=READER_HELP,
     )
-    s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
+    s.add_argument("--port", type=vpcd_port, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument(
         "--trace",
         type=PathValue("--trace"),
@@ -117,8 +117,8 @@ def register(sub: Any) -> None:
         metavar="FICHIER",
         help="enregistrement des APDU fait par cards record (JSON lines)",
     )
-    s.add_argument("--reader", type=int, default=None, metavar="NUMÉRO", help=READER_HELP)
-    s.add_argument("--port", type=port_number, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
+    s.add_argument("--reader", type=reader_number, default=None, metavar="NUMÉRO", help=READER_HELP)
+    s.add_argument("--port", type=vpcd_port, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument(
         "--duration", type=seconds_or_zero, default=None, metavar="SECONDES", help="retirer la carte après N secondes"
     )
@@ -129,6 +129,24 @@ def register(sub: Any) -> None:
         help="écrire un script scriptor au lieu de rejouer",
     )
     s.set_defaults(func=cmd_replay)
+
+
+def reader_number(text: str) -> int:
+    """``--reader N`` of emulate and replay: a vpcd reader number, 0 or more (-1 was taken for port 35962)."""
+    if not text.strip().isdigit():
+        message = translator()("« {value} » n'est pas un numéro de lecteur virtuel (0, 1, 2…)")
+        raise argparse.ArgumentTypeError(message.format(value=text))
+    return int(text)
+
+
+def vpcd_port(text: str) -> int:
+    """``--port P`` of emulate and replay: a port vpcd listens on. 0 (a port of the system's choice elsewhere) was
+    read as no port at all, and the card went silently to reader 0."""
+    value = port_number(text)
+    if value == 0:
+        message = translator()("« {value} » n'est pas un port vpcd (un nombre de 1 à 65535)")
+        raise argparse.ArgumentTypeError(message.format(value=text))
+    return value
 
 
 def _err(message: str) -> None:
@@ -162,7 +180,7 @@ def _output_problem(path: Path | None, inputs: tuple[Path, ...] = ()) -> str | N
 def _port(args: argparse.Namespace) -> int:
     from testbench.cards.vpcd import DEFAULT_PORT
 
-    if args.port:
+    if args.port is not None:
         return int(args.port)
     n = int(args.reader or 0)
     return DEFAULT_PORT + n if n < 2 else 36000 + (n - 2)  # extra entries of scripts/pcscd.sh --readers
@@ -551,7 +569,7 @@ def _nature(ch: Any, atr: bytes) -> str:
 def cmd_record(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardError
     from testbench.cards.layout import atr_family
-    from testbench.cards.read import read_cps, read_vitale
+    from testbench.cards.read import CardDataError, read_cps, read_vitale
     from testbench.cards.record import Recorder, RecordingError, parse_scriptor
 
     script = None
@@ -564,6 +582,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         except (RecordingError, OSError) as exc:
             _err(_file_problem(exc))
             return EXIT_USAGE
+
+    malformed: list[str] = []
 
     def record(reader: str, sinks: list) -> Any:
         ch = _open_channel(reader, sinks, beside=True)  # a card the application may hold: left as it is
@@ -581,6 +601,8 @@ def cmd_record(args: argparse.Namespace) -> int:
                     read_cps(ch, "record")
                 else:
                     read_vitale(ch, "record")
+            except CardDataError as exc:  # every answer is in the recording: contents that do not decode too
+                malformed.append(str(exc))
             finally:
                 rec.close()
             return rec
@@ -606,6 +628,10 @@ def cmd_record(args: argparse.Namespace) -> int:
             path=args.out,
         )
     )
+    for problem in malformed:  # a faulty card's answers, recorded as they came: worth keeping, worth saying
+        t = translator()
+        said = t("{problem} (réponses enregistrées telles quelles)").format(problem=t(problem))
+        print(f"testbench cards: {said}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -639,7 +665,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     card = ReplayCard(bytes.fromhex(header.get("atr", "")), exchanges)
     start = time.monotonic()
     source = {"command": "replay", "file": args.file.name}
-    rc = _serve(card, _port(args), None, args.duration, f"Enregistrement {args.file.name}", source)
+    rc = _serve(card, _port(args), None, args.duration, f"Carte de l'enregistrement {args.file.name}", source)
     if card.unknown:
         unknown = tn(
             "{count} commande inconnue de l'enregistrement en {seconds} s",
