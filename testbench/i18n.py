@@ -232,7 +232,8 @@ def english(text: str) -> str:
 
     The bench records French (the session is read in either language later), so a composed sentence
     (« aucune carte dans le lecteur « X » ») is read back by its shape: the modules' shapes first, then
-    every ``{name}`` template of the table, most literal text first; each part is translated again.
+    every ``{name}`` template of the table, most literal text first; each part is translated again. Last, a
+    sentence of the bench after a place (« s.tbsession : fichier vide, pas une session »): the place as written.
     """
     found = _english_table().get(text)
     if found is not None:
@@ -240,6 +241,9 @@ def english(text: str) -> str:
     for needle, pattern, build in _shapes():
         if needle in text and (match := pattern.fullmatch(text)):  # the substring test is the cheap one
             return build(match, english)
+    place, colon_, sentence = text.partition(" : ")
+    if colon_ and ": " not in place and (said := english(sentence)) != sentence:
+        return f"{place}: {said}"  # « s.tbsession : phrase » (a file before the bench's sentence): the place as written
     return text
 
 

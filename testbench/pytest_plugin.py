@@ -305,7 +305,7 @@ class CasebookPlugin:
         from testbench.cli.outputs import output_dir_problem, session_dir_problem
 
         if self.session.exists() and not self._reserved:
-            raise pytest.UsageError(self.t(f"{self.session}: existe déjà ; choisissez un nouveau fichier de session"))
+            raise pytest.UsageError(self.t(f"{self.session} : existe déjà ; choisissez un nouveau fichier de session"))
         if self.shards_dir.exists():  # an interrupted run's shards: they hold its cases
             raise pytest.UsageError(
                 self.t(

@@ -102,9 +102,9 @@ class Signer:
 def init_key(path: Path, *, force: bool = False) -> PublicKey:
     """Create a key pair: ``path`` (private, owner-only) and ``path.pub`` (public, base64 of the raw key)."""
     if path.is_dir():  # said at once: « --force » would not help
-        raise SigningKeyError(f"{path}: est un dossier, pas une clé : donnez le nom du fichier de la clé privée")
+        raise SigningKeyError(f"{path} : est un dossier, pas une clé : donnez le nom du fichier de la clé privée")
     if path.exists() and not force:
-        raise SigningKeyError(f"{path}: une clé existe déjà (--force pour la remplacer)")
+        raise SigningKeyError(f"{path} : une clé existe déjà (--force pour la remplacer)")
     path.parent.mkdir(parents=True, exist_ok=True)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -188,14 +188,14 @@ def _public_in(path: Path, data: bytes) -> PublicKey | None:
         else:
             key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise SigningKeyError(f"{path}: clé publique illisible ({PUBLIC_FORMS})") from None
+        raise SigningKeyError(f"{path} : clé publique illisible ({PUBLIC_FORMS})") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(f"{path}: la clé n'est pas une clé Ed25519")
+        raise SigningKeyError(f"{path} : la clé n'est pas une clé Ed25519")
     return PublicKey(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
 
 
 def _not_a_key(path: Path) -> SigningKeyError:
-    return SigningKeyError(f"{path}: ni une clé privée PEM ni une clé publique Ed25519 ({PUBLIC_FORMS})")
+    return SigningKeyError(f"{path} : ni une clé privée PEM ni une clé publique Ed25519 ({PUBLIC_FORMS})")
 
 
 def load_signer(path: Path) -> Signer:
@@ -207,14 +207,14 @@ def load_signer(path: Path) -> Signer:
         from testbench.fmt import os_reason  # the OS's own words are in the system's language
 
         raise SigningKeyError(
-            f"{path}: clé de signature illisible ({os_reason(exc)}) ; créez-la avec « testbench keys init »"
+            f"{path} : clé de signature illisible ({os_reason(exc)}) ; créez-la avec « testbench keys init »"
         ) from None
     if _public_in(path, data) is not None:
         raise SigningKeyError(f"{path} est une clé publique : il faut la clé privée (.pem)")
     if b"PRIVATE KEY" not in data:  # no private key: its permissions are not the problem
         raise _not_a_key(path)
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SigningKeyError(f"{path}: clé privée lisible par d'autres utilisateurs ; chmod 600 {path}")
+        raise SigningKeyError(f"{path} : clé privée lisible par d'autres utilisateurs ; chmod 600 {path}")
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -223,14 +223,14 @@ def load_signer(path: Path) -> Signer:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError:  # cryptography's word for a key that needs a password
         raise SigningKeyError(
-            f"{path}: clé privée protégée par une phrase de passe, que testbench ne demande pas ; "
+            f"{path} : clé privée protégée par une phrase de passe, que testbench ne demande pas ; "
             f"retirez-la (openssl pkey -in {path} -out NOUVELLE.pem, puis chmod 600) ou créez une clé avec "
             "« testbench keys init »"
         ) from None
     except (ValueError, UnsupportedAlgorithm):
-        raise SigningKeyError(f"{path}: pas une clé privée PEM lisible") from None
+        raise SigningKeyError(f"{path} : pas une clé privée PEM lisible") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"{path}: la clé n'est pas une clé Ed25519")
+        raise SigningKeyError(f"{path} : la clé n'est pas une clé Ed25519")
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return Signer(key, PublicKey(raw))
 

@@ -68,6 +68,8 @@ COMPOSED = {
     "{table} ligne {id} : contenu différent de celui enregistré dans la chaîne (entrée {seq}), {count} ligne(s) supprimée(s)",  # noqa: E501
     "{table} : {count} ligne(s) hors chaîne (ajoutées après coup ?) : {ids}",
     "{table} : contenu modifié depuis son dernier enregistrement dans la chaîne (entrée {seq}), {count} ligne(s) au lieu de {expected}",  # noqa: E501
+    # testbench/store/chain.py before a verdict without its chain entry named its case and agreed with its count
+    "{name} : verdict sans entrée de chaîne pour les tentatives {ids}",
     # before the count agreed (runner/compare.py, engines/protocol/validation.py, engines/reference/psad.py,
     # cards/link.py, cards/bays.py): older sessions' comparisons, reasons and notes still read back
     "{count} ligne(s) interdite(s) {where}",

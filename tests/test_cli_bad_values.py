@@ -239,7 +239,7 @@ def test_a_session_in_a_folder_that_refuses_writes_is_said(tmp_path: Path, caseb
     # user cannot walk the test's parent folders
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=tmp_path)
     assert done.returncode == 3, done.stderr
-    assert "ro/s.tbsession: écriture impossible ici (accès refusé (droits insuffisants))" in done.stderr
+    assert "ro/s.tbsession : écriture impossible ici (accès refusé (droits insuffisants))" in done.stderr
     assert "Traceback" not in done.stderr and "PermissionError" not in done.stderr
 
 

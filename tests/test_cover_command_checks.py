@@ -69,7 +69,7 @@ def test_an_altered_session_is_refused_as_merge_refuses_it(session: Path, capsys
     assert main(["cover", str(session), "--sut-version", "4.2"]) == 3
     err = capsys.readouterr().err
     said = "cas DEMO-FSE-001, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup"
-    assert f"testbench cover : {session}: {said}" in err
+    assert f"testbench cover : {session} : {said}" in err
     assert err.endswith("testbench cover : page de garde non complétée : la session a été modifiée\n")
     assert session.read_bytes() == before
     assert main(["cover", str(session), "--sut-version", "4.2", "--lang", "en"]) == 3

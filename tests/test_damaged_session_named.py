@@ -55,7 +55,7 @@ def test_missing_table_named(recorded: Path, tmp_path: Path, command: str, capsy
     argv = [command, str(intact), str(broken)] + (["-o", str(tmp_path / "m.tbsession")] if command == "merge" else [])
     assert main(argv) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert f"{broken}: " in err and f"{intact}:" not in err
+    assert f"{broken} : " in err and f"{intact} :" not in err
     assert "table de la session absente" in err and "no such table" not in err
 
 

@@ -1,5 +1,6 @@
 """A chain entry deleted is said once, where it was (« chaîne : entrée 4 supprimée »), not once per entry after it;
-an attempt whose row was deleted is named by its row id, said as one (« tentatives, ligne 2 »), once."""
+an attempt whose row was deleted is named by its case, attempt and row id, said as one (« tentatives, ligne 2 »),
+once."""
 
 from __future__ import annotations
 
@@ -61,4 +62,5 @@ def test_a_deleted_attempt_is_named_by_its_row_once(tmp_path: Path) -> None:
     found = problems(session, "DELETE FROM attempts WHERE id = 2")
     attempts = [p for p in found if "ligne 2 " in p or "tentative 2 " in p]
     assert len(attempts) == 1, found
-    assert attempts[0].startswith("tentatives, ligne 2 : ") and attempts[0].endswith(", ligne supprimée"), found
+    assert attempts[0].startswith("cas KO-1, tentative 1 — tentatives, ligne 2 : "), found  # named by its trace
+    assert attempts[0].endswith(", ligne supprimée"), found

@@ -71,7 +71,7 @@ def test_merging_a_file_that_is_not_there_says_so(tmp_path: Path, capsys) -> Non
     for lang, said in (("en", "session file not found"), ("fr", "fichier de session introuvable")):
         code = main(["merge", str(session), str(missing), "-o", str(tmp_path / "m.tbsession"), "--lang", lang])
         err = capsys.readouterr().err
-        assert (code, err) == (3, f"testbench merge{colon(lang)}{missing}: {said}\n")
+        assert (code, err) == (3, f"testbench merge{colon(lang)}{missing}{colon(lang)}{said}\n")
     assert not (tmp_path / "m.tbsession").exists()
 
 

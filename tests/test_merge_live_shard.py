@@ -41,7 +41,7 @@ def test_merge_refuses_a_shard_a_run_still_writes_and_merges_it_once_done(
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         assert main(["merge", *map(str, inputs), "-o", str(output)]) == 3  # as run refuses a locked session
         err = capsys.readouterr().err
-        said = f"{inputs[1]}: session encore ouverte en écriture par un autre processus (pid {holder.pid} sur "
+        said = f"{inputs[1]} : session encore ouverte en écriture par un autre processus (pid {holder.pid} sur "
         assert said in err and "fusionnez-la une fois son exécution terminée" in err, err
         assert str(inputs[0]) not in err.replace(str(inputs[1]), "")  # the finished shard is not blamed
         assert main(["merge", *map(str, inputs), "-o", str(output), "--lang", "en"]) == 3

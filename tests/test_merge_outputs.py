@@ -86,7 +86,7 @@ def test_a_folder_given_as_a_session_is_said_to_be_a_folder(
     output = tmp_path / "m.tbsession"
     capsys.readouterr()
     assert main(["merge", str(inputs[0]), str(cards), "-o", str(output)]) == 3
-    assert capsys.readouterr().err == f"testbench merge : {cards}: est un dossier, pas un fichier de session\n"
+    assert capsys.readouterr().err == f"testbench merge : {cards} : est un dossier, pas un fichier de session\n"
     assert main(["merge", str(inputs[0]), str(cards), "-o", str(output), "--lang", "en"]) == 3
     assert capsys.readouterr().err == f"testbench merge: {cards}: is a folder, not a session file\n"
     assert not output.exists()

@@ -112,7 +112,7 @@ def test_an_existing_session_is_refused_before_anything_runs(tmp_path: Path) -> 
     session.write_bytes(b"")
     done = pytest_casebook(tmp_path, "--casebook-session", str(session))
     assert done.returncode == 4  # pytest's usage error
-    assert f"{session}: existe déjà ; choisissez un nouveau fichier de session" in done.stderr
+    assert f"{session} : existe déjà ; choisissez un nouveau fichier de session" in done.stderr
     assert session.read_bytes() == b""
 
 

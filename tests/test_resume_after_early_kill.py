@@ -66,4 +66,4 @@ def test_a_new_run_starts_there(killed: Path, capsys: pytest.CaptureFixture[str]
 def test_report_says_an_empty_file(killed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(killed), "-o", str(tmp_path / "rapport")]) == 3
     err = capsys.readouterr().err
-    assert f"{killed}: fichier vide, pas une session" in err and "accès refusé" not in err
+    assert f"{killed} : fichier vide, pas une session" in err and "accès refusé" not in err

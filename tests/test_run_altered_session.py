@@ -42,7 +42,8 @@ def test_going_on_with_an_altered_session_is_refused_before_anything_runs(
     assert main([*argv, *attestations]) == 3
     err = capsys.readouterr().err
     assert any(line.startswith(f"{option} refusé : la session a été modifiée ;") for line in err.splitlines()), err
-    assert f"{forged}: cas DEMO-FSE-099, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup" in err
+    said = f"{forged} : cas DEMO-FSE-099, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup"
+    assert said in err
     assert "[1/" not in err  # nothing ran
     assert forged.read_bytes() == before  # nothing written: no run, no attempt, no chain entry
     assert list(tmp_path.iterdir()) == []  # neither the JUnit nor the report

@@ -56,7 +56,7 @@ def test_a_damaged_session_is_refused_before_anything_is_written(
     before = session.read_bytes()
     assert main([*RUN, "--session", str(session), *option]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert f"{session}: fichier de session endommagé ou illisible (base SQLite endommagée)" in err
+    assert f"{session} : fichier de session endommagé ou illisible (base SQLite endommagée)" in err
     assert "réussi" not in err
     assert session.read_bytes() == before
 

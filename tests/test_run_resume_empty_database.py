@@ -103,5 +103,5 @@ def test_the_workstation_refuses_a_copy_of_a_running_session_too(
     before = copy.read_bytes()
     assert main(["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(copy), "--cards", "inprocess"]) == 3
     err = capsys.readouterr().err
-    assert f"testbench ui : {copy}: base SQLite vide, pas une session testbench" in err and "-wal" in err, err
+    assert f"testbench ui : {copy} : base SQLite vide, pas une session testbench" in err and "-wal" in err, err
     assert copy.read_bytes() == before

@@ -87,7 +87,10 @@ def test_a_text_that_is_no_utf8_is_said_in_words_and_exits_3(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "d.tbsession: n'est pas un fichier de session lisible (texte de la base endommagé, illisible en UTF-8)"),
+        (
+            "fr",
+            "d.tbsession : n'est pas un fichier de session lisible (texte de la base endommagé, illisible en UTF-8)",
+        ),
         ("en", "d.tbsession: is not a readable session file (damaged text in the database, not readable as UTF-8)"),
     ],
 )

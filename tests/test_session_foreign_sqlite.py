@@ -31,7 +31,7 @@ def app_db(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "app.db: base SQLite d'un autre programme (tables : factures, patients), pas une session testbench : "
+        ("fr", "app.db : base SQLite d'un autre programme (tables : factures, patients), pas une session testbench : "
          "rien n'y est écrit ; choisissez un autre nom de session"),
         ("en", "app.db: another program's SQLite database (tables: factures, patients), not a testbench session: "
          "nothing is written to it; choose another session name"),

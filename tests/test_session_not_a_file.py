@@ -47,14 +47,14 @@ def test_run_refuses_a_named_pipe(fifo: Path, capsys: pytest.CaptureFixture[str]
     code = main(["run", str(DEMO), "--session", str(fifo), *BENCH, *mode, "--lang", lang])
     err = capsys.readouterr().err
     assert code == EXIT_USAGE
-    assert f"testbench run{colon(lang)}{fifo}: {SAID[lang]}" in err
+    assert f"testbench run{colon(lang)}{fifo}{colon(lang)}{SAID[lang]}" in err
     assert "disque" not in err and "disk" not in err
     assert _beside(fifo) == []  # no lock file, no -journal beside it
 
 
 def test_run_refuses_a_device(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(DEMO), "--session", os.devnull, *BENCH]) == EXIT_USAGE
-    assert f"testbench run : {os.devnull}: {SAID['fr']}" in capsys.readouterr().err
+    assert f"testbench run : {os.devnull} : {SAID['fr']}" in capsys.readouterr().err
     assert not os.path.exists(f"{os.devnull}.lock") and not os.path.exists(f"{os.devnull}-journal")
 
 
@@ -80,5 +80,5 @@ def test_the_workstation_refuses_it_before_its_window(
     opened: list[str] = []
     monkeypatch.setattr(WorkstationApp, "run", lambda self, *a, **k: opened.append("run") or 0)
     assert main(["ui", str(DEMO), "--session", str(fifo), "--cards", "inprocess"]) == EXIT_USAGE
-    assert f"testbench ui : {fifo}: {SAID['fr']}" in capsys.readouterr().err
+    assert f"testbench ui : {fifo} : {SAID['fr']}" in capsys.readouterr().err
     assert opened == [] and _beside(fifo) == []  # no presence lock beside the pipe either

@@ -22,7 +22,7 @@ def test_an_empty_file_is_not_opened_as_a_session(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(SessionError) as caught:
         SessionStore.open(empty, create=False)
-    assert str(caught.value) == f"{empty}: fichier vide, pas une session"
+    assert str(caught.value) == f"{empty} : fichier vide, pas une session"
     assert english(str(caught.value)) == f"{empty}: empty file, not a session"
     assert empty.stat().st_size == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.tbsession"]  # no lock, no WAL left either

@@ -29,4 +29,4 @@ def test_a_session_still_opens_and_is_checked_by_writers(tmp_path: Path) -> None
     assert writer_refusal(tmp_path / "absent.tbsession") is None
     (tmp_path / "empty").write_bytes(b"")
     assert writer_refusal(tmp_path / "empty") is None
-    assert writer_refusal(tmp_path) == f"{tmp_path}: est un dossier, pas un fichier de session"  # before its lock
+    assert writer_refusal(tmp_path) == f"{tmp_path} : est un dossier, pas un fichier de session"  # before its lock

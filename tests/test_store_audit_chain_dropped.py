@@ -31,7 +31,7 @@ def unchained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_dropped_chain_counts_as_modified(unchained: Path) -> None:
     modified = modified_entries(unchained)
-    assert modified == [f"{unchained}: chaîne d'intégrité supprimée (table absente d'une session qui en a une)"]
+    assert modified == [f"{unchained} : chaîne d'intégrité supprimée (table absente d'une session qui en a une)"]
     with read_session(unchained) as view:
         assert view.chain_problems()  # the report's banner and the JUnit's error
 

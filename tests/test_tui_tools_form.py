@@ -157,7 +157,7 @@ def test_keys_init_replaces_a_key_only_when_asked_and_says_so_with_its_field(tmp
     assert (refused.code, said(refused)) == (
         3,
         (
-            [f"{key}: une clé existe déjà (« Remplacer la clé existante » à oui pour la remplacer)"],
+            [f"{key} : une clé existe déjà (« Remplacer la clé existante » à oui pour la remplacer)"],
             [f"{key}: a key already exists (“Replace the existing key” set to yes to replace it)"],
         ),
     )

@@ -31,7 +31,7 @@ def test_a_name_too_long_is_said_of_the_path(
     monkeypatch.chdir(tmp_path)
     assert main([a.format(long=LONG) for a in argv]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert f"{LONG}.tbsession: nom trop long pour le système de fichiers" in err
+    assert f"{LONG}.tbsession : nom trop long pour le système de fichiers" in err
     assert "erreur interne" not in err
 
 
@@ -51,4 +51,4 @@ def test_a_loop_of_symbolic_links_is_said(
     Path("loop1.tbsession").symlink_to("loop2.tbsession")
     Path("loop2.tbsession").symlink_to("loop1.tbsession")
     assert main([*RUN, "--session", "loop1.tbsession"]) == EXIT_USAGE
-    assert "loop1.tbsession: trop de liens symboliques" in capsys.readouterr().err
+    assert "loop1.tbsession : trop de liens symboliques" in capsys.readouterr().err

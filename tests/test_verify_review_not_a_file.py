@@ -25,4 +25,4 @@ def test_a_named_pipe_is_said_no_file(command: list[str], tmp_path: Path, capsys
     capsys.readouterr()
     assert main([command[0], *args, *[str(key) if a == "KEY" else a for a in command[1:]]]) == 3
     err = capsys.readouterr().err
-    assert f"{fifo}: {NOT_A_FILE}" in err and "introuvable" not in err, err
+    assert f"{fifo} : {NOT_A_FILE}" in err and "introuvable" not in err, err

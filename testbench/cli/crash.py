@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from testbench.domain.teleservices import RegistryError
+from testbench.i18n import colon, semicolon
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 
 
@@ -32,7 +33,7 @@ def failure_text(exc: Exception, argv: Sequence[str], t: Callable[[str], str]) -
         # SQLite's error names no file: which of the command's sessions it is (diff and merge read two)
         said = damaged_sessions(argv) or [("", damage)]
         sentence = t("fichier de session endommagé ou illisible ({reason})")
-        return " ; ".join((f"{path}: " if path else "") + sentence.format(reason=t(r)) for path, r in said)
+        return semicolon().join((f"{path}{colon()}" if path else "") + sentence.format(reason=t(r)) for path, r in said)
     if isinstance(exc, RegistryError):  # the installed package's own file, edited or damaged: its place and why
         return t("testbench mal installé : {problem}").format(problem=t(str(exc)))
     details = write_details(exc, argv, t)

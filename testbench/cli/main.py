@@ -27,7 +27,7 @@ from pathlib import Path
 
 from testbench.cli.console import keep_writing_when_unread, lost_output, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
-from testbench.i18n import LANGUAGES, _t, translator, use_language
+from testbench.i18n import LANGUAGES, _t, colon, translator, use_language
 from testbench.interrupts import Stopping, ignored, stopping
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 
@@ -225,7 +225,7 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         return EXIT_OK
     func = getattr(args, "func", None)
     if func is not None and (unnamed := _unnamable_path(args)) is not None:
-        print(f"testbench {args.command}: {unnamed}", file=sys.stderr)
+        print(f"testbench {args.command}{colon()}{unnamed}", file=sys.stderr)
         return EXIT_USAGE
     if func is None:
         if args.command is None and sys.stdin.isatty() and (sys.stderr.isatty() or sys.stdout.isatty()):
@@ -250,7 +250,7 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         from testbench.cli.crash import failure_code, failure_text
 
         with ignored(), _unwritable_stderr():
-            print(f"testbench {args.command}: {failure_text(exc, argv, translator())}", file=sys.stderr)
+            print(f"testbench {args.command}{colon()}{failure_text(exc, argv, translator())}", file=sys.stderr)
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
 
 
@@ -299,7 +299,8 @@ def _said_bundled(args: argparse.Namespace, code: int) -> None:
             if parts and bundled.is_file():
                 said = t("{path} : testbench livre un fichier de ce nom, {bundled} ; donnez ce chemin")
                 with _unwritable_stderr():
-                    print(f"testbench {args.command}: {said.format(path=path, bundled=bundled)}", file=sys.stderr)
+                    said = said.format(path=path, bundled=bundled)
+                    print(f"testbench {args.command}{colon()}{said}", file=sys.stderr)
 
 
 def _unwritable_stderr() -> contextlib.AbstractContextManager[None]:
@@ -356,7 +357,7 @@ def _unnamable_path(args: argparse.Namespace) -> str | None:
             except OSError as exc:
                 if exc.errno in _UNNAMABLE:
                     t = translator()
-                    return t("{path}: {message}").format(path=path, message=os_reason(exc, t))
+                    return f"{path}{colon()}{os_reason(exc, t)}"
             except ValueError:  # a NUL in the name: the command's own checks say it
                 continue
     return None

@@ -99,7 +99,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         from testbench.store.connection import not_a_file  # a named pipe, a device: said, never waited on
 
         other = not_a_file(args.session)
-        said = t(other) if other else f"{args.session}: {t('fichier de session introuvable')}"
+        said = t(other if other else f"{args.session} : fichier de session introuvable")
         print(f"testbench review: {said}", file=sys.stderr)
         return EXIT_USAGE
     action = "accept" if args.accept else "override" if args.override else "comment"

@@ -758,7 +758,7 @@ def _check_session(path: Path, result: Verdict, prefix: str, option: str | None 
     from testbench.store.read import read_integrity
 
     if not path.is_file():
-        raise VerifyUsageError(not_a_file(path) or f"{path}: fichier de session introuvable")
+        raise VerifyUsageError(not_a_file(path) or f"{path} : fichier de session introuvable")
     try:
         open_readonly(path).close()  # an empty file, another program's base or a newer schema is said so
         record = read_integrity(path)

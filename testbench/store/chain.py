@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -480,19 +481,23 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         if digest != e["digest"]
     ]
     started: set[int] = set()  # attempts whose start entry is already said to differ
+    gone = _GoneAttempts(conn, by_kind.get("attempt-start", []), finish_last)
     for e, n in sorted(differ, key=lambda c: c[0]["seq"]):  # in the chain's order
         rows = range(e["first_id"], e["last_id"] + 1)
-        report.problems.append(_located(conn, _TABLE[e["kind"]], rows, _differs(e, n)))
         if e["kind"] == "attempt-start":
             started.update(rows)
+            if not n and len(rows) == 1:  # the attempt's row is gone: named from what still points to it
+                report.problems.append(gone.located(e["first_id"], _differs(e, 0)))
+                continue
+        report.problems.append(_located(conn, _TABLE[e["kind"]], rows, _differs(e, n)))
     finishes = _digests(conn, "attempt-finish", list(finish_last.values())) if finish_last else ()
     for e, (digest, n) in finishes:  # the latest finish entry of each attempt, in attempt order
         if digest == e["digest"]:
             continue
         attempt, seq = e["first_id"], e["seq"]
-        if not n:  # the attempt's row is gone: no case to name, its row id only, said once with its start
+        if not n:  # the attempt's row is gone: said once, with its start when that entry is left
             if attempt not in started:
-                report.problems.append(_differs(e, 0))
+                report.problems.append(gone.located(attempt, _differs(e, 0)))
             continue
         # the finish entry's digest covers the four together: which one was edited cannot be told
         changed = (
@@ -501,10 +506,13 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         report.problems.append(_located(conn, "attempts", [attempt], changed))
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
+    outside_attempts: list[int] = []  # attempt rows already said outside the chain, their verdict with them
     for table in (*_ALWAYS, *_OPTIONAL):
         if not has_table(conn, table) or (table in optional and not spans.get(table)):
             continue
         extra = _uncovered(conn, table, spans.get(table, []))
+        if table == "attempts":
+            outside_attempts = extra
         if extra:
             outside = tn(
                 "{table} : {count} ligne hors chaîne (ajoutée après coup ?) : {ids}",
@@ -521,11 +529,18 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
     rows = conn.execute(
         "SELECT id FROM attempts WHERE verdict != 'none' OR reason != '' OR ended_wall IS NOT NULL"
     ).fetchall()
-    unfinished = sorted(r[0] for r in rows if r[0] not in finish_last)
-    if unfinished:
-        report.problems.append(
-            f"{_word('attempts')} : verdict sans entrée de chaîne pour les tentatives {_ids(unfinished)}"
+    said = set(outside_attempts)
+    unfinished = sorted(r[0] for r in rows if r[0] not in finish_last and r[0] not in said)
+    if unfinished:  # named by their case and attempt, like every other problem
+        without = tn(
+            "{table} : {count} verdict sans entrée de chaîne (ligne {ids})",
+            "{table} : {count} verdicts sans entrée de chaîne (lignes {ids})",
+            len(unfinished),
+            "fr",
+            table=_word("attempts"),
+            ids=_ids(unfinished),
         )
+        report.problems.append(_located(conn, "attempts", unfinished, without))
     _verify_annotation_anchors(conn, annotation_entries, report)
     return report
 
@@ -639,6 +654,65 @@ def _located(conn: sqlite3.Connection, table: str, ids: range | list[int], probl
 
 #: the case and attempt of rows for a person, before a problem (the reader's own, testbench.store.read)
 located = _located
+
+#: the bench's first trace line of an attempt (testbench.runner.runner): « début du cas {id} — {title} »
+_CASE_START = re.compile(r"début du cas (\S+) — ", re.DOTALL)
+
+
+class _GoneAttempts:
+    """The case and number of attempts whose row was deleted, read from what still points to them.
+
+    The attempt's trace lines keep its id and the bench's « début du cas X » line (chained: a line edited is said
+    apart), the case must be one of the session's, and its number follows the case's attempts left before it
+    (attempts are numbered in the order they start, their ids too). Worked out once, when the first is said."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, starts: list[dict[str, Any]], finishes: dict[int, dict[str, Any]]
+    ) -> None:
+        self._conn = conn
+        self._ids = {e["first_id"] for e in starts if e["first_id"] == e["last_id"]} | set(finishes)
+        self._names: dict[int, tuple[str, int | None]] | None = None
+
+    def located(self, attempt: int, problem: str) -> str:
+        """``problem`` preceded by the case and attempt of ``attempt`` when they can be told, else as it is."""
+        if self._names is None:
+            try:
+                self._names = self._name()
+            except sqlite3.Error:  # a session too damaged to say where: the row id alone
+                self._names = {}
+        case, number = self._names.get(attempt, ("", None))
+        if not case:
+            return problem
+        if number is None:
+            return f"cas {case} — {problem}"
+        return f"cas {case}, tentative {number} — {problem}"
+
+    def _name(self) -> dict[int, tuple[str, int | None]]:
+        rows = self._conn.execute("SELECT id, case_id, number FROM attempts").fetchall()
+        left = {int(r[0]): (str(r[1]), int(r[2])) for r in rows}
+        gone = sorted(self._ids - set(left))
+        if not gone or not has_table(self._conn, "trace_lines"):
+            return {}
+        cases = {str(r[0]) for r in self._conn.execute("SELECT case_id FROM cases")}
+        names: dict[int, tuple[str, int | None]] = {}
+        known = dict(left)  # every attempt's (case, number), the deleted ones as they are worked out
+        for attempt in gone:
+            line = self._conn.execute(
+                "SELECT text FROM trace_lines WHERE attempt_id = ? AND channel = 'bench' AND text LIKE 'début du cas %'"
+                " ORDER BY id LIMIT 1",
+                (attempt,),
+            ).fetchone()
+            found = _CASE_START.match(str(line[0])) if line else None
+            if found is None or found[1] not in cases:
+                continue
+            case = found[1]
+            before = max((n for i, (c, n) in known.items() if c == case and i < attempt), default=0)
+            after = min((n for i, (c, n) in left.items() if c == case and i > attempt), default=None)
+            number = before + 1 if after is None or after > before + 1 else None
+            names[attempt] = (case, number)
+            if number is not None:
+                known[attempt] = (case, number)
+        return names
 
 
 def _differs(e: dict[str, Any], present: int) -> str:

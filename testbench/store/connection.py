@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import json
 import os
 import re
 import shutil
@@ -255,7 +256,7 @@ def writer_refusal(path: Path) -> str | None:
     damage = _damage(path)
     if damage is None or damage == MISSING_TABLE:
         return None
-    return f"{path}: fichier de session endommagé ou illisible ({damage})"
+    return f"{path} : fichier de session endommagé ou illisible ({damage})"
 
 
 #: what is at a session's path when it is no file (a named pipe, a device, a socket): SQLite would open it and
@@ -273,8 +274,29 @@ def not_a_file(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):  # a folder given for a session (merge s1 cards…) is not said « introuvable »
-        return f"{path}: est un dossier, pas un fichier de session"
-    return f"{path}: {NOT_A_FILE}"
+        return f"{path} : {_folder(path)}"
+    return f"{path} : {NOT_A_FILE}"
+
+
+#: a report folder given for a session (``report`` or ``diff`` of the folder ``report -o`` wrote), with the session
+#: file its ``report.json`` says it was built from when it says one
+REPORT_FOLDER = _t("est un dossier de rapport, pas un fichier de session")
+REPORT_FOLDER_OF = _t("est un dossier de rapport (construit depuis la session {session}), pas un fichier de session")
+
+
+def _folder(path: Path) -> str:
+    """Why the folder ``path`` is no session: a report folder names the session it was built from."""
+    report = path / "report.json"
+    if not report.is_file():
+        return "est un dossier, pas un fichier de session"
+    try:
+        with report.open("rb") as stream:
+            session = json.load(stream).get("session", {}).get("file")
+    except (OSError, ValueError, AttributeError):  # unreadable, not JSON, not the report's shape
+        return REPORT_FOLDER
+    if not isinstance(session, str) or not session.isprintable() or not 0 < len(session) <= 255:
+        return REPORT_FOLDER
+    return REPORT_FOLDER_OF.format(session=PurePath(session).name)
 
 
 def not_sqlite(path: Path) -> str | None:
@@ -285,7 +307,7 @@ def not_sqlite(path: Path) -> str | None:
     magic = _head(path)
     if not magic or magic == _SQLITE_MAGIC:
         return None
-    return f"{path}: n'est pas un fichier de session lisible ({_SQLITE_REASONS[sqlite3.SQLITE_NOTADB]})"
+    return f"{path} : n'est pas un fichier de session lisible ({_SQLITE_REASONS[sqlite3.SQLITE_NOTADB]})"
 
 
 def _head(path: Path) -> bytes | None:
@@ -378,10 +400,10 @@ def connect_writer(path: Path) -> WriterConnection:
     except sqlite3.DatabaseError as exc:
         if is_write_failure(exc):
             raise write_error(path, exc) from exc
-        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+        raise SessionError(f"{path} : n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     except ForeignDatabase as exc:
         conn.close()
-        raise SessionError(f"{path}: {exc}") from None
+        raise SessionError(f"{path} : {exc}") from None
     return conn
 
 
@@ -612,7 +634,7 @@ def _private_copy(path: Path) -> ReaderConnection:
                 copy = _COPIES[key] = _copy(path, wal)
         except OSError as exc:
             raise SessionError(
-                f"{path}: lecture impossible depuis ce dossier en lecture seule : la copie temporaire de la session "
+                f"{path} : lecture impossible depuis ce dossier en lecture seule : la copie temporaire de la session "
                 f"et de son fichier -wal a échoué ({os_reason(exc)})"
             ) from None
     return _read_once(sqlite_uri(copy, "ro"))
@@ -660,16 +682,16 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     if (other := not_a_file(path)) is not None:
         raise SessionError(other)
     if not path.is_file():
-        raise SessionError(f"{path}: fichier de session introuvable")
+        raise SessionError(f"{path} : fichier de session introuvable")
     try:
         conn = connect_readonly(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+        raise SessionError(f"{path} : n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     refusal = None if 1 <= version <= SCHEMA_VERSION else _not_a_session(path, conn, version)
     if refusal is not None:
         conn.close()
-        raise SessionError(f"{path}: {refusal}")
+        raise SessionError(f"{path} : {refusal}")
     return conn
 
 

@@ -107,16 +107,16 @@ def merge_sessions(
     merge killed half-way leaves no ``output``: only that file, which the next merge replaces.
     """
     if output.exists():
-        raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
+        raise MergeError([f"{output} : existe déjà ; choisissez un nouveau fichier de session"])
     if output.resolve() in {p.resolve() for p in inputs}:
-        raise MergeError([f"{output}: la session fusionnée doit être un nouveau fichier"])
+        raise MergeError([f"{output} : la session fusionnée doit être un nouveau fichier"])
     unique: dict[Path, Path] = {}
     notes: list[str] = []
     for path in inputs:
         if path.resolve() not in unique:
             unique[path.resolve()] = path
-        elif f"{path}: donnée plusieurs fois, lue une fois" not in notes:
-            notes.append(f"{path}: donnée plusieurs fois, lue une fois")
+        elif f"{path} : donnée plusieurs fois, lue une fois" not in notes:
+            notes.append(f"{path} : donnée plusieurs fois, lue une fois")
     conns: list[sqlite3.Connection] = []
     try:
         problems = []
@@ -133,7 +133,7 @@ def merge_sessions(
             conn.execute("BEGIN")
             report = chain.verify(conn)
             modified = chain.modifications(conn, report)
-            problems += [f"{path}: {p}" for p in modified]
+            problems += [f"{path} : {p}" for p in modified]
             head: dict[str, Any] = {
                 "file": str(path),
                 "session_id": dict(conn.execute("SELECT key, value FROM meta")).get("session_id", ""),
@@ -224,7 +224,7 @@ def refuse_written(path: Path, wait: float = WRITER_WAIT) -> None:
     try:
         lock.acquire()
     except Timeout:
-        raise SessionLocked(f"{path}: {_still_written(path)}") from None
+        raise SessionLocked(f"{path} : {_still_written(path)}") from None
     except OSError:
         return
     lock.release()
@@ -266,13 +266,13 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
         with store:
             result = write(store)
         if output.exists():  # written meanwhile by someone else: not overwritten
-            raise MergeError([f"{output}: existe déjà ; choisissez un nouveau fichier de session"])
+            raise MergeError([f"{output} : existe déjà ; choisissez un nouveau fichier de session"])
         os.replace(partial, output)  # atomic, on POSIX and Windows
         done = True
     except SessionError as exc:  # a full disk while the new file is set up, a disk that fails the write
         raise _failed(output, partial, exc) from None
     except OSError as exc:  # the folder refused the merge's own file while it was written: the environment's
-        raise MergeError([f"{output}: écriture impossible ici ({os_reason(exc)})"], environment=True) from None
+        raise MergeError([f"{output} : écriture impossible ici ({os_reason(exc)})"], environment=True) from None
     finally:
         # a failed or interrupted merge leaves nothing; a complete one leaves no companion of the partial file
         if mine:
@@ -312,7 +312,7 @@ def _remove_stale(partial: Path, output: Path) -> None:
     try:
         lock.acquire()
     except Timeout:
-        raise MergeError([f"{output}: une autre fusion l'écrit déjà (fichier {partial.name})"]) from None
+        raise MergeError([f"{output} : une autre fusion l'écrit déjà (fichier {partial.name})"]) from None
     try:
         _remove(partial, *_companions(partial)[:2])
     finally:

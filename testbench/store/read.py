@@ -823,9 +823,9 @@ def modified_entries(path: str | Path) -> list[str]:
     try:
         conn.execute("BEGIN")
         report = chain.verify(conn)
-        return [f"{path}: {p}" for p in chain.modifications(conn, report)]
+        return [f"{path} : {p}" for p in chain.modifications(conn, report)]
     except sqlite3.DatabaseError as exc:
-        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+        raise SessionError(f"{path} : n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
     finally:
         conn.close()
 
@@ -957,4 +957,4 @@ def read_integrity(path: Path) -> IntegrityRecord:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise SessionError(f"{path}: n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+        raise SessionError(f"{path} : n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None

@@ -135,13 +135,13 @@ class SessionStore:
         """Open ``path`` for writing, creating it if asked; refuse if another process writes it."""
         path = Path(path)
         if not path.exists() and not create:
-            raise SessionError(f"{path}: fichier de session introuvable")
+            raise SessionError(f"{path} : fichier de session introuvable")
         if (other := not_a_file(path)) is not None:  # a folder, a pipe, a device: no lock file beside it
             raise SessionError(other)
         if not create and path.is_file() and path.stat().st_size == 0:  # a truncated copy: not made a session
-            raise SessionError(f"{path}: fichier vide, pas une session")
+            raise SessionError(f"{path} : fichier vide, pas une session")
         if not create and empty_database(path):  # a copy of a running session, without its -wal
-            raise SessionError(f"{path}: {EMPTY_DATABASE}")
+            raise SessionError(f"{path} : {EMPTY_DATABASE}")
         if (foreign := not_sqlite(path)) is not None:  # no lock file beside notes given as a session
             raise SessionError(foreign)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,11 +154,11 @@ class SessionStore:
             unwritable = _lock_problem(lock_path(path))
             if unwritable is not None:  # no lock file can be made here: nobody holds it
                 raise SessionError(
-                    f"{path}: écriture impossible ici ({unwritable}) ; choisissez un dossier où vous pouvez écrire"
+                    f"{path} : écriture impossible ici ({unwritable}) ; choisissez un dossier où vous pouvez écrire"
                 ) from None
             holder = describe_writer(path)
             said = LOCKED if holder is None else LOCKED_BY.format(pid=holder[0], host=holder[1])
-            raise SessionLocked(f"{path}: {said}") from None
+            raise SessionLocked(f"{path} : {said}") from None
         conn: sqlite3.Connection | None = None
         made = not path.exists()  # under the lock: a session another writer made meanwhile is not this call's
         try:
@@ -168,12 +168,12 @@ class SessionStore:
                 migrate(conn)
             except SchemaRefused as exc:
                 conn.close()
-                raise SessionError(f"{path}: {exc}") from None
+                raise SessionError(f"{path} : {exc}") from None
             except sqlite3.OperationalError as exc:
                 conn.close()
                 if is_write_failure(exc):
                     raise write_error(path, exc) from exc
-                raise SessionError(f"{path}: {sqlite_reason(exc)}") from exc
+                raise SessionError(f"{path} : {sqlite_reason(exc)}") from exc
             store = cls(path, conn, lock)
             store._init_meta()
             continue_after(store._last_stamp())  # a session resumed after a reboot keeps its order

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from testbench.i18n import colon
 from testbench.runner.exits import EXIT_USAGE
 from testbench.tools.result import ToolResult, forced_by, french, unwritten_code
 
@@ -20,17 +21,19 @@ def keys_init_tool(path: Path | None = None, *, force: bool = False, force_optio
     result = ToolResult()
     if (key.parent / "manifest.json").exists() or key.suffix == ".tbsession":
         return result.fail(
-            EXIT_USAGE, lambda t, _lang: f"{key}: " + t("refus d'écrire une clé privée dans un dossier de rapport")
+            EXIT_USAGE,
+            lambda t, lang: f"{key}{colon(lang)}" + t("refus d'écrire une clé privée dans un dossier de rapport"),
         )
     if key.is_dir():  # said at once: the option to replace a key would not help
         return result.fail(
             EXIT_USAGE,
-            lambda t, _lang: f"{key}: " + t("est un dossier, pas une clé : donnez le nom du fichier de la clé privée"),
+            lambda t, lang: f"{key}{colon(lang)}"
+            + t("est un dossier, pas une clé : donnez le nom du fichier de la clé privée"),
         )
     if key.exists() and not force:
         return result.fail(
             EXIT_USAGE,
-            lambda t, _lang: t("{path}: une clé existe déjà ({option} pour la remplacer)").format(
+            lambda t, _lang: t("{path} : une clé existe déjà ({option} pour la remplacer)").format(
                 path=key, option=forced_by(force_option, t)
             ),
         )
@@ -45,7 +48,7 @@ def keys_init_tool(path: Path | None = None, *, force: bool = False, force_optio
             with contextlib.suppress(OSError):
                 path.unlink()
         failed = exc
-        return result.fail(unwritten_code(exc), lambda t, _lang: f"{key}: {os_reason(failed, t)}")
+        return result.fail(unwritten_code(exc), lambda t, lang: f"{key}{colon(lang)}{os_reason(failed, t)}")
     result.say(
         lambda t, _lang: t(
             "clé privée : {path} (lisible par vous seul ; ne la copiez ni dans une session ni dans un rapport)"
@@ -80,7 +83,7 @@ def keys_show_tool(path: Path | None = None) -> ToolResult:
         failed = exc
         return result.fail(
             EXIT_USAGE,
-            lambda t, _lang: f"{key}: "
+            lambda t, lang: f"{key}{colon(lang)}"
             + t("clé de signature illisible ({reason}) ; créez-la avec « testbench keys init »").format(
                 reason=os_reason(failed, t)
             ),

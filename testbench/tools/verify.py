@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from testbench.i18n import _t
+from testbench.i18n import _t, colon
 from testbench.runner.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import Render, T, ToolResult, french
 
@@ -39,7 +39,7 @@ def verify_tool(
         elif (other := not_a_file(path)) is not None:  # a named pipe, a device: said, never waited on
             return result.fail(EXIT_USAGE, french(other))
         else:
-            return result.fail(EXIT_USAGE, lambda t, _lang: f"{path}: {t('introuvable')}")
+            return result.fail(EXIT_USAGE, lambda t, lang: f"{path}{colon(lang)}{t('introuvable')}")
     except VerifyUsageError as exc:
         return result.fail(EXIT_USAGE, lambda t, _lang, exc=exc: exc.render(t))
     result.say(lambda t, lang: "\n".join(verdict_lines(verdict, t, lang)))  # the verdict last: a saved log holds it
@@ -93,13 +93,13 @@ def _unreadable_key(key: Path, exc: Exception) -> Render:
     from testbench.fmt import os_reason
     from testbench.signing import SigningKeyError
 
-    def render(t: T, _lang: str | None) -> str:
+    def render(t: T, lang: str | None) -> str:
         if isinstance(exc, OSError):
             reason = os_reason(exc, t)
         elif isinstance(exc, SigningKeyError):
             reason = t(str(exc))
         else:  # not base64
             reason = t("ni une clé publique en base64 ni une clé privée PEM")
-        return f"{key}: " + t("clé illisible ({reason})").format(reason=reason)
+        return f"{key}{colon(lang)}" + t("clé illisible ({reason})").format(reason=reason)
 
     return render
