@@ -141,6 +141,8 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "bays": bays,
         "readers": readers,
         "cards": cards.rows(missing),
+        # the runs that let real cards through (--allow-real-cards): test mode off, said even when none was met
+        "real_cards_allowed": [r["id"] for r, o in zip(reversed(runs), opts, strict=True) if o.get("allow_real_cards")],
         "forced_merge": forced_merge(meta, scrub),
         "completed": [_completed(entry, scrub) for entry in completions(meta)],
         "sut_profile": _sut_profile(_first(opts, "sut_profile"), scrub),
@@ -215,6 +217,10 @@ def _completed(entry: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:
 #: the cover's line for a latest run the bench could not start (its reason begins « banc indisponible : »)
 NOT_STARTED = _t("{reason} — aucun cas exécuté (exécution {run})")
 
+#: the cover's line for the runs that accepted real cards (``--allow-real-cards``): the guard's test mode was off
+REAL_CARDS_ALLOWED = _t("désactivé : cartes réelles acceptées (--allow-real-cards, exécution {runs})")
+REAL_CARDS_ALLOWED_RUNS = _t("désactivé : cartes réelles acceptées (--allow-real-cards, exécutions {runs})")
+
 #: a required field of the cover the session does not name yet, as the workstation's overview says it
 TO_FILL = "à renseigner"
 
@@ -240,7 +246,7 @@ def cover_fields(
     a latest run that could not start, each casebook, the readers, the cards, the operators, the workstation, the
     dates, the logs' clocks that were off (``key``: ``sut``, ``sut_profile``, ``agrement``, ``engine``, ``socle``,
     ``versions``, ``unavailable``, ``casebook``, ``readers``, ``cards``, ``operators``, ``host``, ``completed``,
-    ``dates``, ``clocks``; a line the cover leaves out is left out).
+    ``dates``, ``clocks``, ``real_cards``; a line the cover leaves out is left out).
 
     A value the session does not record reads as the book says it (« non renseigné »). With ``to_fill``, a
     required one — the software's name and version, the agrément, the operator — reads « à renseigner » and
@@ -313,6 +319,10 @@ def cover_fields(
         for c in cover["cards"]
     ]
     add("cards", t("Cartes"), ", ".join(cards) or unrecorded, any(c.get("stands_out") for c in cover["cards"]))
+    if allowed := cover.get("real_cards_allowed"):
+        said = t(REAL_CARDS_ALLOWED if len(allowed) == 1 else REAL_CARDS_ALLOWED_RUNS)
+        said = said.format(runs=", ".join(map(str, allowed)))
+        add("real_cards", t("Mode test"), said, True)
     operators = cover["operators"]
     nobody = to_fill_in(operators[0], "operator") if len(operators) == 1 else None
     add("operators", t("Opérateur"), nobody or ", ".join(shown(op) for op in operators), bool(nobody))
