@@ -35,7 +35,7 @@ from textual.dom import NoScreen
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tree
+from textual.widgets import DataTable, Header, Input, Label, Static, TabbedContent, TabPane, Tree
 from textual.widgets.tree import TreeNode
 
 from testbench import fmt
@@ -53,6 +53,7 @@ from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
 from testbench.tui.coverage_screen import CoverageWindow
 from testbench.tui.exam_view import ExamHandlers, ExamView
 from testbench.tui.execution import BenchFactory
+from testbench.tui.footer import WholeKeysFooter
 from testbench.tui.glossary_screen import GlossaryScreen
 from testbench.tui.key_gate import KeyGate
 from testbench.tui.operator_prompt import InteractiveOperator
@@ -295,7 +296,7 @@ class WorkstationApp(
                     yield Static("", id="review-detail")
                 with TabPane(t(VIEW_TITLES["exam"]), id="exam"):
                     yield ExamView(id="exam-view")
-        yield Footer(compact=True)
+        yield WholeKeysFooter()
 
     def on_mount(self) -> None:
         # first: the terminal is in the application's modes from now on, which a signal must not leave it in
@@ -727,10 +728,8 @@ class WorkstationApp(
             self._presence_poll.stop()
             self._presence_poll = None
         self.notes = [note for note in self.notes if note != ANOTHER_WORKSTATION]
-        for notification in list(self._notifications):  # its toast, if still shown
-            if notification.message == self.t(ANOTHER_WORKSTATION):
-                self._unnotify(notification)
-        self._toasts = [toast for toast in self._toasts if toast[0] != self.t(ANOTHER_WORKSTATION)]
+        for shown in {ANOTHER_WORKSTATION, self.t(ANOTHER_WORKSTATION)}:  # its toast, in either language (F2)
+            self._withdraw(shown)
         self.log_line(lambda: f"✔ {self.t(OTHER_WORKSTATION_GONE)}")
         self.notify(self.t(OTHER_WORKSTATION_GONE), timeout=8)
 

@@ -84,8 +84,10 @@ class RunHandlers:
 
     def views_gone(self) -> bool:
         """Whether the workstation is closing: a run's messages still queued find its views gone (quit, or torn
-        down while its run ends) and are left unread; the session holds what they say."""
-        return self.closed or not self.screen_stack or not self.screen_stack[0].query("#views")
+        down while its run ends) and are left unread; the session holds what they say. Not running covers the whole
+        teardown: Textual removes the views' widgets one by one after that, and the run panel's timer may fire in
+        between (``#views`` still there, ``#run-log`` gone)."""
+        return self.closed or not self.is_running or not self.screen_stack or not self.screen_stack[0].query("#views")
 
     def action_run_case(self) -> None:
         entry = self.current_entry()

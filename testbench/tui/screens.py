@@ -21,7 +21,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
 from testbench import fmt
@@ -34,6 +34,7 @@ from testbench.i18n import _t
 from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.exam import window_consigne
+from testbench.tui.footer import WholeKeysFooter
 from testbench.tui.keyed import expectations_on, misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
@@ -404,7 +405,7 @@ class AttestScreen(FormScreen[Attestation | None]):
             with Horizontal():
                 yield Button(f"{t('Confirmer')} ({self.key('ctrl+s')})", id="confirm", variant="success")
                 yield Button(f"{t('Rejeter')} ({self.key('ctrl+r')})", id="reject", variant="error")
-        yield Footer(compact=True)  # this window's keys only: the workstation's are typed text here
+        yield WholeKeysFooter()  # this window's keys only: the workstation's are typed text here
 
     def on_mount(self) -> None:
         if self.kept is not None:
@@ -604,7 +605,7 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             with Horizontal():
                 yield Button(f"{t('Accepter')} ({self.key('enter')})", id="accept", variant="success")
                 yield Button(f"{t('Accepter tel que lu')} ({self.key('escape')})", id="as-read")
-        yield Footer(compact=True)
+        yield WholeKeysFooter()
 
     def prefill(self, path: str, value: str) -> str:
         """A value read, in its field as the language in use writes it: a decimal with a comma in French
@@ -803,7 +804,9 @@ class ReviewScreen(FormScreen[bool]):
                 yield Label(Text(self.only_comment()), id="only-comment")
             yield self.notice_line()
             yield Select(options, value=options[0][1], allow_blank=False, id="decision")
-            yield OneValue(self.reviewer, placeholder=t("Réviseur"), id="reviewer")
+            reviewer = OneValue(self.reviewer, placeholder=t("Réviseur"), id="reviewer")
+            reviewer.border_title = t("Réviseur")  # filled (the operator): no placeholder shows, the border names it
+            yield reviewer
             yield FreeText(placeholder=t("Motif (obligatoire)"), id="reason")
             # the window's own way to the key, never the CLI's command: without one, Ctrl+S offers « Créer ma clé »
             signed = t("Annotation signée avec votre clé ; sans clé, {key} propose de la créer.")
@@ -813,7 +816,7 @@ class ReviewScreen(FormScreen[bool]):
                 yield Button(f"{t('Enregistrer')} ({self.key('ctrl+s')})", id="save", variant="primary")
                 yield Button(t("Créer ma clé de signature"), id="create-key", variant="warning")
                 yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
-        yield Footer(compact=True)
+        yield WholeKeysFooter()
 
     def only_comment(self) -> str:
         """Why only a comment can be saved for this case, in the window's language."""

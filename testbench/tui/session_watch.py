@@ -6,7 +6,8 @@
   it (the views drawn, the record read again, a run's progress) are :func:`reads_session`: never a traceback, the
   windows left open, what the person typed in them kept.
 - **A session another process writes** (``testbench run``): read-only, from the opening or since (a casebook saved
-  while it writes, a run refused for it), until that writer has let it go; then it is read again, writable, said.
+  while it writes, a run refused for it, or a poll of the idle workstation), until that writer has let it go; then
+  it is read again, writable, said.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import ParamSpec, cast
+
+from textual.worker import WorkerState
 
 from testbench import fmt
 from testbench.i18n import _t
@@ -73,7 +76,9 @@ def reads_session(method: Callable[P, None]) -> Callable[P, None]:
 class SessionWatch:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`, whose state (``ws``, ``t``, the views) it updates."""
 
-    #: the unreadable notice shown (in the language shown then), None when none is
+    #: the reason said unreadable (French, whatever the language shown), None when none is: said once per reason
+    _unreadable_reason: str | None = None
+    #: its notice as shown (in the language shown then): what is taken off once the session reads again
     _unreadable_said: str | None = None
 
     def start_session_watch(self) -> None:
@@ -87,6 +92,15 @@ class SessionWatch:
             self._read_again()
         elif self.ws.read_only:
             self._poll_writer()
+        elif not self._writes_now() and self.ws.written_elsewhere():  # a writer started beside an idle workstation
+            self.check_writer()
+
+    def _writes_now(self) -> bool:
+        """Whether this workstation may hold the session's writer lock itself now: a run, or a worker (a tool, the
+        report) under way. Its own lock is not another process's."""
+        return bool(getattr(self, "running", False)) or any(
+            worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers
+        )
 
     # -- a session that cannot be read now ---------------------------------------------------------
     def session_unreadable(self, reason: str) -> None:
@@ -101,13 +115,14 @@ class SessionWatch:
         )
 
     def say_unreadable(self) -> None:
-        """The session unreadable: said once (a notice, a line of the run log) until it reads again."""
+        """The session unreadable: said once (a notice, a line of the run log) until it reads again — compared by
+        its reason, not its words, which F2 changes."""
         reason = self.ws.unreadable or ""
-        said = self._unreadable_text(reason)
-        if said == self._unreadable_said:
+        if reason == self._unreadable_reason:
             return
+        said = self._unreadable_text(reason)
         self._withdraw(self._unreadable_said)
-        self._unreadable_said = said
+        self._unreadable_reason, self._unreadable_said = reason, said
         self.log_line(partial(lambda reason: f"⚠ {self._unreadable_text(reason)}", reason))
         self.notify(said, severity="error", timeout=30)
 
@@ -117,7 +132,7 @@ class SessionWatch:
             self.say_unreadable()  # another reason than the one said: said in turn
             return
         self._withdraw(self._unreadable_said)
-        self._unreadable_said = None
+        self._unreadable_reason = self._unreadable_said = None
         said = partial(lambda file: self.t(SESSION_READABLE).format(file=file), self.ws.session_path)
         self.log_line(lambda: f"✔ {said()}")
         self.notify(said(), timeout=8)
@@ -158,7 +173,8 @@ class SessionWatch:
         if notes is None or self.ws.read_only:
             return
         self.notes = [note for note in self.notes if note != WRITTEN_ELSEWHERE]
-        self._withdraw(self.t(WRITTEN_ELSEWHERE))
+        for shown in {WRITTEN_ELSEWHERE, self.t(WRITTEN_ELSEWHERE)}:  # in either language: F2 may have come between
+            self._withdraw(shown)
         self.reload()
         self.check_integrity()  # what the writer added is checked as the opening checked the rest
         for note in notes:

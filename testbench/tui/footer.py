@@ -1,0 +1,36 @@
+"""The footer of the workstation and of its windows: each key with its word, or not at all.
+
+Textual's compact footer lets the command palette's key, docked right, cover the keys that do not fit: the last
+one showed its letter without its word (« a Review g▏Ctrl+P Commands » at 80 columns), a key that says nothing.
+Those keys are left out until the terminal is wide enough again (F1 lists them all).
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class WholeKeysFooter(Footer):
+    """A compact footer whose keys are shown whole: those the palette's key would cut or cover are hidden."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        self.call_after_refresh(self._fit)  # the keys are laid out once composed (a language switch composes again)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        for key in self.query(FooterKey):  # wider: the keys hidden may fit now, laid out again before they are fitted
+            key.display = True
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        palettes = self.query("FooterKey.-command-palette")
+        edge = palettes.first().region.x if palettes else self.region.right
+        for key in self.query(FooterKey):
+            if not key.has_class("-command-palette") and key.region.right > edge:
+                key.display = False
