@@ -45,8 +45,8 @@ Key = tuple[str, str]  # (casebook sha256, case id)
 
 #: what a workstation opening a session another one has open says (see :meth:`Workstation._hold_presence`)
 ANOTHER_WORKSTATION = _t(
-    "Un autre poste d'examen (testbench ui) a déjà cette session ouverte : ce que l'un exécute n'apparaît dans"
-    " l'autre qu'à sa réouverture"
+    "Un autre poste d'examen (testbench ui) a déjà cette session ouverte : ce que l'un exécute apparaît dans"
+    " l'autre à la fin de l'exécution, au plus tard à sa réouverture"
 )
 
 
