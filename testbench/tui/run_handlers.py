@@ -24,6 +24,7 @@ from testbench.runner.assemble import Bench
 from testbench.runner.campaign import CampaignError
 from testbench.runner.events import CaseFinished, CaseStarted, StepFinished, StepStarted, TracesCaptured
 from testbench.runner.options import OPERATOR_ENGINE
+from testbench.runner.reasons import INTERRUPTED
 from testbench.store.connection import SessionError
 from testbench.store.read import AttemptView
 from testbench.tui import actions as registry
@@ -60,6 +61,8 @@ RESTART = _t(
     "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première étape, dans une"
     " nouvelle tentative (la tentative {number} reste dans l'historique et le rapport, avec les valeurs données)"
 )
+#: the reason of the notices above for an attempt a stopped process left (runner.reasons.INTERRUPTED's own words)
+PROCESS_STOPPED = _t("processus arrêté avant le verdict")
 RESTART_IN_SOFTWARE = _t(
     "{case} : la tentative {number} est restée inachevée ({reason}) ; le cas reprend à sa première"
     " étape, dans une nouvelle tentative : les étapes déjà faites dans le logiciel sont à refaire"
@@ -278,8 +281,10 @@ class RunHandlers:
             self.notify(said(), severity="warning" if resumed is None else "information", timeout=12)
 
     def _restart_said(self, template: str, case_id: str, attempt: AttemptView) -> str:
-        """A case starting again at its first step, in the language shown."""
-        return self.t(template).format(case=case_id, number=attempt.number, reason=self.t(attempt.reason))
+        """A case starting again at its first step, in the language shown; an attempt a stopped process left says
+        why without saying « interrompue » twice in nested parentheses."""
+        reason = PROCESS_STOPPED if attempt.reason == INTERRUPTED else attempt.reason
+        return self.t(template).format(case=case_id, number=attempt.number, reason=self.t(reason))
 
     def cut_run_now(self) -> None:
         """Stop the run under way at once, as ^C stops ``testbench run`` (the workstation quits without waiting for
