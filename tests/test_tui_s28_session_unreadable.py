@@ -67,7 +67,7 @@ def test_a_session_unreadable_for_a_moment_is_said_and_read_again(tmp_path: Path
                 if "Fichier de session illisible" in toasts(app):
                     break
                 await pilot.pause(0.1)
-            said = f"Fichier de session illisible pour l'instant : {session} (base SQLite endommagée)"
+            said = f"Fichier de session illisible pour l'instant : {session} — base SQLite endommagée ;"
             assert said in toasts(app), toasts(app)
             assert said in run_log(app)
             assert app.is_running  # no traceback: the workstation goes on
@@ -113,7 +113,7 @@ def test_a_casebook_saved_while_the_session_is_unreadable_is_said_never_a_traceb
             said = next((line for line in toasts(app).splitlines() if line.startswith(unrecorded)), "")
             assert said.endswith("n'est pas un fichier de session lisible (base SQLite endommagée)"), toasts(app)
             assert said in run_log(app)
-            assert f"Fichier de session illisible pour l'instant : {session} (" in toasts(app)
+            assert f"Fichier de session illisible pour l'instant : {session} — " in toasts(app)
 
     asyncio.run(scenario())
 
@@ -133,7 +133,7 @@ def test_a_view_drawn_on_a_damaged_page_is_said_and_the_workstation_goes_on(tmp_
                 await wait_run(app, pilot)
             subprocess.run([sys.executable, "-c", DAMAGE_UNDER_READER, str(session)], check=True)
             await select(app, pilot, "TC-KO-002")
-            said = f"Fichier de session illisible pour l'instant : {session} ("
+            said = f"Fichier de session illisible pour l'instant : {session} — "
             assert said in toasts(app) and said in run_log(app)
             for key in "34521":
                 await pilot.press(key)
@@ -189,7 +189,7 @@ def test_a_session_damaged_during_a_run_keeps_the_verdicts_shown_and_the_window_
                     break
                 await pilot.pause(0.1)
             assert app.is_running
-            assert f"Fichier de session illisible pour l'instant : {session} (" in toasts(app)
+            assert f"Fichier de session illisible pour l'instant : {session} — " in toasts(app)
             assert app.ws.find("TC-KO-002").verdict == "fail"  # as last shown
 
     asyncio.run(scenario())

@@ -33,9 +33,9 @@ def test_an_unreadable_session_is_said_once_across_language_switches(tmp_path: P
                 await wait_run(app, pilot)
             subprocess.run([sys.executable, "-c", DAMAGE_UNDER_READER, str(session)], check=True)
             await select(app, pilot, "TC-KO-002")
-            french = f"Fichier de session illisible pour l'instant : {session} ("
+            french = f"Fichier de session illisible pour l'instant : {session} — "
             assert french in toasts(app)
-            english = f"Session file unreadable for now: {session} ("
+            english = f"Session file unreadable for now: {session} — "
             for _ in range(2):  # F2 there and back, a poll after each
                 await pilot.press("f2")
                 await pilot.pause(2.5)

@@ -35,7 +35,7 @@ WRITER_GONE = _t(
 )
 #: the session could not be read (``Workstation.unreadable``): what is shown is what was last read
 SESSION_UNREADABLE = _t(
-    "Fichier de session illisible pour l'instant : {file} ({reason}) ; le poste montre ce qu'il en a lu en dernier"
+    "Fichier de session illisible pour l'instant : {file} — {reason} ; le poste montre ce qu'il en a lu en dernier"
     " et le relit toutes les {seconds} s"
 )
 #: it reads again
