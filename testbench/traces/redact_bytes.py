@@ -388,6 +388,11 @@ def _nested(value: bytes, shortest: int) -> bytes:
     return head + tail
 
 
+def _alternatives(values: set[bytes]) -> bytes:
+    """A pattern of any of ``values``, the longest first."""
+    return b"|".join(map(re.escape, sorted(values, key=len, reverse=True)))
+
+
 class _FieldSearch:
     """The known names as card fields in a run's bytes (see above): whole after their length byte, whatever
     follows; a first piece after its length byte at the run's end; a last piece (or the whole name) at the run's
@@ -407,13 +412,13 @@ class _FieldSearch:
         firsts = [re.escape(bytes([len(b)])) + _nested(b, _CUT_MIN) for b in spellings if len(b) > _CUT_MIN]
         self.first = re.compile(b"(?:" + b"|".join(firsts) + rb")\Z") if firsts else None
         # a last piece starts inside a word: a whole word of a name of several words (« Martin » of « Éloïse
-        # Martin ») is no known name alone, as in text
-        lasts = {
-            b[-k:] for b in spellings for k in range(_START_MIN, len(b) + 1) if k == len(b) or b[-k - 1 : -k].isalpha()
-        }
-        self.last = re.compile(
-            b"(?:" + b"|".join(map(re.escape, sorted(lasts, key=len, reverse=True))) + rb")(?![A-Za-z0-9])"
-        )
+        # Martin ») is no known name alone, as in text; a piece is followed by the next field's tag or length (no
+        # printable character): 2 letters and a space or a dot start many a dump line of text (« er fichier »)
+        pieces = {b[-k:] for b in spellings for k in range(_START_MIN, len(b)) if b[-k - 1 : -k].isalpha()}
+        last = b"(?:" + _alternatives(spellings) + rb")(?![A-Za-z0-9])"
+        if pieces:
+            last += b"|(?:" + _alternatives(pieces) + rb")(?![\x20-\x7e])"
+        self.last = re.compile(last)
         self.longest = max(map(len, spellings))
 
     def spans(self, data: bytes, starts: tuple[int, ...]) -> list[tuple[int, int, str]]:
