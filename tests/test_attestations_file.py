@@ -46,7 +46,7 @@ def _placed(file: Path, line: str, column: str, space: str, unreadable: str, rea
     """The line said: a mistake placed in the file (« ligne 1, colonne 55 : … ») at ``file:1:55``, as a casebook's."""
     place = re.fullmatch(rf"{line} (\d+), {column} (\d+){space}: (.*)", reason, re.S)
     if place is None:
-        return f"{file}: {unreadable} ({reason})\n"
+        return f"{file}{space}: {unreadable} ({reason})\n"
     return f"{file}:{place[1]}:{place[2]}: {unreadable} ({place[3]})\n"
 
 

@@ -52,4 +52,4 @@ def test_a_missing_attestations_file_is_refused(
     missing = tmp_path / "missing.json"
     argv = ["demo", *exam, "--headless", "--cards", "inprocess", "--output", str(tmp_path / "demo")]
     assert main([*argv, "--attestations", str(missing)]) == EXIT_USAGE
-    assert f"{missing}: attestations illisibles (introuvable)\n" in capsys.readouterr().err
+    assert f"{missing} : attestations illisibles (introuvable)\n" in capsys.readouterr().err

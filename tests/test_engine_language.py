@@ -199,7 +199,7 @@ def test_the_engine_protocols_own_errors_read_in_english() -> None:
         "initialize: invalid engine description (field engine.name expected)",
         "no reader configured for slot cps",
     ]
-    samples = ("pas de carte dans Virtual PCD 00 00: no card", "lecteur introuvable: Virtual PCD 00 01")
+    samples = ("pas de carte dans Virtual PCD 00 00 : no card", "lecteur introuvable : Virtual PCD 00 01")
     assert [english(s) for s in samples] == [
         "no card in Virtual PCD 00 00: no card",
         "reader not found: Virtual PCD 00 01",

@@ -256,7 +256,8 @@ def test_ameli_dbf_loader(tmp_path: Path) -> None:
     assert [(e.code, str(e.tariff), str(e.plv), e.label, e.valid_from) for e in entries] == [
         ("1241763", "14.00", "14.00", "LIT MÉDICAL", date(2010, 5, 27))
     ]
-    with pytest.raises(ValueError, match="colonnes absentes"):
+    said = r"tarifs\.dbf : colonnes absentes PRIX \(colonnes : CODE_TIPS, DATE_DEBUT, PU_LIMITE, TARIF\)"
+    with pytest.raises(ValueError, match=said):
         load_ameli_lpp(tmp_path / "tarifs.dbf", columns={"tariff": "PRIX"})
 
 

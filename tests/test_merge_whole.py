@@ -156,7 +156,7 @@ def test_the_odd_shard_is_the_one_named_and_the_casebooks_order_does_not_matter(
     other = shard_record(Shard(1, 3), selected[1:])
     checked = check_shards([("other-1", other), *((f"shard-{k}", r) for k, r in enumerate(campaign, 1))])
     assert checked.missing == [] and len(checked.problems) == 1
-    assert checked.problems[0].startswith("other-1: partition 1/3 d'une autre campagne")
+    assert checked.problems[0].startswith("other-1 : partition 1/3 d'une autre campagne")
     # the deal does not depend on the files' order (case_key): the same campaign, listed in another order
     reordered = shard_record(Shard(3, 3), list(reversed(selected)))
     checked = check_shards([("shard-1", campaign[0]), ("shard-2", campaign[1]), ("shard-3", reordered)])

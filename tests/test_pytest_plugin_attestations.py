@@ -21,5 +21,5 @@ def test_unreadable_attestations_are_a_usage_error(tmp_path: Path, content: str 
         "--casebook-attestations", str(attestations),
     )  # fmt: skip
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert f"{attestations}: " in done.stderr and said in done.stderr, done.stderr
+    assert f"{attestations} : " in done.stderr and said in done.stderr, done.stderr
     assert "ERROR" not in done.stdout and not session.exists()

@@ -58,7 +58,7 @@ def test_a_casebook_missing_on_resume_is_named_by_plan_and_path_before_anything_
 
     assert main(["run", str(other), "--session", str(session), "--resume", *BENCH]) == 3
     err = capsys.readouterr().err
-    said = f"{session}: le cahier de tests « PDT-DEMO-001 » de la session ({casebook}, empreinte"
+    said = f"{session} : le cahier de tests « PDT-DEMO-001 » de la session ({casebook}, empreinte"
     assert said in err, err
     assert "n'est pas parmi les fichiers donnés : donnez-le aussi pour reprendre la session" in err
     assert recorded(session) == before  # refused before the session was written

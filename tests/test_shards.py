@@ -154,7 +154,7 @@ def test_shards_of_another_count_or_other_casebooks_are_another_campaign() -> No
         shard_record(Shard(2, 2), [(replace(casebook, sha256="0" * 64), case) for _, case in selected]),  # casebooks
     ):
         checked = check_shards([("1.tbsession", first), ("2.tbsession", other)])
-        assert len(checked.problems) == 1 and "2.tbsession: partition 2/" in checked.problems[0]
+        assert len(checked.problems) == 1 and "2.tbsession : partition 2/" in checked.problems[0]
     checked = check_shards([("1.tbsession", first), ("rerun.tbsession", None), ("2.tbsession", first)])
     assert checked.problems == [] and checked.missing == ["2/2"]  # a rerun joins; shard 1 twice is no shard 2
 
@@ -283,8 +283,8 @@ def test_a_merge_of_another_campaign_names_its_shards_agreeing_with_their_number
     ]
     other = [(casebook.sha256, case.id) for case in casebook.cases[1:]]  # another selection
     for indices, french, english_text in (
-        ([1], "m: fusion de la partition 1/2 d'une autre campagne", "m: merge of shard 1/2 of another campaign"),
-        ([1, 2], "m: fusion des partitions 1/2, 2/2 d'une", "m: merge of shards 1/2, 2/2 of another campaign"),
+        ([1], "m : fusion de la partition 1/2 d'une autre campagne", "m: merge of shard 1/2 of another campaign"),
+        ([1, 2], "m : fusion des partitions 1/2, 2/2 d'une", "m: merge of shards 1/2, 2/2 of another campaign"),
     ):
         checked = check_shards([*campaign, ("m", merged_record(2, other, indices))])
         (problem,) = checked.problems
@@ -309,7 +309,7 @@ def test_a_shard_run_on_a_crlf_checkout_names_the_casebook_whose_bytes_differ(
     for lang, said in (
         (
             "fr",
-            f"testbench merge : {two}: partition 2/2 d'une autre campagne : le cahier {crlf / 'demo.xml'} n'a pas les"
+            f"testbench merge : {two} : partition 2/2 d'une autre campagne : le cahier {crlf / 'demo.xml'} n'a pas les"
             " mêmes octets que dans les autres partitions (fins de ligne changées par le checkout, core.autocrlf d'un"
             " runner Windows ? autre version ?)",
         ),
@@ -339,4 +339,4 @@ def test_only_a_casebook_with_the_campaigns_cases_is_said_to_differ_in_bytes() -
     ):
         checked = check_shards([first, ("2.tbsession", shard_record(Shard(2, 2), cases))], lambda _path: names)
         (problem,) = checked.problems
-        assert problem.startswith(f"2.tbsession: partition 2/2 d'une autre campagne {said}"), problem
+        assert problem.startswith(f"2.tbsession : partition 2/2 d'une autre campagne {said}"), problem

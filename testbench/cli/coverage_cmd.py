@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testbench.i18n import _t, translator
+from testbench.i18n import _t, colon, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import PathValue
 
@@ -57,19 +57,19 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     t = translator(args.lang)
     if (writer := live_writer(args.session)) is not None:  # read as it stands, as the workstation reads it
         said = t(STILL_WRITTEN).format(path=args.session, pid=writer[0], host=writer[1])
-        print(f"testbench coverage: {said}", file=sys.stderr)
+        print(f"testbench coverage{colon(args.lang)}{said}", file=sys.stderr)
     try:
         coverage = session_coverage(args.session, args.plan)
     except SessionError as exc:
-        print(f"testbench coverage: {t(str(exc))}", file=sys.stderr)
+        print(f"testbench coverage{colon(args.lang)}{t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except PlanError as exc:
         for line in exc.lines(args.lang):
-            print(f"testbench coverage: {line}", file=sys.stderr)
+            print(f"testbench coverage{colon(args.lang)}{line}", file=sys.stderr)
         return EXIT_USAGE
     data = coverage.as_dict(detail=True)
     for line in [ALTERED, *coverage.chain_problems] if coverage.chain_problems else []:
-        print(f"testbench coverage: {t(line)}", file=sys.stderr)
+        print(f"testbench coverage{colon(args.lang)}{t(line)}", file=sys.stderr)
     if args.format == "json":
         # ASCII (« \u00e9 »): a redirected output on Windows is in its code page, not the UTF-8 JSON is read in
         sys.stdout.write(json.dumps({"format": FORMAT, **data}, indent=1) + "\n")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from testbench.domain.verdict import Verdict
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import PathValue
 
@@ -81,7 +81,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     verdict = parse_verdict(args.override) if args.override is not None else None
     if args.override is not None and verdict is None:
-        print(f"testbench review: {_unknown_verdict(args.override, args.lang)}", file=sys.stderr)
+        print(f"testbench review{colon(args.lang)}{_unknown_verdict(args.override, args.lang)}", file=sys.stderr)
         return EXIT_USAGE
     from testbench.signing import SigningKeyError, default_key_path, load_signer
     from testbench.store.annotations import AnnotationError, add_annotation
@@ -93,19 +93,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     try:
         signer = load_signer(key)  # a public key given here is named so
     except SigningKeyError as exc:
-        print(f"testbench review: {t(str(exc))}", file=sys.stderr)
+        print(f"testbench review{colon(args.lang)}{t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if not args.session.is_file():
         from testbench.store.connection import not_a_file  # a named pipe, a device: said, never waited on
 
         other = not_a_file(args.session)
         said = t(other if other else f"{args.session} : fichier de session introuvable")
-        print(f"testbench review: {said}", file=sys.stderr)
+        print(f"testbench review{colon(args.lang)}{said}", file=sys.stderr)
         return EXIT_USAGE
     action = "accept" if args.accept else "override" if args.override else "comment"
     refusal, casebook = _preflight(args.session, args.case, args.casebook, action)
     if refusal:
-        print("\n".join(f"testbench review: {t(line)}" for line in refusal), file=sys.stderr)
+        print("\n".join(f"testbench review{colon(args.lang)}{t(line)}" for line in refusal), file=sys.stderr)
         return EXIT_USAGE
     reviewer = args.reviewer or getpass.getuser()
     try:
@@ -121,7 +121,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                 casebook_sha=casebook,
             )
     except (SessionError, AnnotationError) as exc:
-        print(f"testbench review: {t(str(exc))}", file=sys.stderr)
+        print(f"testbench review{colon(args.lang)}{t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     done = t("annotation {ident} enregistrée et signée ({fingerprint}…)")
     print(done.format(ident=ident, fingerprint=signer.public.fingerprint[:16]))

@@ -85,7 +85,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     output: Path = args.output
     if output.exists() and not args.force:
         refusal = t("le fichier existe déjà (--force pour le remplacer)")
-        print(f"testbench sut init: {output}: {refusal}", file=sys.stderr)
+        print(f"testbench sut init{colon(args.lang)}{output}{colon(args.lang)}{refusal}", file=sys.stderr)
         return EXIT_USAGE
     answers = InitAnswers(
         logs=args.logs,
@@ -100,7 +100,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         answers = ask_missing(answers, _ask, t)
     if not answers.name.strip():  # it fills the report's cover: a placeholder there would be a false identity
         refusal = t("le nom du logiciel testé est obligatoire (--name NOM)")
-        print(f"testbench sut init: {refusal}", file=sys.stderr)
+        print(f"testbench sut init{colon(args.lang)}{refusal}", file=sys.stderr)
         return EXIT_USAGE
     sample = None
     if answers.logs:
@@ -116,10 +116,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     except OSError as exc:
         from testbench.fmt import os_reason
 
-        print(f"testbench sut init: {output}: {os_reason(exc, t)}", file=sys.stderr)
+        print(f"testbench sut init{colon(args.lang)}{output}{colon(args.lang)}{os_reason(exc, t)}", file=sys.stderr)
         return EXIT_USAGE
     except SutProfileError as exc:
-        print(f"testbench sut init: {exc.text(args.lang)}", file=sys.stderr)
+        print(f"testbench sut init{colon(args.lang)}{exc.text(args.lang)}", file=sys.stderr)
         return EXIT_USAGE
     print(t("profil écrit : {path}").format(path=output))
     for warning in output_warnings(profile):  # a folder not there yet: said now, as sut check says it, not refused

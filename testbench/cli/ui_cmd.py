@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testbench.i18n import _t
+from testbench.i18n import _t, colon
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import UI, PathValue, Unusable, add_options, options_from_args, read_back, remembered
 
@@ -53,7 +53,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
     problem = session_dir_problem(session, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
     if problem:
-        print(f"testbench ui: {problem}", file=sys.stderr)
+        print(f"testbench ui{colon(args.lang)}{problem}", file=sys.stderr)
         return EXIT_USAGE
     return launch(list(args.casebooks), session, args)
 
@@ -148,7 +148,7 @@ def launch(
     from testbench.tui.workstation import Workstation
 
     if not has_terminal():  # a script, a CI job, ssh without -t: the full screen would wait there for ever
-        print(f"testbench ui: {t(NO_TERMINAL)}", file=sys.stderr)
+        print(f"testbench ui{colon(args.lang)}{t(NO_TERMINAL)}", file=sys.stderr)
         return EXIT_USAGE
     settings = load_settings()
     if args.lang:
@@ -161,12 +161,12 @@ def launch(
 
     options = options_from_args(args)
     for problem in attach_plan(options, args.lang, casebook_paths):  # the plan refused, or warnings
-        print(f"testbench ui: {problem}", file=sys.stderr)
+        print(f"testbench ui{colon(args.lang)}{problem}", file=sys.stderr)
     if options.plan is not None and options.plan_record is None:
         return EXIT_USAGE
     refused = check_options(session, casebooks, options)  # as ``run``: --workers 0, several benches with --app-log…
     for refusal in refused:
-        print(f"testbench ui: {t(refusal.line)}", file=sys.stderr)
+        print(f"testbench ui{colon(args.lang)}{t(refusal.line)}", file=sys.stderr)
     if refused:
         return EXIT_USAGE
     workstation = Workstation(casebooks, session, states)
@@ -242,11 +242,11 @@ def _unopened(workstation: Workstation, t: Callable[[str], str]) -> int | None:
     try:
         workstation.prepare()
     except SessionError as exc:
-        print(f"testbench ui: {t(str(exc))}", file=sys.stderr)
+        print(f"testbench ui{colon()}{t(str(exc))}", file=sys.stderr)
         return EXIT_ENVIRONMENT if isinstance(exc, SessionWriteError) else EXIT_USAGE
     except Exception as exc:  # SQLite finding a page damaged mid-file; anything else is a defect, the CLI's net
         if damage_reason(exc) is None:
             raise
-        print(f"testbench ui: {failure_text(exc, [], t)}", file=sys.stderr)
+        print(f"testbench ui{colon()}{failure_text(exc, [], t)}", file=sys.stderr)
         return failure_code(exc)
     return None

@@ -263,7 +263,7 @@ def _same_path(given: str, path: Path) -> bool:
 def _not_given(session: Path, sha: str, path: str, plan: str) -> str:
     """Why a casebook of the session cannot be resumed, and the way forward: it is not given."""
     said = _t(
-        "{session}: le cahier de tests « {plan} » de la session ({path}, empreinte {sha}…) n'est pas parmi les"
+        "{session} : le cahier de tests « {plan} » de la session ({path}, empreinte {sha}…) n'est pas parmi les"
         " fichiers donnés : donnez-le aussi pour reprendre la session"
     )
     return said.format(session=session, plan=plan, path=path, sha=sha[:12])
@@ -278,7 +278,7 @@ def _resume_selection(store: SessionStore, casebooks: list[Casebook]) -> list[tu
     by_sha = {cb.sha256: cb for cb in casebooks}
     keys = store.selection()
     if not keys:
-        raise CampaignError([f"{store.path}: aucune campagne à reprendre dans cette session"])
+        raise CampaignError([f"{store.path} : aucune campagne à reprendre dans cette session"])
     done = store.final_cases() - rerun_left(store.path)
     return [(by_sha[sha], by_sha[sha].case(cid)) for sha, cid in keys if (sha, cid) not in done and sha in by_sha]
 
@@ -301,9 +301,9 @@ def _check_kept_shard(
         if new is None:
             return
         problem = (
-            f"{path}: cette session n'est pas une partition ; {option} la rejoue sans --shard {new}"
+            f"{path} : cette session n'est pas une partition ; {option} la rejoue sans --shard {new}"
             if option
-            else f"{path}: cette session n'est pas une partition ; --resume la reprend sans --shard {new}"
+            else f"{path} : cette session n'est pas une partition ; --resume la reprend sans --shard {new}"
         )
         raise CampaignError([problem])
     old = f"{recorded['index']}/{recorded['count']}"
@@ -311,18 +311,18 @@ def _check_kept_shard(
         return
     if new != old:
         problem = (
-            f"{path}: cette session est la partition {old} de sa campagne ; {option} la rejoue avec"
+            f"{path} : cette session est la partition {old} de sa campagne ; {option} la rejoue avec"
             f" --shard {old} (une session garde sa partition)"
             if option
-            else f"{path}: cette session est la partition {old} de sa campagne ; --resume la reprend sans"
+            else f"{path} : cette session est la partition {old} de sa campagne ; --resume la reprend sans"
             f" --shard {new} (une session reprise garde sa partition)"
         )
     elif wanted is not None and option != FAILED_OPTION and recorded["campaign"] != wanted["campaign"]:
         problem = (
-            f"{path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
+            f"{path} : la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
             " --rerun la rejoue avec les cahiers et la sélection (-k, --tag) de son début"
             if option
-            else f"{path}: la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
+            else f"{path} : la partition {old} de cette session a été tirée d'une autre sélection de cas ;"
             " --resume la reprend sans --shard"
         )
     else:
@@ -334,7 +334,7 @@ def _has_results(session: Path) -> CampaignError:
     """A fresh run given a session that already holds results: refused, never run into it."""
     return CampaignError(
         [
-            f"{session}: la session contient déjà des résultats ; --resume pour reprendre,"
+            f"{session} : la session contient déjà des résultats ; --resume pour reprendre,"
             " --rerun pour rejouer les cas (nouvelles tentatives)"
         ]
     )
@@ -354,7 +354,7 @@ def _written_elsewhere(session: Path) -> CampaignError | None:
     except Timeout:
         holder = describe_writer(session)
         said = LOCKED if holder is None else LOCKED_BY.format(pid=holder[0], host=holder[1])
-        return CampaignError([f"{session}: {said}"])
+        return CampaignError([f"{session} : {said}"])
     except OSError:  # no lock can be made here: the store's own refusal says why, when it opens
         return None
     probe.release()
@@ -368,11 +368,12 @@ def make_operator(attestations: Path | None) -> Operator:
     try:
         return ScriptedOperator(attestations)
     except AttestationsError as exc:  # a mistake in the file's contents: placed at its line and column
-        where = f"{attestations}:{exc.line}:{exc.col}" if exc.line is not None else f"{attestations}"
-        raise CampaignError([f"{where}: attestations illisibles ({exc.reason})"]) from None
+        # a place in the file as compilers write it (file:line:col: ), the file alone as French writes a label
+        where = f"{attestations}:{exc.line}:{exc.col}: " if exc.line is not None else f"{attestations} : "
+        raise CampaignError([f"{where}attestations illisibles ({exc.reason})"]) from None
     except (OSError, ValueError, RecursionError) as exc:
         reason = json_reason(exc) or str(exc)  # the file's own problems are said in French already
-        raise CampaignError([f"{attestations}: attestations illisibles ({reason})"]) from None
+        raise CampaignError([f"{attestations} : attestations illisibles ({reason})"]) from None
 
 
 def apply_profile(options: CampaignOptions) -> CampaignOptions:
@@ -913,7 +914,7 @@ class Campaign:
 
         with self._open() as store:
             if store.has_attempts() or store.selection():
-                raise CampaignError([f"{self.session}: existe déjà ; choisissez un nouveau fichier de session"])
+                raise CampaignError([f"{self.session} : existe déjà ; choisissez un nouveau fichier de session"])
             record_casebooks(store, self.casebooks)
             if shard is None:
                 store.set_selection([(cb.sha256, case.id) for cb, case in selected])

@@ -210,23 +210,23 @@ def check_shards(
         differ = _other_bytes(h, reference[0]) if casebooks is not None else []
         if h.merged and len(h.indices) == 1:  # a merge of one shard (--allow-missing-shards)
             (index,) = h.indices
-            head = f"{h.path}: fusion de la partition {index}/{h.count} d'une autre campagne"
+            head = f"{h.path} : fusion de la partition {index}/{h.count} d'une autre campagne"
             said = (
-                f"{h.path}: fusion de la partition {index}/{h.count} d'une autre campagne"
+                f"{h.path} : fusion de la partition {index}/{h.count} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
         elif h.merged:
             shards = ", ".join(f"{k}/{h.count}" for k in sorted(h.indices))
-            head = f"{h.path}: fusion des partitions {shards} d'une autre campagne"
+            head = f"{h.path} : fusion des partitions {shards} d'une autre campagne"
             said = (
-                f"{h.path}: fusion des partitions {shards} d'une autre campagne"
+                f"{h.path} : fusion des partitions {shards} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
         else:
             (index,) = h.indices
-            head = f"{h.path}: partition {index}/{h.count} d'une autre campagne"
+            head = f"{h.path} : partition {index}/{h.count} d'une autre campagne"
             said = (
-                f"{h.path}: partition {index}/{h.count} d'une autre campagne"
+                f"{h.path} : partition {index}/{h.count} d'une autre campagne"
                 " (autres cahiers, autre sélection ou autre nombre de partitions)"
             )
         if differ and casebooks is not None:  # its cases are the campaign's: the same casebooks, in other bytes

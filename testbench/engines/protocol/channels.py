@@ -60,9 +60,9 @@ class PcscChannel:
         try:
             found = [r for r in list_readers() if str(r) == wanted or str(r).startswith(wanted)]
         except Exception as exc:
-            raise CardUnavailable(f"PC/SC indisponible: {exc}") from exc
+            raise CardUnavailable(f"PC/SC indisponible : {exc}") from exc
         if not found:
-            raise CardUnavailable(f"lecteur introuvable: {wanted}")
+            raise CardUnavailable(f"lecteur introuvable : {wanted}")
         conn = found[0].createConnection()
         try:
             conn.connect()
@@ -70,7 +70,7 @@ class PcscChannel:
             from smartcard.Exceptions import NoCardException
 
             kind = CardAbsent if isinstance(exc, NoCardException) else CardUnavailable  # NO_CARD for an empty reader
-            raise kind(f"pas de carte dans {wanted}: {exc}") from exc
+            raise kind(f"pas de carte dans {wanted} : {exc}") from exc
         self._connections[slot] = conn
         return conn
 

@@ -74,10 +74,10 @@ def _render_field(f: Field, value: Any) -> str:
     else:
         number = int(value or 0)
     if number < 0:
-        raise B2FormatError(f"{f.name}: valeur négative {number}")
+        raise B2FormatError(f"{f.name} : valeur négative {number}")
     text = str(number).rjust(f.length, "0")
     if len(text) > f.length:
-        raise B2FormatError(f"{f.name}: {number} dépasse {f.length} chiffres")
+        raise B2FormatError(f"{f.name} : {number} dépasse {f.length} chiffres")
     return text
 
 

@@ -178,8 +178,8 @@ def validate_fse(xml_text: str) -> list[str]:
     try:
         doc = etree.fromstring(xml_text.encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as exc:
-        return [f"XML mal formé: {exc}"]
+        return [f"XML mal formé : {exc}"]
     schema = fse_schema()
     if schema.validate(doc):
         return []
-    return [f"ligne {e.line}: {e.message}" for e in schema.error_log]
+    return [f"ligne {e.line} : {e.message}" for e in schema.error_log]

@@ -119,7 +119,7 @@ def read_dbf(path: Path, encoding: str = "cp850") -> Iterator[dict[str, str]]:
     with Path(path).open("rb") as fh:
         header = fh.read(32)
         if len(header) < 32:
-            raise ValueError(f"{path}: en-tête DBF tronqué")
+            raise ValueError(f"{path} : en-tête DBF tronqué")
         count, header_len, record_len = struct.unpack("<IHH", header[4:12])
         fields: list[tuple[str, int]] = []
         while True:
@@ -165,7 +165,8 @@ def load_ameli_lpp(
     for row in read_dbf(tariff_dbf):
         missing = [c for c in (cols["code"], cols["date"], cols["tariff"]) if c not in row]
         if missing:
-            raise ValueError(f"{tariff_dbf}: colonnes absentes {missing} (colonnes: {sorted(row)})")
+            found = ", ".join(sorted(row))  # names, never a Python list's repr
+            raise ValueError(f"{tariff_dbf} : colonnes absentes {', '.join(missing)} (colonnes : {found})")
         start = _parse_date(row[cols["date"]])
         if start is None:
             continue
