@@ -31,7 +31,7 @@ def test_the_workstation_settings_read_a_byte_order_mark_and_place_a_syntax_erro
     settings_file.write_text('operator = "Zoé"\nlang = [\n', encoding="utf-8")
     assert load_settings(tmp_path).problems == [f"{settings_file}:2:9: syntaxe TOML invalide : {VALUE_EXPECTED}"]
     settings_file.write_bytes(b'operator = "Zo\xe9"\n')  # cp1252, not UTF-8
-    assert load_settings(tmp_path).problems == [f"{settings_file}: illisible (pas du texte UTF-8)"]
+    assert load_settings(tmp_path).problems == [f"{settings_file} : illisible (pas du texte UTF-8)"]
 
 
 def test_a_card_recording_saved_again_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:

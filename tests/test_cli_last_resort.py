@@ -63,7 +63,7 @@ def test_a_damaged_session_is_said_as_such_by_every_command(
     assert main(["--lang", lang, *argv]) == EXIT_USAGE  # the input, not the bench: 2 before
     err = capsys.readouterr().err
     # the damaged one of the arguments
-    assert f"testbench {argv[0]}{colon(lang)}damaged.tbsession: {said}\n" in err, err
+    assert f"testbench {argv[0]}{colon(lang)}damaged.tbsession{colon(lang)}{said}\n" in err, err
     assert "Traceback" not in err and "sqlite3" not in err
     assert not (tmp_path / "m.tbsession").exists()
 

@@ -78,13 +78,13 @@ def test_the_window_uses_the_plan_of_ui_and_says_why_there_is_none(tmp_path: Pat
     assert window == printed and f"Plan d'examen : {PLAN} — Logiciel de démonstration 1.0" in window
     # no plan: the CLI names --plan, the workstation its plan window's key (p), never the flag
     window, _ = shown(app_on(session), capsys, "fr", str(session))
-    assert window == f"{session}: aucun plan d'examen : choisissez-en un avec « Plan » (touche p)"
+    assert window == f"{session} : aucun plan d'examen : choisissez-en un avec « Plan » (touche p)"
     window, _ = shown(app_on(session, "en"), capsys, "en", str(session))
     assert window == f"{session}: no exam plan: choose one with “Plan” (key p)"
     app = app_on(session)
     app.settings.keymap = {"coverage-plan": "P"}  # the key tui.toml gives it
     window, _ = shown(app, capsys, "fr", str(session))
-    assert window == f"{session}: aucun plan d'examen : choisissez-en un avec « Plan » (touche P)"
+    assert window == f"{session} : aucun plan d'examen : choisissez-en un avec « Plan » (touche P)"
 
 
 def test_a_case_run_in_the_workstation_records_the_plan_of_ui(tmp_path: Path, capsys) -> None:

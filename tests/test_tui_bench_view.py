@@ -195,7 +195,7 @@ def test_the_coverage_of_a_plan_chosen_in_the_workstation(tmp_path: Path, capsys
             seen["typed"] = app.screen.query_one("#coverage-text", Static).content.plain
 
     asyncio.run(scenario())
-    assert seen["none"] == f"{session}: aucun plan d'examen : choisissez-en un avec « Plan » (touche p)"
+    assert seen["none"] == f"{session} : aucun plan d'examen : choisissez-en un avec « Plan » (touche p)"
     assert seen["hint"] == "p : choisir le plan d'examen (fourni avec testbench, ou un chemin)"
     assert seen["refused"].startswith(f"{tmp_path / 'nope.toml'}") and "illisible" in seen["refused"]
     bundled = "\n".join(cli(capsys, "coverage", "--plan", str(PLAN), str(session)))

@@ -193,7 +193,7 @@ def test_a_windows_path_in_double_quotes_in_tui_toml_is_refused_with_how_to_writ
     file.write_text('operator = "Alice"\nsigning_key = "C:\\tmp\\fse.pem"\n', "utf-8")
     settings = load_settings(tmp_path)
     assert settings.signing_key is None and settings.operator == "Alice"
-    assert settings.problems == [f"{file}: signing_key : caractère de contrôle dans le chemin ; {WINDOWS_PATH_HINT}"]
+    assert settings.problems == [f"{file} : signing_key : caractère de contrôle dans le chemin ; {WINDOWS_PATH_HINT}"]
     assert english(settings.problems[0]) == (
         f"{file}: signing_key: control character in the path; Windows path between double quotes: write it"
         " between single quotes ('C:\\…') or with /"

@@ -281,7 +281,7 @@ def test_the_signing_key_is_created_then_its_fingerprint_shown(tmp_path: Path, c
     asyncio.run(scenario())
     # how to create it: the workstation's own action (palette only), never « testbench keys init »
     missing = (
-        f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action « Créer la clé »"
+        f"{key} : clé de signature illisible (introuvable) ; créez-la avec l'action « Créer la clé »"
         " dans la palette (Ctrl+P)"
     )
     assert seen["missing"].startswith(f"{missing}\n") and "keys init" not in seen["missing"]

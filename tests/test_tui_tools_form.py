@@ -176,7 +176,7 @@ def test_a_missing_key_points_to_the_workstations_own_action_never_keys_init(tmp
     assert (refused.code, said(refused)) == (
         3,
         (
-            [f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action {palette_fr}"],
+            [f"{key} : clé de signature illisible (introuvable) ; créez-la avec l'action {palette_fr}"],
             [
                 f"{key}: signing key unreadable (not found); create it with the action “Create the key”"
                 " in the palette (Ctrl+P)"
@@ -184,7 +184,7 @@ def test_a_missing_key_points_to_the_workstations_own_action_never_keys_init(tmp
         ),
     )
     keyed = run({"key": str(key)}, context(tmp_path, keymap={"keys-init": "K", "palette": "f3"}))
-    keyed_fr = f"{key}: clé de signature illisible (introuvable) ; créez-la avec l'action « Créer la clé » (touche K)"
+    keyed_fr = f"{key} : clé de signature illisible (introuvable) ; créez-la avec l'action « Créer la clé » (touche K)"
     assert said(keyed)[0] == [keyed_fr]
     assert said(keyed)[1] == [
         f"{key}: signing key unreadable (not found); create it with the action “Create the key” (key K)"

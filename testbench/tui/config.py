@@ -56,10 +56,10 @@ def load_settings(directory: Path | None = None) -> Settings:
     try:
         data = parse_toml(read_config(path).decode("utf-8"))
     except OSError as exc:
-        settings.problems.append(f"{path}: illisible ({os_reason(exc)})")
+        settings.problems.append(f"{path} : illisible ({os_reason(exc)})")
         return settings
     except UnicodeDecodeError:
-        settings.problems.append(f"{path}: illisible (pas du texte UTF-8)")
+        settings.problems.append(f"{path} : illisible (pas du texte UTF-8)")
         return settings
     except TomlSyntaxError as exc:  # placed as every TOML file of ours (file:line:col), with its reason
         said, params = exc.said()
@@ -69,20 +69,20 @@ def load_settings(directory: Path | None = None) -> Settings:
     if lang in LANGUAGES and "TESTBENCH_LANG" not in os.environ:
         settings.lang = lang
     elif lang not in LANGUAGES:
-        settings.problems.append(f"{path}: langue inconnue « {lang} » (fr ou en)")
+        settings.problems.append(f"{path} : langue inconnue « {lang} » (fr ou en)")
     settings.operator = str(data.get("operator", ""))
     if data.get("signing_key"):
         key = str(data["signing_key"])
         hint = path_problem(key)  # "C:\tmp\fse.pem" reads a tab and a form feed: refused with the hint
         if hint is not None:
-            settings.problems.append(f"{path}: signing_key : caractère de contrôle dans le chemin ; {hint}")
+            settings.problems.append(f"{path} : signing_key : caractère de contrôle dans le chemin ; {hint}")
         else:
             settings.signing_key = Path(key).expanduser()
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         settings.keymap = {str(k): str(v) for k, v in keymap.items()}
     else:
-        settings.problems.append(f"{path}: [keymap] doit être une table action = touche")
+        settings.problems.append(f"{path} : [keymap] doit être une table action = touche")
     return settings
 
 

@@ -50,7 +50,7 @@ def coverage_content(app: WorkstationApp) -> Text:
         if [p.message for p in exc.problems] == [NO_PLAN]:  # the CLI's words name --plan: here, the plan key
             how = reach("coverage-plan", effective_keys(app.settings.keymap), app.t)
             return Text(
-                app.t("{path}: aucun plan d'examen : choisissez-en un avec {action}").format(path=exc.name, action=how)
+                app.t("{path} : aucun plan d'examen : choisissez-en un avec {action}").format(path=exc.name, action=how)
             )
         return Text("\n".join(exc.lines(app.lang)))
     text = Text(coverage_text(data, app.lang))

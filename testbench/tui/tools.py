@@ -261,7 +261,7 @@ def _keys_show(values: Values, ctx: ToolContext) -> ToolResult:
 
         def unreadable(t: Callable[[str], str], lang: str | None) -> str:
             how = reach("keys-init", effective_keys(dict(ctx.keymap)), translator(lang, "tui"))
-            said = t("{path}: clé de signature illisible ({reason}) ; créez-la avec l'action {action}")
+            said = t("{path} : clé de signature illisible ({reason}) ; créez-la avec l'action {action}")
             return said.format(path=path, reason=fmt.os_reason(failed, t), action=how)
 
         return ToolResult().fail(EXIT_USAGE, unreadable)

@@ -432,7 +432,7 @@ class Workstation:
         if not self._hold_presence():
             notes.append(ANOTHER_WORKSTATION)
         if empty_database(self.session_path):  # a copy of a running session without its -wal: not a new session
-            raise SessionError(f"{self.session_path}: {EMPTY_DATABASE}")
+            raise SessionError(f"{self.session_path} : {EMPTY_DATABASE}")
         try:
             with SessionStore.open(self.session_path) as store:
                 notes += self._take_session(store)
