@@ -164,3 +164,15 @@ def test_the_capture_follows_the_dump_across_two_polls(tmp_path: Path) -> None:
     assert len(stored) == 3
     assert not _leaks(stored, CODE), stored
     assert "‹PIN›" in stored[2]
+
+
+@pytest.mark.parametrize("dump", [_hexdump_c, _xxd, _offset_colon])
+@pytest.mark.parametrize("code", [CODE8, CODE])
+def test_a_command_cut_between_its_class_byte_and_its_ins_is_masked(dump, code: str) -> None:
+    """« … 00 » then « 20 00 81 08 34 37 … »: the class byte ends the first line, the INS starts the next; with or
+    without FF padding (verification round, s28)."""
+    block = code.encode() + b"\xff" * (8 - len(code))
+    data = bytes(range(0x41, 0x41 + 15)) + bytes([0x00, 0x20, 0x00, 0x81, 0x08]) + block + b"\x90\x00"
+    lines = dump(data)
+    out = redact_pins_lines(lines)
+    assert not _leaks(out, code), (lines, out)

@@ -680,6 +680,15 @@ def _line_head(line: str) -> DumpBytes:
     return [] if head is None else _pairs(line, head.start(), head.end())
 
 
+def _class_then_ins(line: str, first: str) -> bool:
+    """Whether ``line`` ends on a code's class byte (00, 80, BC) and the next line starts (``first``) with its INS
+    (20, 21, 24, 2C): a command the break cut between its first two bytes, which no window of one line shows."""
+    if int(first, 16) not in _PIN_INS:
+        return False
+    tail = _line_tail(line)
+    return bool(tail) and tail[-1][0] in _PIN_CLA
+
+
 def _split_codes(tail: DumpBytes, head: DumpBytes) -> list[tuple[int, int]]:
     """Where codes cut by the break are in the joined bytes (start, end of their data): a code's command whose data
     (or header) runs past the tail into the head, or a data block alone (4 to 7 ASCII digits, FF to 8 bytes)
@@ -724,9 +733,9 @@ def sub_split_dump_codes(lines: MutableSequence[str], counts: Counter[str], prev
         if continued is None:
             continue
         window = line[-_SPLIT_WINDOW:] if len(line) > _SPLIT_WINDOW else line
-        if _SPLIT_COMMAND.search(window) is None:
+        first = continued.group("first")
+        if _SPLIT_COMMAND.search(window) is None and not _class_then_ins(line, first):
             # a data block alone: its next bytes on the next line are digits or padding, and there is padding
-            first = continued.group("first")
             if (first[0] != "3" or not first[1].isdigit()) and first not in ("ff", "FF"):
                 continue
             if ("ff" not in nxt and "FF" not in nxt) or _SPLIT_DIGIT.search(window) is None:
