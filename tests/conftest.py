@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,3 +43,14 @@ def workstation_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests drive the workstation through Textual's pilot (or replace its run): they are its terminal.
     ``testbench ui`` without one is refused (tests/test_ui_no_terminal.py starts it without one)."""
     monkeypatch.setattr("testbench.cli.ui_cmd.has_terminal", lambda: True)
+
+
+@pytest.fixture
+def writers() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts to hold a session for writing (a long ``testbench run``): killed at its end."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for writer in started:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()

@@ -16,7 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from test_tui_app import select
 from test_tui_helpers import make_app, run_log, toasts, wait_run
 from test_tui_reload import CASEBOOK, app_on, save_and_wait, write_casebook
@@ -53,16 +52,6 @@ async def writer_gone(app, pilot, writer: subprocess.Popen[str]) -> None:
     await pilot.pause()
     assert READ_ONLY not in toasts(app)  # withdrawn
     assert GONE in toasts(app) and GONE in run_log(app)
-
-
-@pytest.fixture
-def writers():
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for writer in started:
-        if writer.poll() is None:
-            writer.kill()
-            writer.wait()
 
 
 def test_a_run_refused_for_another_writer_makes_it_read_only_until_that_writer_ends(tmp_path: Path, writers) -> None:

@@ -11,34 +11,13 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import asyncio
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from test_tui_app import select
 from test_tui_helpers import make_app, run_log, toasts, wait_run
-from test_tui_s28_read_only_later import GONE, READ_ONLY
+from test_tui_s28_read_only_later import GONE, READ_ONLY, start_writer
 
 SIZE = (120, 36)
-#: another process opens the session for writing and holds it (a long ``testbench run``)
-WRITER = """
-import sys, time
-from testbench.store.session import SessionStore
-store = SessionStore.open(sys.argv[1])
-print("held", flush=True)
-time.sleep(120)
-"""
-
-
-@pytest.fixture
-def writers():
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for writer in started:
-        if writer.poll() is None:
-            writer.kill()
-            writer.wait()
 
 
 def test_a_writer_started_while_the_workstation_is_idle_is_said_and_its_end_read(tmp_path: Path, writers) -> None:
@@ -50,11 +29,8 @@ def test_a_writer_started_while_the_workstation_is_idle_is_said_and_its_end_read
             await pilot.press("r")
             await wait_run(app, pilot)
             assert not app.ws.read_only
-            writer = subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(app.ws.session_path)], stdout=subprocess.PIPE, text=True
-            )
+            writer = start_writer(app.ws.session_path)  # another process holds it (a long ``testbench run``)
             writers.append(writer)
-            assert writer.stdout is not None and writer.stdout.readline().strip() == "held"
             for _ in range(50):  # a poll (2 s) at most, without a key pressed
                 await pilot.pause(0.1)
                 if app.ws.read_only:
@@ -90,11 +66,8 @@ def test_the_read_only_notice_is_taken_off_after_a_language_switch(tmp_path: Pat
         app = make_app(tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            writer = subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(app.ws.session_path)], stdout=subprocess.PIPE, text=True
-            )
+            writer = start_writer(app.ws.session_path)  # another process holds it (a long ``testbench run``)
             writers.append(writer)
-            assert writer.stdout is not None and writer.stdout.readline().strip() == "held"
             for _ in range(50):
                 await pilot.pause(0.1)
                 if app.ws.read_only:
