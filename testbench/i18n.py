@@ -170,6 +170,7 @@ _AS_RECORDED = {
     "une ligne de plus de {limit}": frozenset({"limit"}),
     "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    "le moteur n'a pas répondu à describe en fin de cas ({seconds} s) : arrêté": frozenset({"seconds"}),
     # testbench engine check: its time limit and the engine's stop time (testbench.fmt.seconds)
     "délai de {seconds} s dépassé : {methods}": frozenset({"seconds"}),
     "tous les appels sous {seconds} s": frozenset({"seconds"}),

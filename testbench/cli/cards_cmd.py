@@ -142,7 +142,10 @@ def reader_number(text: str) -> int:
 def vpcd_port(text: str) -> int:
     """``--port P`` of emulate and replay: a port vpcd listens on. 0 (a port of the system's choice elsewhere) was
     read as no port at all, and the card went silently to reader 0."""
-    value = port_number(text)
+    try:
+        value = port_number(text)
+    except argparse.ArgumentTypeError:  # its range (0 to 65535) names 0, which vpcd does not take: this one's
+        value = 0
     if value == 0:
         message = translator()("« {value} » n'est pas un port vpcd (un nombre de 1 à 65535)")
         raise argparse.ArgumentTypeError(message.format(value=text))

@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "serve",
         help="servir les téléservices simulés en HTTP sur la boucle locale",
         description="Écrit d'abord le port choisi (une ligne JSON), puis une ligne JSON par échange ; "
-        "s'arrête quand stdin se ferme.",
+        "s'arrête quand son stdin, un tube, se ferme (un terminal, un fichier ou /dev/null ne sont pas lus), "
+        "ou sur Ctrl-C ou SIGTERM.",
     )
     serve.add_argument("--port", type=port_number, default=0, help="port d'écoute (0 : choisi par le système)")
     serve.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 
 from testbench.i18n import default_language, translator
@@ -60,10 +61,31 @@ class HelpFormatter(argparse.HelpFormatter):
     def start_section(self, heading: str | None) -> None:
         super().start_section(self._t(heading) + self._before_colon if heading else heading)
 
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return [_spaced(line) for line in super()._split_lines(_held(text), width)]
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return _spaced(super()._fill_text(_held(text), width, indent))
+
     def _metavar_formatter(self, action: argparse.Action, default_metavar: str) -> Callable[[int], tuple[str, ...]]:
         """Metavars in the active language too (« --sut NOM », "--sut NAME")."""
         format_ = super()._metavar_formatter(action, default_metavar)
         return lambda size: tuple(self._metavar(word) if word else word for word in format_(size))
+
+
+#: the spaces French typography keeps with their punctuation (« options : », « « non lue » »): a help text wraps
+#: elsewhere, never leaving a « : » or « ; » at a line's start (argparse and textwrap break at ASCII spaces only)
+_FRENCH_SPACE = re.compile(r" (?=[:;?!»])|(?<=«) ")
+
+
+def _held(text: str) -> str:
+    """``text`` with the spaces of its French punctuation made unbreakable for the wrapping."""
+    return _FRENCH_SPACE.sub("\u00a0", text)
+
+
+def _spaced(text: str) -> str:
+    """The wrapped ``text`` as printed: every space an ordinary one again."""
+    return text.replace("\u00a0", " ")
 
 
 def argparse_word(msgid: str, lang: str | None = None) -> str:

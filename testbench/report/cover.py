@@ -141,8 +141,9 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
         "bays": bays,
         "readers": readers,
         "cards": cards.rows(missing),
-        # the runs that let real cards through (--allow-real-cards): test mode off, said even when none was met
-        "real_cards_allowed": [r["id"] for r, o in zip(reversed(runs), opts, strict=True) if o.get("allow_real_cards")],
+        # the runs that let real cards through (--allow-real-cards): test mode off, said even when none was met;
+        # in the order they ran
+        "real_cards_allowed": [r["id"] for r in runs if (r["options"] or {}).get("allow_real_cards")],
         "forced_merge": forced_merge(meta, scrub),
         "completed": [_completed(entry, scrub) for entry in completions(meta)],
         "sut_profile": _sut_profile(_first(opts, "sut_profile"), scrub),

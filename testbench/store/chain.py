@@ -640,13 +640,16 @@ def _located(conn: sqlite3.Connection, table: str, ids: range | list[int], probl
         rows = conn.execute(f"{sql} {where} ORDER BY x.id", args).fetchall()
     except sqlite3.Error:  # a session too old (or too damaged) to say where: the ids alone
         return problem
-    attempts = list(dict.fromkeys((str(r[0]), r[1]) for r in rows))
+    # an attempt number edited outside testbench (NULL, a word, a fraction) is not shown: the case alone says where
+    attempts = list(dict.fromkeys((str(r[0]), r[1] if isinstance(r[1], int) else None) for r in rows))
     if not attempts:
         return problem
     if len(attempts) > 1:
         cases = ", ".join(dict.fromkeys(case for case, _ in attempts))
         return f"cas {cases} (plusieurs tentatives) — {problem}"
     (case, number), steps = attempts[0], list(dict.fromkeys(r[2] for r in rows if r[2]))
+    if number is None:
+        return f"cas {case} — {problem}"
     if len(steps) == 1:
         return f"cas {case}, tentative {number}, étape {steps[0]} — {problem}"
     return f"cas {case}, tentative {number} — {problem}"

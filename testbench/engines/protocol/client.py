@@ -320,7 +320,8 @@ class SubprocessEngine:
             if kind == "timeout":
                 if barrier is not None:  # hung on the case's describe: the case's fault, and no next case waits
                     self._discard()
-                    message = f"le moteur n'a pas répondu à describe en fin de cas ({self.timeout:g} s) : arrêté"
+                    limit = number(f"{self.timeout:g}", "fr")  # « 0,5 s », read 0.5 s in English
+                    message = f"le moteur n'a pas répondu à describe en fin de cas ({limit} s) : arrêté"
                     self._event("engine-stopped", {"message": message})
                     raise EngineTimeout(message)
                 return None
