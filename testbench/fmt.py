@@ -216,7 +216,8 @@ def template_label(domain: str, mode: str, lang: str | None = None) -> str:
     return words if mode == "none" else f"{words} · {label(MODE_LABELS, mode, lang)}"
 
 
-def _decimal_of(text: str) -> Decimal | None:
+def decimal_of(text: str) -> Decimal | None:
+    """``text`` as a finite decimal as recorded (« 56.00 »), None when it is not one."""
     try:
         found = Decimal(text.strip())
     except (InvalidOperation, ValueError):
@@ -228,7 +229,7 @@ def number(text: str, lang: str | None = None) -> str:
     """A decimal as the language writes it (« 0,5 », "0.5"), its digits exactly as written: never grouped nor
     rebuilt, since an identifier the import typed as a decimal (« 000001 », an invoice number) must read as the
     product wrote it, in the recorded verdict sentence as on screen; as written when it is not one."""
-    if (lang or default_language()) == "en" or _decimal_of(text) is None:
+    if (lang or default_language()) == "en" or decimal_of(text) is None:
         return text
     return text.strip().replace(".", ",")
 
@@ -274,7 +275,7 @@ def money(text: str, lang: str | None = None) -> str:
     breaks across lines), "€1,234.00" in English; cents always shown, and any further digit (« 3,545 € »: a
     value the product wrote with a mill is not shown rounded to the one expected); as written when it is not an
     amount."""
-    amount = _decimal_of(text)
+    amount = decimal_of(text)
     if amount is None or not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
         return text  # beyond what cents can be counted in (an external engine's value, recorded as given)
     exact = abs(amount).normalize()  # cents always; a further digit the value has is shown, never rounded away

@@ -57,3 +57,22 @@ def test_the_rewritten_expectation_is_shown(
     )
     assert main(["diff", str(b), str(a), "--lang", "en"]) == 1  # the other way: a regression, said the same way
     assert "amount e-amo invoice.totals.amo: €163.80 → €163.80 (expected €163.80 → €163.00)" in capsys.readouterr().out
+
+
+def test_the_same_amount_written_another_way_is_no_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """B's casebook writes DEMO-FSE-099's expected amount « 163.0 » where A's wrote « 163.00 »: the same
+    expectation, never listed as rewritten (« attendu 163,00 € → 163,00 € »)."""
+    edited = tmp_path / "edited"
+    shutil.copytree(CASEBOOKS_DIR / "cards", edited / "cards")
+    text = (CASEBOOKS_DIR / "demo.xml").read_text(encoding="utf-8")
+    (edited / "demo.xml").write_text(text.replace(WRONG, WRONG.replace("163.00", "163.0")), encoding="utf-8")
+    a, b = tmp_path / "a.tbsession", tmp_path / "b.tbsession"
+    assert main(["run", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(a), *BENCH, *ATTESTED]) == 1
+    assert main(["run", str(edited / "demo.xml"), "--session", str(b), *BENCH, *ATTESTED]) == 1
+    capsys.readouterr()
+    data = tmp_path / "d.json"
+    main(["diff", str(a), str(b), "--json", str(data)])
+    out = capsys.readouterr().out
+    assert "attendu 163,00" not in out, out
+    (case,) = [c for c in json.loads(data.read_text(encoding="utf-8"))["cases"] if c["case_id"] == "DEMO-FSE-099"]
+    assert not case["values"], case

@@ -213,6 +213,18 @@ class SessionDiff:
         return {k: out[k] for k in KIND_ORDER if k in out}
 
 
+def _same_expected(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """Whether two comparisons expect the same value: a decimal the casebook rewrote (« 56.00 » → « 56.0 ») is the
+    same expectation, which a reviewer must not read as a change."""
+    before, after = x.get("expected"), y.get("expected")
+    if before == after:
+        return True
+    if x.get("value_type") == y.get("value_type") == "decimal" and isinstance(before, str) and isinstance(after, str):
+        number = fmt.decimal_of(before)
+        return number is not None and number == fmt.decimal_of(after)
+    return False
+
+
 def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str, Any]], list[Row]]:
     latest = case.latest
     if latest is None:
@@ -270,9 +282,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                     x, y = comp_a.get(eid), comp_b.get(eid)
                     before = x.get("observed") if x else None
                     after = y.get("observed") if y else None
-                    expected_before = (
-                        x.get("expected", "") if x and y and x.get("expected") != y.get("expected") else None
-                    )
+                    expected_before = x.get("expected", "") if x and y and not _same_expected(x, y) else None
                     if before != after or expected_before is not None:
                         src = y or x or {}
                         path = src.get("path", "")
