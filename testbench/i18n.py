@@ -151,6 +151,8 @@ Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], s
 #: values): read back as they are, but for the « oui » / « non » a boolean reads as and the French way of
 #: writing an amount or a decimal (« 56,00 € », testbench.fmt). Such a value may be a French word of the
 #: catalogue (the ADRI marking code « aucun »): data, not the bench's word.
+#: the parts of a sentence that name a machine or a process, never words: a host named « poste » stays « poste »
+_NAMES = frozenset({"host", "pid"})
 _AS_RECORDED = {
     "attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
     "{expectation} : attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
@@ -275,7 +277,10 @@ def _template_shape(french: str, english_text: str, agree: Callable[[int], str] 
     def build(match: re.Match[str], t: Callable[[str], str]) -> str:
         parts = match.groupdict()
         target = agree(int(parts[COUNT])) if agree is not None else english_text
-        shown = {k: _recorded(v) if k in recorded and v not in _YES_NO else t(v) for k, v in parts.items()}
+        shown = {
+            k: v if k in _NAMES else _recorded(v) if k in recorded and v not in _YES_NO else t(v)
+            for k, v in parts.items()
+        }
         return target.format(**shown)
 
     return re.compile(regex, re.DOTALL), build
