@@ -75,3 +75,33 @@ def test_a_rebuild_leaves_them_out_of_the_manifest(
     assert capsys.readouterr().out.endswith("INTÈGRE\n")
     shutil.rmtree(folder / "evidence")  # the ignored file hides nothing: a book's own file missing is still seen
     assert main(["verify", str(folder)]) == 1
+
+
+def test_a_copys_companion_files_are_ignored_beside_their_file_only(
+    book: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """macOS copying the book to a FAT or exFAT stick writes ``._index.html`` beside ``index.html``; Windows through
+    WSL writes ``index.html:Zone.Identifier``: named as ignored, the book INTÈGRE. Beside no file of the book such a
+    name is still an addition, and the file it describes is still checked."""
+    folder = book[0]
+    (folder / "._index.html").write_bytes(b"\x00\x05\x16\x07Mac OS X")
+    (folder / "index.html:Zone.Identifier").write_text("[ZoneTransfer]\nZoneId=3\n", encoding="utf-8")
+    assert main(["verify", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "INTÈGRE", lines
+    ignored = {line.split(" — ")[0] for line in lines if line.startswith("ignoré : ")}
+    assert ignored == {"ignoré : ._index.html", "ignoré : index.html:Zone.Identifier"}, lines
+    assert (
+        "ignoré : ._index.html — métadonnées que le système écrit à côté de index.html en le copiant (clé USB, WSL) ;"
+        " ce n'est pas une pièce du rapport, index.html est vérifié lui-même"
+    ) in lines
+    assert main(["verify", str(folder), "--lang", "en"]) == 0
+    english = "ignored: index.html:Zone.Identifier — metadata the system writes beside index.html"
+    assert english in capsys.readouterr().out
+    (folder / "._nothing.html").write_text("planted", encoding="utf-8")
+    assert main(["verify", str(folder)]) == 1
+    assert "ajouté : ._nothing.html" in capsys.readouterr().out
+    (folder / "._nothing.html").unlink()
+    (folder / "index.html").write_text("edited", encoding="utf-8")  # the file described is still checked
+    assert main(["verify", str(folder)]) == 1
+    assert capsys.readouterr().out.endswith("ALTÉRÉ\n")

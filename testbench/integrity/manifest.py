@@ -39,6 +39,10 @@ REPORT_NAMES = (
 #: reviewer who opens the book's folder must not see it « ALTÉRÉ » for that; such a file is no part of the book
 #: (never in its manifest), and ``verify`` names it as ignored instead of passing it over
 SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+#: what a system writes beside a file it copies (macOS's ``._NAME`` on a FAT or exFAT drive, Windows'
+#: ``NAME:Zone.Identifier`` through WSL): metadata of ``NAME``, ignored like :data:`SYSTEM_FILES` when ``NAME`` is
+#: one of the folder's files — whose own digest ``verify`` still checks; one beside nothing is still an addition
+ZONE_IDENTIFIER = ":Zone.Identifier"
 MANIFEST_FORMAT = "testbench-manifest/1"
 SIGNATURE_FORMAT = "testbench-signature/1"
 
@@ -49,6 +53,21 @@ def _sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def described(name: str) -> str | None:
+    """The file a system's companion file ``name`` describes (:data:`ZONE_IDENTIFIER`), None for another name."""
+    if name.startswith("._") and len(name) > 2:
+        return name[2:]
+    if name.endswith(ZONE_IDENTIFIER) and len(name) > len(ZONE_IDENTIFIER):
+        return name[: -len(ZONE_IDENTIFIER)]
+    return None
+
+
+def _companion(folder: Path, name: str) -> bool:
+    """Whether ``name`` is a system's companion of a regular file beside it."""
+    path = folder / (described(name) or "")
+    return path != folder and path.is_file() and not path.is_symlink()
 
 
 def scan(folder: Path, system: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
@@ -73,7 +92,7 @@ def scan(folder: Path, system: list[str] | None = None) -> tuple[list[str], dict
                 continue
             elif not stat.S_ISREG(mode):
                 odd[rel] = "fichier spécial"
-            elif name.lower() in SYSTEM_FILES:
+            elif name.lower() in SYSTEM_FILES or _companion(base, name):
                 if system is not None:
                     system.append(rel)
             elif rel not in (MANIFEST, SIGNATURE):

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 from testbench.domain.verdict import Verdict as VerdictCode
 from testbench.fmt import timestamp, visible_controls
 from testbench.i18n import _t, colon, default_language, tn
-from testbench.integrity.manifest import MANIFEST, REPORT_NAMES, SIGNATURE, FolderCheck, check_folder
+from testbench.integrity.manifest import (
+    MANIFEST,
+    REPORT_NAMES,
+    SIGNATURE,
+    SYSTEM_FILES,
+    FolderCheck,
+    check_folder,
+    described,
+)
 from testbench.signing import PublicKey
 from testbench.store import chain
 from testbench.store.annotations import ACTION_FR
@@ -50,6 +58,11 @@ INTERNAL_ONLY = _t(
 IGNORED = _t(
     "ignoré : {path} — fichier que le gestionnaire de fichiers du système (Finder, Explorateur) dépose dans un"
     " dossier ouvert ; ce n'est pas une pièce du rapport"
+)
+#: a system's companion of a book's file (manifest.described): said, never a change — that file is checked itself
+IGNORED_COMPANION = _t(
+    "ignoré : {path} — métadonnées que le système écrit à côté de {file} en le copiant (clé USB, WSL) ; ce n'est pas"
+    " une pièce du rapport, {file} est vérifié lui-même"
 )
 
 
@@ -136,7 +149,7 @@ def verdict_lines(result: Verdict, t: Callable[[str], str], lang: str | None = N
     A date reads as the language writes it (:func:`testbench.fmt.timestamp`), never as ISO 8601. The command
     prints them, the workstation shows them for its session."""
     out = [t(line) for line in result.lines()] + _signature_problems(result, t)
-    out += [t(IGNORED).format(path=path) for path in result.ignored]
+    out += [_ignored(path, t) for path in result.ignored]
     held = [t(line) for line in result.ok_lines]
     if result.signed is not None and result.other_signer is None:  # a valid signature by the wrong key: no « ok »
         key, signed_at = result.signed
@@ -794,3 +807,12 @@ def _check_session(path: Path, result: Verdict, prefix: str, option: str | None 
             if not a.valid:
                 result.problems.append(f"{prefix}annotation {a.id} du cas {case_id} : signature invalide")
     return record
+
+
+def _ignored(path: str, t: Callable[[str], str]) -> str:
+    """The line of a file the book's check leaves out: a file manager's own, or a copy's companion of a book file."""
+    folder, _, name = path.rpartition("/")
+    of = described(name) if name.lower() not in SYSTEM_FILES else None
+    if of is None:
+        return t(IGNORED).format(path=path)
+    return t(IGNORED_COMPANION).format(path=path, file=f"{folder}/{of}" if folder else of)
