@@ -147,12 +147,12 @@ _SHAPE_MODULES = (
     "testbench.engines.protocol.client",
 )
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
+#: the parts of a sentence that name a machine or a process, never words: a host named « poste » stays « poste »
+_NAMES = frozenset({"host", "pid"})
 #: Templates whose parts are values as the bench recorded them (testbench.runner.compare's comparison of
 #: values): read back as they are, but for the « oui » / « non » a boolean reads as and the French way of
 #: writing an amount or a decimal (« 56,00 € », testbench.fmt). Such a value may be a French word of the
 #: catalogue (the ADRI marking code « aucun »): data, not the bench's word.
-#: the parts of a sentence that name a machine or a process, never words: a host named « poste » stays « poste »
-_NAMES = frozenset({"host", "pid"})
 _AS_RECORDED = {
     "attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
     "{expectation} : attendu {expected}, observé {observed} ({detail})": frozenset({"expected", "observed"}),
