@@ -60,6 +60,30 @@ so that the page does not scroll sideways */
 .cover th{width:auto}
 .cover td td.mono{white-space:normal}
 }
+/* a phone or a tablet held upright: the page keeps to the screen's width. Label/value tables (.pairs) put each
+label above its value; any other table scrolls sideways in its own box (the table element), its rows laid out
+as a table of their own, wide enough to read (up to 36rem) and at least the box's width; the charts keep
+their drawn size in a box that scrolls (.scroll) rather than shrink to an unreadable font */
+@media screen and (max-width:760px){
+header,main,footer{padding:0 .6rem}
+h1{font-size:1.3rem}
+.cover{padding:.5rem .6rem;margin:.6rem 0}
+.case{padding:.2rem .5rem .6rem}
+table{display:block;max-width:100%;overflow-x:auto}
+table>tbody{display:table;width:max-content;min-width:100%;max-width:36rem}
+table.narrow>tbody{min-width:0}
+.trace,.trace>tbody{display:block;width:auto;min-width:0;max-width:none}
+.trace tr{display:flex;flex-wrap:wrap;border-bottom:1px solid #eef0f3}
+.trace td{border:0}.trace td:nth-child(-n+3){width:auto}.trace td:last-child{flex:1 1 100%}
+.pairs,.pairs>tbody,.pairs>tbody>tr,.pairs>tbody>tr>th,.pairs>tbody>tr>td{display:block;width:auto;max-width:none}
+.pairs>tbody>tr{border-bottom:1px solid var(--line)}
+.pairs>tbody>tr>th,.pairs>tbody>tr>td{border:0}
+.scroll{overflow-x:auto}
+.scroll>table{display:table;width:max-content;min-width:100%;max-width:36rem}
+.scroll>table>tbody{display:table-row-group;width:auto;min-width:0;max-width:none}
+.scroll>.chart{max-width:none}
+.filters input{min-width:0;flex:1 1 12rem}
+}
 @page{size:A4;margin:14mm 12mm}
 @media print{
 .noprint{display:none!important}
