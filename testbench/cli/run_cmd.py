@@ -169,6 +169,8 @@ def execute(
                 _write_outputs(request, t)
             except SessionError as gone:  # the session went meanwhile: said, not a crash
                 _say(t(str(gone)))
+        elif exc.exit_code == EXIT_ENVIRONMENT and exc.vanished is None and request.options.outputs.junit:
+            _write_bench_failure(request, exc.lines, t)  # the session unwritten (a full disk): CI gets a JUnit
         return exc.exit_code
     except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
         return _interrupted(request, t, started=runs_before is None or _run_count(request) != runs_before)
@@ -192,6 +194,29 @@ def execute(
     kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
     _say(kept.format(session=request.session))
     return EXIT_ENVIRONMENT  # the CI would publish nothing: the bench failed, not the product
+
+
+#: a run whose bench failed and could not record why in its session (a full disk): its JUnit says it instead
+BENCH_FAILURE_WRITTEN = _t("{path} : écrit ; il signale l'échec du banc et sa raison")
+
+
+def _write_bench_failure(request: RunRequest, lines: list[str], t: Callable[[str], str]) -> None:
+    """The run's JUnit when the bench failed and recorded no reason in the session (it could not write it): the
+    cases the session holds, if it can be read, and an error saying why, so that a CI publishes the bench's
+    failure rather than no report. Written whole or not at all; when it cannot be (the same full disk), said."""
+    from testbench.cli.outputs import unwritten
+    from testbench.report.junit import write_bench_failure
+
+    outputs = request.options.outputs
+    assert outputs.junit is not None
+    try:
+        write_bench_failure(outputs.junit, lines, request.session, outputs.lang)
+    except OSError as exc:
+        _say(f"testbench run: {unwritten(outputs.junit, exc, outputs.lang)}")
+    except KeyboardInterrupt:  # left as it was (written whole or not at all): the run ends as it would have
+        _say(t("interrompu"))
+    else:
+        _say(t(BENCH_FAILURE_WRITTEN).format(path=outputs.junit))
 
 
 def _closing_line(session: Path, final_verdicts: list[str], progress: Progress, t: Callable[[str], str]) -> str:

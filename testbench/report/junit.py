@@ -16,6 +16,7 @@ attribute.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -238,6 +239,57 @@ def _each(products: list[Any], named: Callable[[Any], tuple[str, str]]) -> str:
 def junit_bytes(tree: etree._ElementTree) -> bytes:
     """The file's bytes, made in memory: lxml's own ``write`` says nothing when the disk is full."""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+#: the testcase that says the bench failed before or while it wrote its session (a full disk): CI reads an error,
+#: never a missing report nor a green suite
+BENCH_FAILED_CASE = _t("échec du banc")
+#: its ``error``'s type
+BENCH_FAILED = "bench-failure"
+
+
+def bench_failure_tree(
+    reasons: list[str], session_path: Path | None = None, lang: str | None = None
+) -> etree._ElementTree:
+    """The JUnit of a run whose bench failed (its session not written, a full disk…): the cases the session
+    already holds, if it can be read, and an error testcase whose text is ``reasons`` (French, as said on stderr).
+    A session that cannot be read (never created, or damaged by the failure) gives a suite of that error alone."""
+    t = translator(lang)
+    tree: etree._ElementTree | None = None
+    scrub = Scrubber(True, lang=lang)
+    if session_path is not None and session_path.is_file():
+        from testbench.store.connection import SessionError  # the store's refusal: the error alone then
+
+        try:
+            with read_session(session_path) as session:
+                scrub = Scrubber.for_sessions(session, lang=lang)
+                tree = junit_tree(session, lang, scrub)
+        except (SessionError, OSError, sqlite3.Error):
+            tree = None
+    if tree is None:
+        suite = etree.Element("testsuite", name="testbench", tests="0", failures="0", errors="0", skipped="0")
+        suite.set("time", "0.000")
+        _properties(suite, {REDACTION: "true"})
+        tree = etree.ElementTree(suite)
+    suite = tree.getroot()
+    said = [scrub(t(line)) for line in reasons] or [t(BENCH_FAILED_CASE)]
+    tc = _testcase("testbench", t(BENCH_FAILED_CASE), 0.0)
+    _sub(tc, "error", "\n".join(said), message=said[0], type=BENCH_FAILED)
+    suite.append(tc)
+    for count in ("tests", "errors"):
+        suite.set(count, str(int(suite.get(count, "0")) + 1))
+    return tree
+
+
+def write_bench_failure(
+    target: Path, reasons: list[str], session_path: Path | None = None, lang: str | None = None
+) -> Path:
+    """Write :func:`bench_failure_tree` at ``target``, whole or not at all (an ``OSError`` says why): the CI
+    publishes a report that says why the bench failed instead of finding none."""
+    data = junit_bytes(bench_failure_tree(reasons, session_path, lang))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_whole(target, data)
+    return target
 
 
 def write_junit(
