@@ -173,6 +173,12 @@ _AS_RECORDED = {
     "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
     "le moteur n'a pas répondu à describe en fin de cas ({seconds} s) : arrêté": frozenset({"seconds"}),
+    # the same, with the line the engine began and did not end (testbench.engines.protocol.client._partial)
+    "{method} : pas de réponse en {seconds} s ; le moteur avait écrit une ligne sans la finir : « {partial} »": (
+        frozenset({"seconds"})
+    ),
+    "le moteur n'a pas répondu à describe en fin de cas ({seconds} s) : arrêté ; le moteur avait écrit une ligne"
+    " sans la finir : « {partial} »": frozenset({"seconds"}),
     # testbench engine check: its time limit and the engine's stop time (testbench.fmt.seconds)
     "délai de {seconds} s dépassé : {methods}": frozenset({"seconds"}),
     "tous les appels sous {seconds} s": frozenset({"seconds"}),

@@ -94,6 +94,14 @@ def _stopped(code: int | None, method: str | None = None) -> str:
     )
 
 
+def _partial(proc: EngineProcess) -> str:
+    """What a timed-out engine had begun to write and not ended (a line without its newline), as the end of the
+    timeout's sentence: « ; le moteur avait écrit une ligne sans la finir : « {"jsonrpc":"2.0","id": » »; "" when
+    it wrote nothing of one. The developer sees where the engine stood, not only that it was silent."""
+    partial = proc.partial()
+    return "" if partial is None else f" ; le moteur avait écrit une ligne sans la finir : « {partial} »"
+
+
 def _oversize(over: J.Oversized, limit: int, method: str | None = None) -> str:
     """An oversized line, its size when its end was seen, the sizes as a person reads them (« 8 Mio »);
     ``method``: the call it answered, else it came between two calls."""
@@ -319,9 +327,10 @@ class SubprocessEngine:
             kind, payload = proc.receive(barrier[1] if barrier is not None else time.monotonic())
             if kind == "timeout":
                 if barrier is not None:  # hung on the case's describe: the case's fault, and no next case waits
-                    self._discard()
                     limit = number(f"{self.timeout:g}", "fr")  # « 0,5 s », read 0.5 s in English
-                    message = f"le moteur n'a pas répondu à describe en fin de cas ({limit} s) : arrêté"
+                    partial = _partial(proc)  # read before the engine is killed and its pipes closed
+                    self._discard()
+                    message = f"le moteur n'a pas répondu à describe en fin de cas ({limit} s) : arrêté{partial}"
                     self._event("engine-stopped", {"message": message})
                     raise EngineTimeout(message)
                 return None
@@ -488,7 +497,8 @@ class SubprocessEngine:
         while True:
             kind, payload = proc.receive(deadline) if sent else ("timeout", None)
             if kind == "timeout":
-                raise EngineTimeout(f"{method} : pas de réponse en {number(f'{timeout:g}', 'fr')} s")  # « 0,5 s »
+                limit = number(f"{timeout:g}", "fr")  # « 0,5 s », read 0.5 s in English
+                raise EngineTimeout(f"{method} : pas de réponse en {limit} s{_partial(proc)}")
             if kind in ("eof", "cut"):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)

@@ -113,6 +113,46 @@ def _last(raw: bytes) -> Received:
     return (kind, payload) if kind == "msg" else ("cut", _excerpt(raw))
 
 
+#: at most this many bytes of a line the engine began and did not end are kept, to be shown
+#: (:meth:`EngineProcess.partial`)
+_PARTIAL_KEPT = 480
+
+
+class _SeenLines:
+    """The engine's stdout as the pump thread reads it (Windows): ``readline`` as a buffered pipe's, built from
+    what the pipe gives (``read1``), so that the start of a line the engine has not ended yet is seen
+    (:attr:`pending`) while the thread still waits for its end: a timeout then shows it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._buffer = bytearray()
+        #: the first bytes read and not yet returned as a line (set by the thread, read by the caller: one
+        #: assignment of an immutable value)
+        self.pending = b""
+
+    def readline(self, limit: int) -> bytes:
+        buffer = self._buffer
+        while True:
+            end = buffer.find(b"\n", 0, limit)
+            if end >= 0 or len(buffer) >= limit:
+                cut = end + 1 if end >= 0 else limit
+                line = bytes(buffer[:cut])
+                del buffer[:cut]
+                self.pending = bytes(buffer[:_PARTIAL_KEPT])
+                return line
+            chunk = self._stream.read1(_CHUNK)  # type: ignore[attr-defined]
+            if not chunk:  # the end: a last line without its newline is returned whole
+                line = bytes(buffer)
+                buffer.clear()
+                self.pending = b""
+                return line
+            buffer += chunk
+            self.pending = bytes(buffer[:_PARTIAL_KEPT])
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 def _pump_stdout(stream: IO[bytes], out: queue.SimpleQueue[Received], max_line: int) -> None:
     try:
         while True:
@@ -256,8 +296,74 @@ def _group_options() -> dict[str, Any]:
     return {"start_new_session": True}
 
 
+#: where Linux lists its processes, each with its parent: how the engine's children that left its process group
+#: (``setsid``) are found before the kill (other systems offer no such list without a new dependency)
+_PROC = "/proc"
+#: how many times the escaped descendants are looked for again, once those found are stopped (one that forked
+#: meanwhile is found by its parent, which is stopped and not yet killed)
+_ESCAPED_ROUNDS = 4
+
+
+def _children_by_parent() -> dict[int, list[tuple[int, int]]]:
+    """Every process /proc lists, by its parent's pid: (pid, process group). A process that ends meanwhile, or one
+    /proc does not let this user read, is left out."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(_PROC):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(os.path.join(entry.path, "stat"), "rb") as stat:
+                    raw = stat.read()
+            except OSError:
+                continue
+            # « pid (name) state ppid pgrp … »: the name may hold spaces and parentheses, the fields follow its last
+            fields = raw[raw.rfind(b")") + 2 :].split()
+            with contextlib.suppress(IndexError, ValueError):
+                children.setdefault(int(fields[1]), []).append((int(entry.name), int(fields[2])))
+    return children
+
+
+def _escaped(root: int) -> set[int]:
+    """The descendants of the engine ``root`` that left its process group (a child that called ``setsid``): the
+    group's kill misses them. Linux only, read from /proc; empty elsewhere."""
+    if not sys.platform.startswith("linux") or not os.path.isdir(_PROC):
+        return set()
+    children, found, todo = _children_by_parent(), set(), [root]
+    while todo:
+        for pid, group in children.get(todo.pop(), ()):
+            todo.append(pid)
+            if group != root:
+                found.add(pid)
+    return found
+
+
+def _kill_escaped(popen: subprocess.Popen[Any]) -> None:
+    """Kill the engine's descendants that left its process group, looked for while the engine still lives (once it
+    is dead they are the init process's children, no longer found as its own). Each found is stopped first, then
+    the search is made again: one that forked meanwhile is found under its stopped parent. Not when the engine
+    was already reaped: its pid may then be another process's."""
+    if popen.returncode is not None:
+        return
+    import signal
+
+    stopped: set[int] = set()
+    for _ in range(_ESCAPED_ROUNDS):
+        found = _escaped(popen.pid) - stopped
+        if not found:
+            break
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGSTOP)
+        stopped |= found
+    for pid in stopped:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def _kill_tree(popen: subprocess.Popen[Any]) -> None:
-    """Kill the engine and every process it started (a wrapper's child keeps the pipes open otherwise)."""
+    """Kill the engine and every process it started (a wrapper's child keeps the pipes open otherwise), on Linux
+    those that left its process group too."""
     if sys.platform == "win32":
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             subprocess.run(
@@ -270,6 +376,7 @@ def _kill_tree(popen: subprocess.Popen[Any]) -> None:
     else:
         import signal
 
+        _kill_escaped(popen)  # before the group: the engine alive still holds them as its descendants
         # The group id is the engine's pid (start_new_session). While a member lives, the kernel does not
         # hand that id to another process, so this reaches the engine's children even after it was reaped.
         with contextlib.suppress(OSError):
@@ -344,14 +451,16 @@ class EngineProcess:
         self._polled_stderr: _PolledStderr | None = None
         self._messages: queue.SimpleQueue[Received] = queue.SimpleQueue()
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._stdout: _SeenLines | None = None
         if POLL_PIPES if poll_pipes is None else poll_pipes:
             self._pipes = _PolledPipes(self.popen.stdin.fileno(), self.popen.stdout.fileno(), max_line)
             self._polled_stderr = _PolledStderr(*pumped)
             self.threads = [threading.Thread(target=self._polled_stderr.pump, daemon=True)]
         else:
+            self._stdout = _SeenLines(self.popen.stdout)
             self.threads = [
                 threading.Thread(target=_pump_stderr, args=pumped, daemon=True),
-                threading.Thread(target=_pump_stdout, args=(self.popen.stdout, self._messages, max_line), daemon=True),
+                threading.Thread(target=_pump_stdout, args=(self._stdout, self._messages, max_line), daemon=True),
                 threading.Thread(target=_pump_stdin, args=(self.popen.stdin, self._outbox), daemon=True),
             ]
         for t in self.threads:
@@ -388,6 +497,12 @@ class EngineProcess:
             return self._messages.get(timeout=remaining) if remaining > 0 else self._messages.get_nowait()
         except queue.Empty:
             return "timeout", None
+
+    def partial(self) -> str | None:
+        """The start of a line the engine began on stdout and has not ended (no newline yet), as a person reads it;
+        None when there is none. Asked on a timeout: what the engine was writing when it stopped answering."""
+        raw = self._pipes.pending() if self._pipes is not None else self._stdout.pending if self._stdout else b""
+        return _excerpt(raw) if raw.strip() else None
 
     def kill_group(self) -> None:
         """Kill the process tree now and do nothing else, safe from any thread: whoever waits on its pipes sees
@@ -467,6 +582,10 @@ class _PolledPipes:
         self._scanned = 0  # the buffer's first bytes hold no newline: not searched again
         self._eof = False
         self.refused = False  # the last write met a closed stdin: the engine never read that request
+
+    def pending(self) -> bytes:
+        """The first bytes read of a line not ended yet (after a timeout the buffer holds no whole line)."""
+        return bytes(self._buffer[:_PARTIAL_KEPT])
 
     def write(self, data: bytes, deadline: float) -> bool:
         view = memoryview(data)
