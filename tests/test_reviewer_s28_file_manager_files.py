@@ -1,5 +1,6 @@
-"""A reviewer opens the exam book's folder in macOS's Finder or Windows' Explorer: the file manager leaves its own
-file there (``.DS_Store``, ``Thumbs.db``, ``desktop.ini``). ``testbench verify`` names it as ignored and the book
+"""A reviewer opens the exam book's folder in macOS's Finder, Windows' Explorer or KDE's Dolphin: the file manager
+leaves its own file there (``.DS_Store``, ``Icon\\r`` for a folder given its own icon, ``Thumbs.db``, ``desktop.ini``,
+``.directory``). ``testbench verify`` names it as ignored and the book
 stays « INTÈGRE »; any other file added, beside it or under such a name's folder, is still « ajouté » and ALTÉRÉ.
 
 A rebuild in a folder that holds one does not put it in the manifest either (the Finder rewrites it at will).
@@ -17,7 +18,16 @@ import pytest
 from testbench.cli.main import main
 from testbench.signing import init_key
 
-DROPPED = (".DS_Store", "evidence/.DS_Store", "evidence/traces/Thumbs.db", "desktop.ini")
+DROPPED = (
+    ".DS_Store",
+    "evidence/.DS_Store",
+    "evidence/traces/Thumbs.db",
+    "desktop.ini",
+    ".directory",
+    "evidence/.directory",
+    "Icon\r",
+    "evidence/Icon\r",
+)
 
 
 @pytest.fixture
@@ -41,11 +51,13 @@ def test_a_file_managers_files_are_named_and_the_book_stays_intact(
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "INTÈGRE", lines
     ignored = [line.split(" — ")[0] for line in lines if line.startswith("ignoré : ")]
-    assert ignored == [f"ignoré : {rel}" for rel in sorted(DROPPED)]
+    # a carriage return in a name is shown, never sent to the terminal (it would overwrite the line)
+    assert ignored == [f"ignoré : {rel}".replace("\r", "⟨U+000D⟩") for rel in sorted(DROPPED)]
     assert not any(line.startswith("ajouté") for line in lines)
     assert main(["verify", str(folder), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "ignored: .DS_Store — a file the system's file manager (Finder, Explorer) leaves in a folder it shows" in out
+    said = "a file the system's file manager (Finder, Explorer, Dolphin) leaves in a folder it shows"
+    assert f"ignored: .directory — {said}" in out and f"ignored: Icon⟨U+000D⟩ — {said}" in out
     assert out.endswith("INTACT\n")
 
 
@@ -56,9 +68,10 @@ def test_another_file_beside_them_is_still_added(
     (folder / ".DS_Store").write_bytes(b"Bud1")
     (folder / "evidence" / "DS_Store.txt").write_text("planted", encoding="utf-8")
     (folder / ".DS_Store.html").write_text("planted", encoding="utf-8")
+    (folder / "Icon").write_text("planted", encoding="utf-8")  # the Finder's is « Icon\r », never plain « Icon »
     assert main(["verify", str(folder)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == ["ajouté : .DS_Store.html", "ajouté : evidence/DS_Store.txt"], lines
+    assert lines[:3] == ["ajouté : .DS_Store.html", "ajouté : Icon", "ajouté : evidence/DS_Store.txt"], lines
     assert lines[-1] == "ALTÉRÉ"
 
 
@@ -66,9 +79,11 @@ def test_a_rebuild_leaves_them_out_of_the_manifest(
     book: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, session, key = book
-    (folder / ".DS_Store").write_bytes(b"Bud1")
+    for name in (".DS_Store", ".directory", "Icon\r"):
+        (folder / name).write_bytes(b"Bud1")
     assert main(["report", str(session), "-o", str(folder), "--sign", "--key", str(key)]) == 0
-    assert ".DS_Store" not in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    files = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert not {".DS_Store", ".directory", "Icon\r"} & set(files), files
     (folder / ".DS_Store").write_bytes(b"Bud1 rewritten by the Finder")
     capsys.readouterr()
     assert main(["verify", str(folder)]) == 0

@@ -138,8 +138,8 @@ def test_a_verdict_without_its_entry_is_named_in_the_singular(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "cas KO-1, OK-2 (plusieurs tentatives) — tentatives : 2 verdicts sans entrée de chaîne (lignes 2, 3)"),
-        ("en", "cases KO-1, OK-2 (several attempts) — attempts: 2 verdicts without a chain entry (lines 2, 3)"),
+        ("fr", "cas KO-1, OK-2, tentative 1 de chacun — tentatives : 2 verdicts sans entrée de chaîne (lignes 2, 3)"),
+        ("en", "cases KO-1, OK-2, attempt 1 of each — attempts: 2 verdicts without a chain entry (lines 2, 3)"),
     ],
 )
 def test_verdicts_without_their_entries_are_one_line_in_the_plural(

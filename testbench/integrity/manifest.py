@@ -35,10 +35,11 @@ REPORT_NAMES = (
     SIGNATURE,
     EVIDENCE,
 )
-#: what a file manager drops in a folder it shows (macOS's Finder, Windows' Explorer), named in lower case: a
-#: reviewer who opens the book's folder must not see it « ALTÉRÉ » for that; such a file is no part of the book
-#: (never in its manifest), and ``verify`` names it as ignored instead of passing it over
-SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+#: what a file manager drops in a folder it shows (macOS's Finder: ``.DS_Store``, and ``Icon\r`` for a folder given
+#: its own icon; Windows' Explorer; KDE's Dolphin: ``.directory``), named in lower case: a reviewer who opens the
+#: book's folder must not see it « ALTÉRÉ » for that; such a file is no part of the book (never in its manifest), and
+#: ``verify`` names it as ignored instead of passing it over
+SYSTEM_FILES = frozenset({".ds_store", "icon\r", "thumbs.db", "desktop.ini", ".directory"})
 #: what a system writes beside a file it copies (macOS's ``._NAME`` on a FAT or exFAT drive, Windows'
 #: ``NAME:Zone.Identifier`` through WSL): metadata of ``NAME``, ignored like :data:`SYSTEM_FILES` when ``NAME`` is
 #: one of the folder's files — whose own digest ``verify`` still checks; one beside nothing is still an addition

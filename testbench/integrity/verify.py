@@ -56,8 +56,8 @@ INTERNAL_ONLY = _t(
 
 #: a file manager's own file in the book's folder (manifest.SYSTEM_FILES): said, never a change to the book
 IGNORED = _t(
-    "ignoré : {path} — fichier que le gestionnaire de fichiers du système (Finder, Explorateur) dépose dans un"
-    " dossier ouvert ; ce n'est pas une pièce du rapport"
+    "ignoré : {path} — fichier que le gestionnaire de fichiers du système (Finder, Explorateur, Dolphin) dépose"
+    " dans un dossier ouvert ; ce n'est pas une pièce du rapport"
 )
 #: a system's companion of a book's file (manifest.described): said, never a change — that file is checked itself
 IGNORED_COMPANION = _t(

@@ -111,6 +111,11 @@ class ValueChange:
     #: A's expected value when B's casebook expects another (``expected`` is B's): a case « corrigé » by editing
     #: what it expects, not the product, shows it; None when both expect the same
     expected_before: str | None = None
+    #: the casebooks' doing rather than the product's: ``removed``, an expectation of A's case that B's no longer
+    #: has (B compared nothing: its missing value is no product's); ``added``, one only B's case has; "" for one
+    #: both cases have (or sessions that do not say)
+    expectation: str = ""
+
 
     @property
     def is_amount(self) -> bool:
@@ -154,6 +159,8 @@ class CaseDiff:
             return "changed"
         if self.retained_before != self.retained_after:
             return "reviewed"  # same recorded verdict, but a review on one side retains another: never « identique »
+        if self.values and not self.trace_diff and all(v.expectation for v in self.values):
+            return "casebook"  # expectations one casebook has and the other not: not what the product gives
         if self.values or self.trace_diff:
             return "details"
         return "same"
@@ -172,10 +179,22 @@ KIND_FR = {
     "new": "nouveau cas",
     "gone": "cas absent",
     "details": "valeurs ou traces changées",
+    "casebook": "attentes du cahier changées",
     "same": "identique",
 }
 #: regressions first, then what changed in a case both sessions ran; absent cases (a shard's worth) after them
-KIND_ORDER = ("regression", "new-failure", "changed", "fixed", "reviewed", "details", "new", "gone", "same")
+KIND_ORDER = (
+    "regression",
+    "new-failure",
+    "changed",
+    "fixed",
+    "reviewed",
+    "details",
+    "casebook",
+    "new",
+    "gone",
+    "same",
+)
 
 
 @dataclass
@@ -223,6 +242,27 @@ def _same_expected(x: dict[str, Any], y: dict[str, Any]) -> bool:
         number = fmt.decimal_of(before)
         return number is not None and number == fmt.decimal_of(after)
     return False
+
+
+def _expectation_ids(case: CaseView) -> set[str] | None:
+    """The ids of the expectations the case's recorded definition holds; None when it says none (no definition)."""
+    expectations = case.definition.get("expectations")
+    if not isinstance(expectations, list):
+        return None
+    return {str(e.get("id", "")) for e in expectations if isinstance(e, dict)}
+
+
+def _expectation_change(
+    eid: str, x: dict[str, Any] | None, y: dict[str, Any] | None, ids_a: set[str] | None, ids_b: set[str] | None
+) -> str:
+    """``removed`` when only A compared ``eid`` because B's case no longer expects it, ``added`` when only B compared
+    it because A's case did not expect it; "" otherwise — a comparison missing from a case that expects it is the
+    run's doing, shown as a value gone."""
+    if x and not y and ids_b is not None and eid not in ids_b:
+        return "removed"
+    if y and not x and ids_a is not None and eid not in ids_a:
+        return "added"
+    return ""
 
 
 def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str, Any]], list[Row]]:
@@ -276,6 +316,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
             if ca and cb:
                 comp_a, rows_a = _latest_details(a, ca)
                 comp_b, rows_b = _latest_details(b, cb)
+                expects_a, expects_b = _expectation_ids(ca), _expectation_ids(cb)
                 rows_a, rows_b = either_guard_check(rows_a, rows_b)  # a card read again or a kept check
                 lines_a, lines_b = _trace_lines(rows_a, bench_a), _trace_lines(rows_b, bench_b)
                 for eid in list(comp_b) + [e for e in comp_a if e not in comp_b]:
@@ -283,7 +324,8 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                     before = x.get("observed") if x else None
                     after = y.get("observed") if y else None
                     expected_before = x.get("expected", "") if x and y and not _same_expected(x, y) else None
-                    if before != after or expected_before is not None:
+                    expectation = _expectation_change(eid, x, y, expects_a, expects_b)
+                    if before != after or expected_before is not None or expectation:
                         src = y or x or {}
                         path = src.get("path", "")
                         d.values.append(
@@ -298,6 +340,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                                 expected_before=None
                                 if expected_before is None
                                 else scrub.at_path(path, expected_before),
+                                expectation=expectation,
                             )
                         )
                 if d.values:
@@ -443,6 +486,9 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "amount": v.is_amount,
                         # as the text shows them: the bench's words (« accepté ») and amounts in ``lang``
                         "expected_before": v.expected_before,
+                        # an expectation only one side's casebook has: « removed » from B's, « added » to B's
+                        "expectation": v.expectation or None,
+                        "expectation_label": t(EXPECTATION_CHANGE[v.expectation]) if v.expectation else None,
                         "expected_label": _shown(v, v.expected, lang),
                         "expected_before_label": None
                         if v.expected_before is None
@@ -477,6 +523,29 @@ def _expected(change: ValueChange, lang: str | None) -> str:
     if change.expected_before is None:
         return _shown(change, change.expected, lang)
     return f"{_shown(change, change.expected_before, lang)} → {_shown(change, change.expected, lang)}"
+
+
+#: a value line's words for an expectation only one side's casebook has: the casebook changed, not the product
+EXPECTATION_CHANGE = {
+    "removed": _t("attente retirée du cahier de B"),
+    "added": _t("attente ajoutée au cahier de B"),
+}
+
+
+def _only_side(change: ValueChange, t: Callable[[str], str], sep: str, lang: str | None) -> str:
+    """« A : 22,40 € (attendu 22,40 €) »: the one side that compared an expectation the other's casebook lacks."""
+    side, value = ("A", change.before) if change.expectation == "removed" else ("B", change.after)
+    return f"{side}{sep}{_shown(change, value, lang)} ({t('attendu')} {_shown(change, change.expected, lang)})"
+
+
+def _change(change: ValueChange, t: Callable[[str], str], sep: str, lang: str | None) -> str:
+    """« 33,60 € → 36,00 € (attendu 33,60 €) »; an expectation B's casebook removed (or added) says so first —
+    « attente retirée du cahier de B — A : 22,40 € (attendu 22,40 €) » —, never « 22,40 € → — » as if the product
+    had stopped giving the value."""
+    if change.expectation:
+        return f"{t(EXPECTATION_CHANGE[change.expectation])} — {_only_side(change, t, sep, lang)}"
+    before, after = _shown(change, change.before, lang), _shown(change, change.after, lang)
+    return f"{before} → {after} ({t('attendu')} {_expected(change, lang)})"
 
 
 def _v(verdict: str | None, t: Callable[[str], str]) -> str:
@@ -565,10 +634,7 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
         if c.casebook_changed:
             out.append("  " + t("cahier de tests différent entre A et B"))
         for v in c.values:
-            out.append(
-                f"  {_named(v, t)}{sep}{_shown(v, v.before, lang)} → "
-                f"{_shown(v, v.after, lang)} ({t('attendu')} {_expected(v, lang)})"
-            )
+            out.append(f"  {_named(v, t)}{sep}{_change(v, t, sep, lang)}")
             out += [f"    {side}{sep}{text}" for side, text in _origins(v, t, lang)]
         if c.trace_diff:
             counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
@@ -639,6 +705,17 @@ def _css(line: str) -> str:
     return "add" if line.startswith("+") else "del" if line.startswith("-") else ""
 
 
+def _html_change(change: ValueChange, t: Callable[[str], str], sep: str, lang: str | None) -> str:
+    """A value change in the HTML, as :func:`_change` says it in the text."""
+    if change.expectation:
+        words = escape(t(EXPECTATION_CHANGE[change.expectation]))
+        return f"<strong>{words}</strong><br><small>{escape(_only_side(change, t, sep, lang))}</small>"
+    return (
+        f"{escape(_shown(change, change.before, lang))} → <strong>{escape(_shown(change, change.after, lang))}</strong>"
+        f"<br><small>{escape(t('attendu'))} {escape(_expected(change, lang))}</small>"
+    )
+
+
 def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     from testbench.report.assets import csp_hash
 
@@ -650,9 +727,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
         if c.kind == "same":
             continue
         values = "".join(
-            f"<div>{escape(_named(v, t))}{sep}"
-            f"{escape(_shown(v, v.before, lang))} → <strong>{escape(_shown(v, v.after, lang))}</strong>"
-            + f"<br><small>{escape(t('attendu'))} {escape(_expected(v, lang))}</small>"
+            f"<div>{escape(_named(v, t))}{sep}{_html_change(v, t, sep, lang)}"
             + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t, lang))
             + "</div>"
             for v in c.values

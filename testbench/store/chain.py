@@ -22,6 +22,7 @@ its time.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -473,6 +474,7 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
             by_kind.setdefault(kind, []).append(e)
 
     report = verify_links(sorted_out(iter_entries(conn)))
+    unlinked = bool(report.problems)  # entries deleted, moved or edited: what they covered may be gone with them
     report.problems += unknown
     differ = [
         (e, n)
@@ -481,7 +483,8 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
         if digest != e["digest"]
     ]
     started: set[int] = set()  # attempts whose start entry is already said to differ
-    gone = _GoneAttempts(conn, by_kind.get("attempt-start", []), finish_last)
+    orphans = _orphaned(conn, spans, finish_last) if unlinked else []  # attempts gone with both their entries
+    gone = _GoneAttempts(conn, by_kind.get("attempt-start", []), finish_last, orphans)
     for e, n in sorted(differ, key=lambda c: c[0]["seq"]):  # in the chain's order
         rows = range(e["first_id"], e["last_id"] + 1)
         if e["kind"] == "attempt-start":
@@ -504,6 +507,12 @@ def _verify(conn: sqlite3.Connection) -> ChainReport:
             f"verdict, motif, heure de fin ou durée modifiés après coup (ligne {attempt} des tentatives, entrée {seq})"
         )
         report.problems.append(_located(conn, "attempts", [attempt], changed))
+    for attempt in orphans:  # no entry left to say it: the rows it recorded, chained, still point to it
+        deleted = (
+            f"{_word('attempts')}, ligne {attempt} : tentative supprimée avec ses entrées de chaîne (ce qu'elle a"
+            " enregistré la désigne encore)"
+        )
+        report.problems.append(gone.located(attempt, deleted))
     _verify_states(conn, state_last, states_required or bool(state_last), report)
     optional = () if states_required else _OPTIONAL
     outside_attempts: list[int] = []  # attempt rows already said outside the chain, their verdict with them
@@ -645,14 +654,25 @@ def _located(conn: sqlite3.Connection, table: str, ids: range | list[int], probl
     if not attempts:
         return problem
     if len(attempts) > 1:
-        cases = ", ".join(dict.fromkeys(case for case, _ in attempts))
-        return f"cas {cases} (plusieurs tentatives) — {problem}"
+        return _several(attempts, problem)
     (case, number), steps = attempts[0], list(dict.fromkeys(r[2] for r in rows if r[2]))
     if number is None:
         return f"cas {case} — {problem}"
     if len(steps) == 1:
         return f"cas {case}, tentative {number}, étape {steps[0]} — {problem}"
     return f"cas {case}, tentative {number} — {problem}"
+
+
+def _several(attempts: list[tuple[str, int | None]], problem: str) -> str:
+    """``problem`` preceded by the cases of rows of more than one attempt: « plusieurs tentatives » only when a case
+    has more than one of them; one attempt of each case is said so, with its number when it is the same for all."""
+    cases = ", ".join(dict.fromkeys(case for case, _ in attempts))
+    if len(attempts) > len(dict.fromkeys(case for case, _ in attempts)):
+        return f"cas {cases} (plusieurs tentatives) — {problem}"
+    numbers = {number for _, number in attempts}
+    if len(numbers) == 1 and None not in numbers:
+        return f"cas {cases}, tentative {numbers.pop()} de chacun — {problem}"
+    return f"cas {cases} (une tentative de chacun) — {problem}"
 
 
 #: the case and attempt of rows for a person, before a problem (the reader's own, testbench.store.read)
@@ -670,10 +690,14 @@ class _GoneAttempts:
     (attempts are numbered in the order they start, their ids too). Worked out once, when the first is said."""
 
     def __init__(
-        self, conn: sqlite3.Connection, starts: list[dict[str, Any]], finishes: dict[int, dict[str, Any]]
+        self,
+        conn: sqlite3.Connection,
+        starts: list[dict[str, Any]],
+        finishes: dict[int, dict[str, Any]],
+        orphans: Iterable[int] = (),
     ) -> None:
         self._conn = conn
-        self._ids = {e["first_id"] for e in starts if e["first_id"] == e["last_id"]} | set(finishes)
+        self._ids = {e["first_id"] for e in starts if e["first_id"] == e["last_id"]} | set(finishes) | set(orphans)
         self._names: dict[int, tuple[str, int | None]] | None = None
 
     def located(self, attempt: int, problem: str) -> str:
@@ -716,6 +740,51 @@ class _GoneAttempts:
             if number is not None:
                 known[attempt] = (case, number)
         return names
+
+
+#: the chained tables whose rows name the attempt they belong to
+_POINTING = ("events", "observations", "observation_sets", "comparisons", "trace_lines", "artifact_links")
+
+
+def _orphaned(
+    conn: sqlite3.Connection, spans: dict[str, list[tuple[int, int]]], finished: dict[int, dict[str, Any]]
+) -> list[int]:
+    """The attempts deleted together with their start and finish entries, when the chain shows entries gone: it
+    no longer names them, but rows it vouches for (a row outside it proves nothing) still point to them. An
+    attempt whose start or finish entry is left is said from that entry instead."""
+    started = _Spans(spans.get("attempts", []))
+    found: set[int] = set()
+    for table in _POINTING:
+        if not spans.get(table) or not has_table(conn, table):
+            continue
+        covered = _Spans(spans[table])
+        try:
+            rows = conn.execute(
+                f"SELECT attempt_id, id FROM {table} WHERE attempt_id IS NOT NULL"
+                " AND attempt_id NOT IN (SELECT id FROM attempts) ORDER BY attempt_id, id"
+            ).fetchall()
+        except sqlite3.Error:  # a session too damaged to say which: the entries said deleted say what is known
+            return []
+        for attempt, row_id in rows:
+            known = not isinstance(attempt, int) or attempt in found or attempt in finished
+            if not known and covered.holds(row_id) and not started.holds(attempt):
+                found.add(attempt)
+    return sorted(found)
+
+
+class _Spans:
+    """Whether an id is within one of the (first, last) spans, overlapping or not, by a binary search."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._firsts = [first for first, _ in ordered]
+        self._reach: list[int] = []  # the furthest last id of the spans up to each one
+        for _, last in ordered:
+            self._reach.append(max(last, self._reach[-1]) if self._reach else last)
+
+    def holds(self, row_id: int) -> bool:
+        i = bisect.bisect_right(self._firsts, row_id) - 1
+        return i >= 0 and self._reach[i] >= row_id
 
 
 def _differs(e: dict[str, Any], present: int) -> str:
