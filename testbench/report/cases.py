@@ -74,8 +74,8 @@ def _steps(view: CaseView, states: list[StepState], scrub: Scrubber, lang: str) 
                 "id": step["id"],
                 "kind": step.get("kind", ""),
                 "action": step.get("action", ""),
-                "instruction": scrub(step.get("instruction", "")),
-                "sentence": scrub(describe_step(_step(step), None, lang)),  # the step as one plain instruction
+                "instruction": scrub.wording(step.get("instruction", "")),
+                "sentence": scrub.wording(describe_step(_step(step), None, lang)),  # the step as one plain instruction
                 "observe": [o.get("label", o.get("path", "")) for o in step.get("observe", [])],
                 "status": state.status,
                 "detail": detail,
@@ -344,7 +344,7 @@ def _comment(e: dict[str, Any] | None, scrub: Scrubber) -> dict[str, str]:
     so that a report of a casebook without comments keeps its bytes. The scrubber's memo makes each distinct
     comment once (a casebook repeats « RG_VF670, taux 60 % »)."""
     comment = str((e or {}).get("comment") or "").strip()
-    return {"comment": scrub(comment)} if comment else {}
+    return {"comment": scrub.wording(comment)} if comment else {}
 
 
 def _difference(comparison: dict[str, Any], scrub: Scrubber) -> dict[str, str]:
@@ -444,11 +444,11 @@ def gather_case(
         "anchor": slug,
         "plan_id": plan_id,
         # the casebook's own text may name a patient or give a NIR (« NIR 1150… lu ») as a person wrote it
-        "title": scrub(view.title),
+        "title": scrub.wording(view.title),
         "domain": view.domain,
         "mode": view.mode,
-        "objective": scrub(d.get("objective", "")),
-        "comment": scrub(d.get("comment", "")),
+        "objective": scrub.wording(d.get("objective", "")),
+        "comment": scrub.wording(d.get("comment", "")),
         "tags": list(d.get("tags", [])),
         "requirements": list(d.get("requirements", [])),  # what the case covers (docs/exam-plan.md)
         "cards": [{"slot": c.get("slot"), "card": c.get("card")} for c in d.get("cards", [])],

@@ -132,7 +132,7 @@ def gather_cover(session: SessionView, scrub: Scrubber, lang: str = "fr") -> dic
                 "cdc_version": cb.identity.get("cdc_version", ""),
                 "addendum": cb.identity.get("addendum", ""),
                 "ps_category": cb.identity.get("ps_category", ""),
-                "title": scrub(str(cb.identity.get("title") or "")),  # a casebook's title may name its patient
+                "title": scrub.wording(str(cb.identity.get("title") or "")),  # a casebook's title may name its patient
                 "sha256": cb.sha256,
             }
             for cb in session.casebooks

@@ -244,6 +244,8 @@ class Scrubber:
         self._redactor = redact.Redactor(known=known, lang=lang) if enabled else None
         self._records = redact.Redactor(known=known, lang=lang, records=True) if enabled else None
         self._people: redact.Redactor | None = None  # made when a person's name is first redacted (:meth:`person`)
+        self._wording: redact.Redactor | None = None  # made when a casebook's text is first redacted (:meth:`wording`)
+        self._wording_memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self._memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self._person_memo: dict[str, tuple[str, Counter[str] | None]] = {}
         self._record_memo: dict[str, tuple[str, Counter[str] | None]] = {}
@@ -271,6 +273,16 @@ class Scrubber:
             people = KnownValues(set(getattr(known, "people", ())), set(known.birth_dates), dict(known.numbers))
             self._people = redact.Redactor(known=people, lang=self.lang)
         return self._redacted(name, self._people, self._person_memo)
+
+    def wording(self, text: str) -> str:
+        """A casebook's own text (a case's title, objective, comment, a step's instruction, the casebook's title) as
+        an export writes it: redacted as any text, but a known name of one word is a name there only in capitals as a
+        card writes it (« Cahier de ESSAI ») or after a civility (« Mme Essai ») — a persona named EXEMPLE, ESSAI or
+        CLAIRE leaves « Exemple de facture », « Essai de lecture » as their author wrote them (whole names, NIRs,
+        dates and the pattern rules as everywhere: testbench.traces.redact.Redactor's ``wording``)."""
+        if self._wording is None and self._redactor is not None:
+            self._wording = redact.Redactor(known=self._known, lang=self.lang, wording=True)
+        return self._redacted(text, self._wording, self._wording_memo)
 
     def trace_line(self, channel: str, text: str) -> str:
         """A trace line redacted: the operator the bench's manual-step line names (« étape manuelle X confirmée

@@ -30,7 +30,7 @@ from testbench.traces.delivery import ErrorCallback
 from testbench.traces.followed import FileKey, FilePosition
 from testbench.traces.model import Channel, TraceLine
 from testbench.traces.parsers import LineFormat, StreamParser, detect_format, format_name, get_format
-from testbench.traces.redact import redact_pins, redact_pins_lines
+from testbench.traces.redact import recent_lines, redact_pins, redact_pins_lines
 from testbench.traces.syslog import SyslogReceiver
 from testbench.traces.tail import FileTailer, check_encoding
 
@@ -77,7 +77,7 @@ class _Source:
         self.clock_offset_s = clock_offset_s
         self._parsers: dict[str, StreamParser] = {}
         self.detected: dict[str, str] = {}  # source -> preset name chosen by fmt="auto"
-        self._last: dict[str, str] = {}  # source -> its last line read (the PIN rules read a dump's next line with it)
+        self._last: dict[str, str] = {}  # source -> its last lines read (the PIN rules read a dump with them)
 
     def _parser(self, source: str, batch: list[RawLine]) -> StreamParser | None:
         parser = self._parsers.get(source)
@@ -138,14 +138,14 @@ class _Source:
 def _without_pins(raw_lines: Sequence[RawLine], last: dict[str, str] | None = None) -> list[str]:
     """The lines' text without PINs, each source's lines read together: a base64 token an application wrapped
     over lines (MIME's 76 columns) holds a code none of its lines holds alone, and a dump's line break may cut a
-    code in two (testbench.traces.redact). ``last``: each source's last line read before (an earlier poll may have
+    code in two (testbench.traces.redact). ``last``: each source's last lines read before (an earlier poll may have
     ended between the two lines of a dump), updated with these."""
     if last is None:
         last = {}
     if len(raw_lines) == 1:
         raw = raw_lines[0]
         previous = last.get(raw.source)
-        last[raw.source] = raw.text
+        last[raw.source] = recent_lines(previous, [raw.text])
         return redact_pins_lines([raw.text], previous) if previous else [redact_pins(raw.text)]
     by_source: dict[str, list[int]] = {}
     for index, raw in enumerate(raw_lines):
@@ -155,7 +155,7 @@ def _without_pins(raw_lines: Sequence[RawLine], last: dict[str, str] | None = No
         lines = [raw_lines[i].text for i in indexes]
         for index, text in zip(indexes, redact_pins_lines(lines, last.get(source)), strict=True):
             texts[index] = text
-        last[source] = lines[-1]
+        last[source] = recent_lines(last.get(source), lines)
     return texts
 
 

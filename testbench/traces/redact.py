@@ -27,7 +27,8 @@ What is redacted (see docs/traces.md for the rules and their limits):
   ``‹NIR masqué, 15 octets›`` (testbench.traces.redact_bytes).
 - The session's known values (:class:`~testbench.traces.known.KnownValues`: what its cards and
   observations held) wherever they appear: in text — a one-word name only as a whole word written as a
-  name (``ESSAI``, ``Essai``, not the word « essai »); a whole name (first name and surname) in any case,
+  name (``ESSAI``, ``Essai``, not the word « essai »; in a casebook's own text, ``wording``, only in capitals
+  or after a civility: « Essai de lecture » is a title's word); a whole name (first name and surname) in any case,
   glued too as a login, an address or a URL writes it (``sarah.modele@``) — and inside hex runs, byte arrays
   (``0x32,0x39…``, Java's ``[50, 57…]``) and base64 tokens.
 
@@ -279,6 +280,15 @@ def _names_regex(names: tuple[str, ...], edge: str) -> re.Pattern[str]:
 _LETTER_EDGE = r"[^\W\d_]"
 
 
+#: In a casebook's own text (a title, an objective, an instruction: :class:`Redactor`'s ``wording``) a known name of
+#: one word written otherwise than in capitals is the language's word (« Exemple de facture » for a persona EXEMPLE)
+#: unless a civility or a title stands before it (« Mme Essai », « Dr Exemple »).
+_ONE_WORD = re.compile(r"[^\W\d_]+")
+_CIVILITY_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:M\.|Mme|Mlle|Mr|Mrs|Ms|Me|Dr|Pr|Madame|Monsieur|Mademoiselle|Docteur|Professeur)[ \u00a0]$"
+)
+
+
 class _NameSearch:
     """The known names' search of a :class:`Redactor`, with the ``re`` API it uses (``subn``, ``search``).
 
@@ -290,9 +300,11 @@ class _NameSearch:
     line where one fails the check goes through the exact regex, compiled then (rare: a name against a digit
     or an « _ »)."""
 
-    def __init__(self, names: tuple[str, ...], edge: str) -> None:
+    def __init__(self, names: tuple[str, ...], edge: str, wording: bool = False) -> None:
+        """``wording``: the search of a casebook's own text (:meth:`_named`)."""
         self._names = names
         self._edge = edge
+        self._wording = wording
         self._before = re.compile(rf"{_ESCAPE_BEFORE}|(?<!{edge})")
         self._after = re.compile(rf"(?!{edge})")
 
@@ -302,14 +314,30 @@ class _NameSearch:
     def _exact(self) -> re.Pattern[str]:
         return _names_regex(self._names, self._edge)
 
+    def _named(self, m: re.Match[str]) -> bool:
+        """Whether a match is a name where it stands: always, but in a casebook's own text (``wording``) a word alone
+        that is not in capitals nor after a civility (:data:`_CIVILITY_BEFORE`)."""
+        if not self._wording:
+            return True
+        word = m.group()
+        if word.isupper() or not _ONE_WORD.fullmatch(word):
+            return True  # in capitals as a card writes it, or a whole name (several words)
+        return _CIVILITY_BEFORE.search(m.string, max(0, m.start() - 14), m.start()) is not None
+
     def search(self, text: str) -> re.Match[str] | None:
         found = _names_regex(self._names, _LETTER_EDGE).search(text)
-        return found if found is None or self._fits(found) else self._exact().search(text)
+        if found is not None and not self._fits(found):
+            found = self._exact().search(text)
+        if found is None or self._named(found):
+            return found
+        return next((m for m in self._hits(text) if self._named(m)), None)
+
+    def _hits(self, text: str) -> list[re.Match[str]]:
+        hits = list(_names_regex(self._names, _LETTER_EDGE).finditer(text))
+        return hits if all(map(self._fits, hits)) else list(self._exact().finditer(text))
 
     def subn(self, repl: str | Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
-        hits = list(_names_regex(self._names, _LETTER_EDGE).finditer(text))
-        if not all(map(self._fits, hits)):
-            return self._exact().subn(repl, text)
+        hits = [hit for hit in self._hits(text) if self._named(hit)]
         out, pos = [], 0
         for hit in hits:
             out += [text[pos : hit.start()], repl if isinstance(repl, str) else repl(hit)]
@@ -336,9 +364,13 @@ class Redactor:
         known: KnownValues | None = None,
         lang: str | None = None,
         records: bool = False,
+        wording: bool = False,
     ) -> None:
         """``records=True`` for the lines of produced files: fixed-width records (a B2 lot) pack a birth date
-        between other digits, and a line that is such a record gets masks of the values' own width."""
+        between other digits, and a line that is such a record gets masks of the values' own width.
+        ``wording=True`` for a casebook's own text (a title, an objective, an instruction): there a known name of
+        one word is a name only in capitals or after a civility, its other forms the language's word (a persona
+        named EXEMPLE, and a case titled « Exemple de facture »)."""
         self.kinds = frozenset(kinds)
         self._records = records
         unknown = self.kinds - ALL_KINDS
@@ -357,7 +389,7 @@ class Redactor:
         # a whole word (« _ » joins words in identifiers and file names: « ESSAI_PAUL », « FSE_ESSAI_1 »); in a
         # fixed-width record a name may be glued to the digits of the field before it
         edge = r"[^\W\d]" if records else r"[^\W_]"
-        self._names = _NameSearch(tuple(cleaned), edge) if cleaned and "name" in self.kinds else None
+        self._names = _NameSearch(tuple(cleaned), edge, wording) if cleaned and "name" in self.kinds else None
         # the longest word of each name, folded: a substring test that lets most lines skip the regex
         keys = {max((fold(w) for w in name_words(n)), key=len) for n in cleaned}
         self._name_keys = re.compile("|".join(re.escape(k) for k in sorted(keys) if k) or "(?!)")
@@ -589,11 +621,25 @@ def redact_pins(text: str) -> str:
     return sub_pins(text, LineContext(text))
 
 
+#: the lines of a source a capture keeps from one poll to the next (:func:`recent_lines`): a code's command (21 bytes at
+#: most) dumped 4 bytes a line spans 6
+_RECENT = 6
+
+
+def recent_lines(previous: str | None, lines: Sequence[str]) -> str:
+    """The last lines of a source read so far (``previous``, the ones kept before, then ``lines``), joined by « \\n »:
+    what :func:`redact_pins_lines` takes as ``previous`` at the next poll, so that a code a dump cut over several lines
+    is found whatever poll each line is read in."""
+    kept = [*(previous.split("\n") if previous else ()), *lines]
+    return "\n".join(kept[-_RECENT:])
+
+
 def redact_pins_lines(lines: Sequence[str], previous: str | None = None) -> list[str]:
     """:func:`redact_pins` of consecutive lines of one source, which also finds a code in base64 wrapped over
     them (MIME's 76 columns: each line alone holds a piece of the bytes, a PIN cut in two is in none) and a code a
-    dump's line break cut in two (16 bytes a line: a VERIFY's header and first digits on one line, the rest on the
-    next). ``previous``: the source's line read before these (an earlier poll), which the first may continue."""
+    dump's line breaks cut (16 bytes a line: a VERIFY's header and first digits on one line, the rest on the
+    next; 4 or 8 bytes a line: over three lines or more). ``previous``: the source's lines read before these (an
+    earlier poll; several joined by « \\n », :func:`recent_lines`), which the first may continue."""
     texts = [line.replace("\x00", "") if "\x00" in line else line for line in lines]
     if len(texts) > 1:
         sub_wrapped_b64_codes(texts, Counter())

@@ -362,6 +362,14 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
 #: the shortest piece of a name masked at a run's end after its length byte, and at a run's start without it
 _CUT_MIN = 2
 _START_MIN = 2
+# A piece of one letter is no evidence alone (a dump's line starts or ends with any letter): it is masked with the
+# card's bytes around it, the field's tag and length before a first letter at a run's end (« 81 05 52 », then « 4F 47
+# 45 52 … »), the next field after a last letter at a run's start (« 52 » then the birth date « 82 08 3x », or the
+# first name after the surname, « 81 05 » and its first letter).
+#: the tags of the card fields that hold a name (testbench.cards.layout.PERSONAL_FIELDS: Vitale 80, 81, E5/C3; CPS C1,
+#: C2), and those of a field that follows one
+_NAME_TAGS = rb"[\x80\x81\xc1\xc2\xc3]"
+_NEXT_NAME_TAGS = rb"[\x81\xc2]"
 #: a run that starts with a dump line's offset (``hexdump -C`` writes two spaces after it, read as a separator)
 _RUN_OFFSET = re.compile(r"[0-9A-Fa-f]{4,8}(?=[ ]{1,2}[0-9A-Fa-f]{2}(?:[ :]|$))")
 #: a dump line's column of characters, ``|…|``, or after two spaces
@@ -410,6 +418,10 @@ class _FieldSearch:
             )
         )
         firsts = [re.escape(bytes([len(b)])) + _nested(b, _CUT_MIN) for b in spellings if len(b) > _CUT_MIN]
+        # a first letter alone: after its field's tag and length (:data:`_NAME_TAGS`)
+        starts = {bytes([len(b)]) + b[:1] for b in spellings if len(b) > 1}
+        if starts:
+            firsts.append(b"(?<=" + _NAME_TAGS + b")(?:" + _alternatives(starts) + b")")
         self.first = re.compile(b"(?:" + b"|".join(firsts) + rb")\Z") if firsts else None
         # a last piece starts inside a word: a whole word of a name of several words (« Martin » of « Éloïse
         # Martin ») is no known name alone, as in text; a piece is followed by the next field's tag or length (no
@@ -418,6 +430,12 @@ class _FieldSearch:
         last = b"(?:" + _alternatives(spellings) + rb")(?![A-Za-z0-9])"
         if pieces:
             last += b"|(?:" + _alternatives(pieces) + rb")(?![\x20-\x7e])"
+        # a last letter alone: the next field after it, a birth date (« 82 08 » and a digit) or a name (its tag, its
+        # length and its first letter)
+        letters = {b[-1:] for b in spellings if b[-2:-1].isalpha()}
+        if letters and starts:
+            following = rb"\x82\x08[0-9]|" + _NEXT_NAME_TAGS + b"(?:" + _alternatives(starts) + b")"
+            last += b"|(?:" + _alternatives(letters) + b")(?=" + following + b")"
         self.last = re.compile(last)
         self.longest = max(map(len, spellings))
 

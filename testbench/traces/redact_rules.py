@@ -149,8 +149,11 @@ _CODE_QUALIFIED = re.compile(
 # REFERENCE DATA (24: the old and the new PIN), RESET RETRY COUNTER (2C: the unblock code and the new PIN) —
 # CLA INS P1 P2 Lc data, hex packed or with one separator between bytes (a space, « - » as .NET writes bytes, « : »)
 #: — its data after a « | » or a double space too, and split by one (``hexdump -C`` writes 8 bytes, two spaces, 8)
+#: — its class byte may be glued to the byte before it, as ``xxd`` groups bytes two by two (« 9900 2000 8108 »): the
+#: second byte of a group of two, whose data must then be a code (:func:`_is_command_here`)
 _VERIFY = re.compile(
-    r"(?i)(?<![0-9a-f])(?P<head>[0-9a-f]{2}[\s:-]?(?:2[01]|24|2c)[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9a-f]{2}[\s:-]?)"
+    r"(?i)(?:(?<![0-9a-f])|(?<=(?<![0-9a-f])[0-9a-f]{2}))"
+    r"(?P<head>[0-9a-f]{2}[\s:-]?(?:2[01]|24|2c)[\s:-]?(?:0[0-3]|8[01])[\s:-]?[0-9a-f]{2}[\s:-]?)"
     r"(?P<lc>0[1-9a-f]|10)(?P<gap>[ \t]*\|[ \t]*|[ \t]{2})?(?P<data>(?:(?:[ \t]{2}|[\s:-])?[0-9a-f]{2}){1,16})"
 )
 #: what says whose a line's bytes are, the last one before a command read in them deciding: a card's answer
@@ -161,6 +164,7 @@ _DIRECTION = re.compile(
 )
 #: a byte of a run of hex written just before a command: the command is inside the run, not starting it
 _IN_HEX_RUN = re.compile(r"(?i)[0-9a-f]{2}[ \t:-]$")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 #: a code's data block alone (testbench.traces.pin_words.PIN_BLOCK_HEX is its search): 4 to 7 ASCII digits padded
 #: with FF to 8 bytes — a card's PIN as the bench sends it — in hex, packed, spaced, grouped or split by a hexdump
 _BLOCK_SEP = r"(?:[ \t]{1,2}|[:-])?"
@@ -180,8 +184,14 @@ _FORMAT2_LABELLED = re.compile(
     rf"(?:{_SEP}|[ \t]+)(?P<v>2[4-9a-c](?:[ \t:-]?[0-9a-f]){{14}})(?![0-9a-f])"
 )
 _HEX_SEPARATORS = re.compile(r"[\s:|-]")
-#: a line of ``hexdump -C`` or ``xxd``: its offset first
-_DUMP_LINE = re.compile(r"[ \t]*[0-9A-Fa-f]{4,8}:?[ \t]")
+#: a log's timestamp, and its level, before a dump line's offset (« 2026-12-07 10:00:01.123 0000: … », « [10:00:01]
+#: 0010  … », « 10:00:01,123 DEBUG 0010: … »): an application that dumps its buffers through its logger
+_STAMP = (
+    r"(?:\[[^\]\r\n]{1,40}\]|(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)[ \t]+"
+    r"(?:(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR)[ \t]+|\[[A-Za-z]{3,8}\][ \t]+)?"
+)
+#: a line of ``hexdump -C`` or ``xxd``: its offset first (« 0x0010: » too), a log's timestamp before it or not
+_DUMP_LINE = re.compile(rf"[ \t]*(?:{_STAMP})?(?:0[xX])?[0-9A-Fa-f]{{4,8}}:?[ \t]")
 #: after a dump line's last masked code: its other bytes, then its column of characters
 _DUMP_TAIL = re.compile(r"(?:[ \t]{1,2}[0-9A-Fa-f]{2,4})*(?:[ \t]{2,}|[ \t]*(?=\|))(?P<chars>.*)")
 _DIGITS = re.compile(r"[0-9]+")
@@ -537,10 +547,12 @@ def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
         if not _is_command_here(m.string, m.start(), bytes.fromhex(hex_digits[: 2 * n]), n):
             return m.group()
         ctx.counts["pin"] += 1
-        # keep what follows the Lc data bytes (status words, the next APDU) untouched, written alike
-        sep = data[:1] if data[:1] in (" ", "\t", ":", "-") else ""
-        rest_bytes = [hex_digits[i : i + 2] for i in range(2 * n, len(hex_digits), 2)]
-        rest = (sep or " ") + sep.join(rest_bytes) if rest_bytes else ""
+        # keep what follows the Lc data bytes (status words, the next APDU, a dump's column of characters whose first
+        # letters read as hex: « 9000  ABC… ») as it is written, apart from the marker
+        pairs = list(_HEX_BYTE.finditer(data))
+        rest = data[pairs[n - 1].end() :] if len(pairs) > n else ""
+        if rest[:1].isalnum():
+            rest = " " + rest  # the data ended inside a group of xxd (« ff90 »)
         return m.group("head") + m.group("lc") + (m.group("gap") or " ") + MARKERS["pin"] + rest
 
     def block(m: re.Match[str]) -> str:
@@ -595,7 +607,8 @@ def _is_command_here(text: str, start: int, data: bytes, count: int) -> bool:
     last = next(reversed([*_DIRECTION.finditer(before)]), None)
     if last is not None and last.group("answer") is not None:
         return False
-    if not _IN_HEX_RUN.search(before):
+    glued = before[-1:] in _HEX_DIGITS  # « 9900 2000 »: inside an xxd group, so inside a run
+    if not glued and not _IN_HEX_RUN.search(before):
         return True
     if len(data) < count:  # cut by the line's end (a dump's next line holds the rest): digits and padding so far
         return all(0x30 <= b <= 0x39 or b == 0xFF for b in data)
@@ -618,15 +631,18 @@ def _mask_dump_chars(text: str) -> str:
 
 # A code cut by a dump's line break: an application that dumps its buffers 16 bytes a line writes a VERIFY's header
 # and the first digits of its code on one line, the rest on the next (« 0000: … 00 20 00 00 08 31 32 », « 0010: 33
-# 34 FF FF … »), or a code's data block across two lines; each line alone shows a piece the one-line rules miss.
-#: a line that may continue a dump: its offset (``0010:``, ``00000010``) or none, then bytes (never a timestamp,
-#: « 2026-11-25 »)
+# 34 FF FF … »), or a code's data block across two lines; each line alone shows a piece the one-line rules miss. A
+# dump of 4 or 8 bytes a line cuts a command (21 bytes at most) over three lines or more: the lines after the one it
+# starts on are read on while each is bytes alone (:func:`_continued_heads`).
+#: a line that may continue a dump: a log's timestamp or none, its offset (``0010:``, ``00000010``, ``0x0010:``) or
+#: none, then bytes (never a timestamp's digits, « 2026-11-25 »)
 _CONTINUATION = re.compile(
-    r"[ \t]*(?:[0-9A-Fa-f]{4,8}:?[ \t]+)?(?P<first>[0-9A-Fa-f]{2})"
+    rf"[ \t]*(?:{_STAMP})?(?:(?:0[xX])?[0-9A-Fa-f]{{4,8}}:?[ \t]+)?(?P<first>[0-9A-Fa-f]{{2}})"
     r"(?:[ \t:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{2}(?:[ \t]|$))"
 )
-#: near a line's end: a code's command begun (class byte and INS), or an ASCII digit a data block may start with
-_SPLIT_COMMAND = re.compile(r"(?:00|80|[bB][cC])[ \t:-]?2[014cC]")
+#: near a line's end: a code's command begun (class byte and INS, ``hexdump -C``'s middle gap between them too), or
+#: an ASCII digit a data block may start with
+_SPLIT_COMMAND = re.compile(r"(?:00|80|[bB][cC])(?:[ \t]{1,2}|[:-])?2[014cC]")
 _SPLIT_DIGIT = re.compile(r"3[0-9]")
 #: the bytes that end a dump line's area of bytes (before its column of characters), and that start the next one's
 _TAIL_BYTES = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{2}(?:(?:[ \t]{1,2}|[:-])?[0-9A-Fa-f]{2})*[ \t]*$")
@@ -669,15 +685,19 @@ def _line_tail(line: str) -> DumpBytes:
     return _pairs(line, found.start(), found.end())[-21:]
 
 
-def _line_head(line: str) -> DumpBytes:
-    """The bytes that start a continuation line, after its offset; its column of characters left out."""
-    offset = _DUMP_LINE.match(line)
-    start = offset.end() if offset is not None else len(line) - len(line.lstrip(" \t"))
-    if offset is not None:  # ``hexdump -C``'s offset: two spaces, and two spaces in its middle
-        start += len(line) - start - len(line[start:].lstrip(" \t"))
+def _line_head(line: str, start: int) -> DumpBytes:
+    """The bytes that start a continuation line from ``start`` (after its timestamp and offset: where
+    :data:`_CONTINUATION` read its first byte); its column of characters left out."""
     end = _byte_area_end(line, start)
     head = (_HEAD_BYTES if end < len(line) and line[end] == "|" else _SINGLE_SEP_HEAD).match(line, start, end)
     return [] if head is None else _pairs(line, head.start(), head.end())
+
+
+def _all_bytes(line: str, head: DumpBytes) -> bool:
+    """Whether ``head`` is all of ``line``'s bytes (nothing but spaces after it before its column of characters): a
+    code may run on through it to the next line."""
+    end = _byte_area_end(line, head[0][1])
+    return not line[head[-1][2] : end].strip()
 
 
 def _class_then_ins(line: str, first: str) -> bool:
@@ -689,11 +709,13 @@ def _class_then_ins(line: str, first: str) -> bool:
     return bool(tail) and tail[-1][0] in _PIN_CLA
 
 
-def _split_codes(tail: DumpBytes, head: DumpBytes) -> list[tuple[int, int]]:
-    """Where codes cut by the break are in the joined bytes (start, end of their data): a code's command whose data
-    (or header) runs past the tail into the head, or a data block alone (4 to 7 ASCII digits, FF to 8 bytes)
-    across the break; its data a code's as a card takes it (:func:`_is_code_data`)."""
-    data = bytes(b for b, _, _ in tail) + bytes(b for b, _, _ in head)
+def _split_codes(tail: DumpBytes, heads: list[DumpBytes], open_end: bool = False) -> list[tuple[int, int]]:
+    """Where codes cut by the breaks are in the joined bytes (start, end of their data): a code's command starting in
+    ``tail`` whose data (or header) runs past it into the next lines' ``heads``, or a data block alone (4 to 7 ASCII
+    digits, FF to 8 bytes) across the first break; its data a code's as a card takes it (:func:`_is_code_data`).
+    ``open_end``: the last line read may go on (a poll ended there): a command whose data runs past it, digits and
+    padding so far, is a code cut by the end of what was read, as one line's rule takes it."""
+    data = bytes(b for b, _, _ in tail) + bytes(b for head in heads for b, _, _ in head)
     cut = len(tail)
     found: list[tuple[int, int]] = []
     for i in range(max(0, cut - 21), min(cut, len(data) - 4)):
@@ -703,12 +725,19 @@ def _split_codes(tail: DumpBytes, head: DumpBytes) -> list[tuple[int, int]]:
         p1_ok = data[i + 2] <= 3 or data[i + 2] in (0x80, 0x81)
         if p1_ok and cut < end <= len(data) and _is_code_data(data[i + 5 : end]):
             found.append((i + 5, end))
+        elif p1_ok and open_end and end > len(data) > max(cut, i + 5) and _digits_so_far(data[i + 5 :]):
+            found.append((i + 5, len(data)))
     if found:
         return found
     for i in range(max(0, cut - 7), cut):  # a block alone: it starts before the break and ends after it
         if i + 8 > cut and (i == 0 or not 0x30 <= data[i - 1] <= 0x39) and _PIN_BLOCK_BYTES.fullmatch(data[i : i + 8]):
             return [(i, i + 8)]
     return found
+
+
+def _digits_so_far(data: bytes) -> bool:
+    """A code's data cut before its end: ASCII digits and FF padding so far."""
+    return all(0x30 <= b <= 0x39 or b == 0xFF for b in data)
 
 
 def _mask_bytes(line: str, spans: DumpBytes) -> str:
@@ -721,12 +750,44 @@ def _mask_bytes(line: str, spans: DumpBytes) -> str:
     return _mask_dump_chars(masked) if _DUMP_LINE.match(masked) else masked
 
 
+#: the most bytes a code's command spans (class, INS, P1, P2, Lc and 16 bytes of data): how far past a line's tail the
+#: lines after it are read, however few bytes each holds (a dump of 4 or 8 bytes a line cuts one over 3 lines or more)
+_COMMAND_MAX = 21
+
+
+def _continued_heads(texts: Sequence[str | None], i: int) -> tuple[list[tuple[int, DumpBytes]], bool]:
+    """The bytes that start each line after ``texts[i]`` that continues the dump, as far as a code begun on ``texts[i]``
+    may run: (index, bytes) of the next line, then of each next one while the one before it was bytes alone; and
+    whether they end with the last line read, bytes alone (the dump may go on in lines not read yet)."""
+    heads: list[tuple[int, DumpBytes]] = []
+    count = 0
+    for n in range(i + 1, len(texts)):
+        text = texts[n]
+        continued = _CONTINUATION.match(text) if text else None
+        if text is None or continued is None:
+            break
+        if heads and not _all_bytes(texts[n - 1] or "", heads[-1][1]):
+            break  # the line before ends with other text: the bytes do not run on here
+        head = _line_head(text, continued.start("first"))
+        if not head:
+            break
+        heads.append((n, head))
+        count += len(head)
+        if count >= _COMMAND_MAX:
+            return heads, False
+    else:
+        return heads, bool(heads) and _all_bytes(texts[-1] or "", heads[-1][1])
+    return heads, False
+
+
 def sub_split_dump_codes(lines: MutableSequence[str], counts: Counter[str], previous: str | None = None) -> None:
-    """Mask, in consecutive ``lines`` of one source, each code a dump's line break cut in two (see above): its bytes
-    on both lines become ``‹PIN›``, and the digits of their columns of characters. ``previous``: the line read just
-    before ``lines`` (an earlier poll), whose bytes the first line may continue; it is not changed."""
-    texts = [previous, *lines] if previous is not None else list(lines)
-    shift = 1 if previous is not None else 0
+    """Mask, in consecutive ``lines`` of one source, each code a dump's line breaks cut (see above): its bytes on every
+    line it spans become ``‹PIN›``, and the digits of their columns of characters. ``previous``: the lines read just
+    before ``lines`` (an earlier poll; several joined by « \\n »), whose bytes the first line may continue; they are
+    not changed."""
+    before = previous.split("\n") if previous is not None else []
+    texts: list[str] = [*before, *lines]
+    shift = len(before)
     for i in range(len(texts) - 1):
         line, nxt = texts[i], texts[i + 1]
         continued = _CONTINUATION.match(nxt) if line else None
@@ -746,15 +807,20 @@ def sub_split_dump_codes(lines: MutableSequence[str], counts: Counter[str], prev
         last = next(reversed([*_DIRECTION.finditer(line, 0, tail[0][1])]), None)
         if last is not None and last.group("answer") is not None:
             continue  # a card's answer: never a command
-        head = _line_head(nxt)
-        if not head:
+        heads, open_end = _continued_heads(texts, i)
+        if not heads:
             continue
-        for start, end in _split_codes(tail, head):
+        for start, end in _split_codes(tail, [head for _, head in heads], open_end):
             counts["pin"] += 1
             cut = len(tail)
             if start < cut and i >= shift:
                 texts[i] = lines[i - shift] = _mask_bytes(line, tail[start:cut])
-            texts[i + 1] = lines[i + 1 - shift] = _mask_bytes(nxt, head[max(0, start - cut) : end - cut])
+            at = cut  # where each next line's bytes start in the joined bytes
+            for n, head in heads:
+                piece = head[max(0, start - at) : max(0, end - at)]
+                if piece and n >= shift:
+                    texts[n] = lines[n - shift] = _mask_bytes(texts[n], piece)
+                at += len(head)
             break
 
 
