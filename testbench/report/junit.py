@@ -16,7 +16,6 @@ attribute.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -258,13 +257,13 @@ def bench_failure_tree(
     tree: etree._ElementTree | None = None
     scrub = Scrubber(True, lang=lang)
     if session_path is not None and session_path.is_file():
-        from testbench.store.connection import SessionError  # the store's refusal: the error alone then
+        from testbench.store.connection import READ_FAILURES  # the store's refusal: the error alone then
 
         try:
             with read_session(session_path) as session:
                 scrub = Scrubber.for_sessions(session, lang=lang)
                 tree = junit_tree(session, lang, scrub)
-        except (SessionError, OSError, sqlite3.Error):
+        except (OSError, *READ_FAILURES):
             tree = None
     if tree is None:
         suite = etree.Element("testsuite", name="testbench", tests="0", failures="0", errors="0", skipped="0")
