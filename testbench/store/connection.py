@@ -78,6 +78,29 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
+#: what the system says of one file (device, inode, size, modification and change times in ns — the change time
+#: follows a copy that set the modification time back, ``cp -p``), None when it cannot reach it
+FileStamp = tuple[int, int, int, int, int] | None
+
+
+def session_stamp(path: Path) -> tuple[FileStamp, FileStamp]:
+    """What the system says of the session file and of its ``-wal`` (:data:`FileStamp`, no SQLite read): every write
+    changes it — a commit lands in the ``-wal``, a checkpoint in the file — and so does a file copied over the session
+    or put at its path, which no SQLite connection sees as a commit. Compared between two looks, it tells the session
+    changed in between, however briefly its writer held it. An empty ``-wal`` counts as none: each reader's close
+    empties it again (:func:`fold_wal`), which changes nothing of the session."""
+    wal = _stamp(companion(path, "-wal"))
+    return _stamp(path), wal if wal is not None and wal[2] else None
+
+
+def _stamp(path: Path) -> FileStamp:
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
 def lock_path(path: Path) -> Path:
     """The writer's lock beside the session file itself: through a symbolic link to it (the file or its folder)
     it is the same lock, so two names of one file never let two writers in."""

@@ -273,9 +273,25 @@ class SessionView:
     #: recorded cases of earlier casebook versions the selection moved on from (:func:`superseded`), not counted
     history: int = 0
     _guard: _Guard = field(default_factory=_Guard, repr=False, compare=False)
+    #: the journal chain's (length, last hash) as the view began reading: what :meth:`continues` looks for
+    head: tuple[int, str] = (0, chain.GENESIS)
 
     def close(self) -> None:
         self._conn.close()
+
+    def continues(self, earlier: SessionView) -> bool:
+        """Whether this view reads ``earlier``'s session (its own id) as ``earlier`` read it plus what was written
+        since: its journal chain holds ``earlier``'s head, every write appending to it. Another session put at the
+        path, or this one copied back at an earlier state, does not."""
+        if self.meta.get("session_id") != earlier.meta.get("session_id"):
+            return False
+        seq, hash_ = earlier.head
+        if seq == 0:
+            return True
+        if not chain.has_chain(self._conn):
+            return False
+        row = self._conn.execute("SELECT hash FROM chain WHERE seq = ?", (seq,)).fetchone()
+        return row is not None and row[0] == hash_
 
     def __enter__(self) -> SessionView:
         return self
@@ -853,6 +869,7 @@ def superseded(
 def read_session(path: str | Path) -> SessionView:
     path = Path(path)
     conn = open_readonly(path)
+    head = chain.head(conn)  # first: what is written while it reads continues it (SessionView.continues)
     guard = _Guard(conn)  # every typed value as the writer wrote it: an edited one never reaches a view raw
     meta = {str(k): v if isinstance(v, str) else "" for k, v in conn.execute("SELECT key, value FROM meta")}
     run_rows = conn.execute(
@@ -932,7 +949,7 @@ def read_session(path: str | Path) -> SessionView:
     kept = tuple(
         sorted((cb for cb in casebooks if cb.sha256 not in gone), key=lambda cb: first.get(cb.sha256, len(first)))
     )
-    return SessionView(path, meta, tuple(runs), kept, tuple(cases), conn, history, guard)
+    return SessionView(path, meta, tuple(runs), kept, tuple(cases), conn, history, guard, head)
 
 
 @dataclass(frozen=True)

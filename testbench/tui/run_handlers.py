@@ -501,15 +501,19 @@ class RunHandlers:
             self.show_status(
                 lambda: Text(f"{self.t('exécution impossible')}{self.colon}{self.t(message.error)}", style="bold red")
             )
-            self.notify(error, severity="error", timeout=10)
             self._say_unrecorded()
             self.check_writer()  # refused for another process writing the session: read-only until it ends
+            self.reload()
+            if self.ws.unreadable is None:
+                self.notify(error, severity="error", timeout=10)
+            else:  # refused for a session that reads no more: said once, by its notice (session_watch)
+                self.say_unreadable(shown=True)
         else:
             self.unrecorded.clear()
             self.show_status(partial(self._run_summary, message.outcome))
             outcome = message.outcome
             self.log_line(lambda: self._run_summary(outcome).plain)
-        self.reload()
+            self.reload()
         self.apply_pending_casebooks()  # a save during the run is shown now (tui.casebook_reload)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -660,7 +664,8 @@ class RunHandlers:
     def reload(self) -> None:
         """Re-read the session and show it: a run or a review that changed which cases the filter shows (a case
         now passed under « verdict:échec ») rebuilds the tree, its selection moved off a case it hides."""
-        self.ws.reload()
+        with self.reading_session():  # what the session watch's next polls compare with
+            self.ws.reload()
         self.rebuild_tree(nearest=True)
         self.refresh_labels()
         self.refresh_case_views()

@@ -7,27 +7,38 @@
   windows left open, what the person typed in them kept.
 - **A session another process writes** (``testbench run``): read-only, from the opening or since (a casebook saved
   while it writes, a run refused for it, or a poll of the idle workstation), until that writer has let it go; then
-  it is read again, writable, said.
+  it is read again, writable, said. What it writes meanwhile is shown at the next poll.
+- **A session changed between two polls** — a run shorter than the poll, which no poll saw holding the file, or a
+  file copied over the session — is read again at the next poll: each poll compares what the system says of the
+  files (:func:`~testbench.store.connection.session_stamp`) with the last read; what changed is checked as the
+  opening checked the rest (its integrity). A file put in its place (another session, or this one copied back at an
+  earlier state: :meth:`~testbench.store.read.SessionView.continues`) is said: SQLite's cache would have kept
+  showing the old one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import ParamSpec, cast
+from typing import TYPE_CHECKING, ParamSpec, cast
 
 from textual.worker import WorkerState
 
 from testbench import fmt
 from testbench.i18n import _t
-from testbench.store.connection import READ_FAILURES, SessionError, damage_reason
+from testbench.store.connection import READ_FAILURES, FileStamp, SessionError, damage_reason, session_stamp
 from testbench.tui.workstation import WRITTEN_ELSEWHERE, without_path
+
+if TYPE_CHECKING:
+    from testbench.store.read import SessionView
 
 P = ParamSpec("P")
 
-#: how often the session is looked at: a writer gone, a session unreadable that may read again (seconds)
+#: how often the session is looked at: a writer gone, a change, a session unreadable that may read again (seconds)
 SESSION_POLL_S = 2.0
 #: the process that was writing the session (``testbench run``) has ended or was killed
 WRITER_GONE = _t(
@@ -40,6 +51,22 @@ SESSION_UNREADABLE = _t(
 )
 #: it reads again
 SESSION_READABLE = _t("Fichier de session de nouveau lisible : {file} ; il est relu")
+#: another file put in the session's place (copied over it): read again, what is shown now is that file's
+SESSION_REPLACED = _t(
+    "Fichier de session remplacé sur le disque (copié par-dessus ?) : {file} ; le poste l'a relu et montre"
+    " désormais ce qu'il contient"
+)
+
+
+def replaced(before: SessionView, after: SessionView, files: tuple[FileStamp, FileStamp]) -> bool:
+    """Whether ``after``, read at the path ``before`` was read from, is another file's content than ``before``'s
+    plus what was written since: another file at the path (``files``: the session file's stamps as ``before`` was
+    read, and now), another session, or this one copied back at an earlier state. A checkpoint moves pages from the
+    ``-wal`` into the file without changing what it holds: not that."""
+    identities = [stamp[:2] if stamp is not None else None for stamp in files]
+    if None not in identities and identities[0] != identities[1]:
+        return True
+    return not after.continues(before)
 
 
 def unreadable_reason(exc: BaseException, path: Path) -> str | None:
@@ -80,20 +107,36 @@ class SessionWatch:
     _unreadable_reason: str | None = None
     #: its notice as shown (in the language shown then): what is taken off once the session reads again
     _unreadable_said: str | None = None
+    #: what the system said of the session file and its ``-wal`` just before it was last read (:meth:`reading_session`)
+    _read_stamp: tuple[FileStamp, FileStamp] | None = None
 
     def start_session_watch(self) -> None:
-        """From the opening to the end: a session opened read-only is said by the opening's notes."""
+        """From the opening to the end: a session opened read-only is said by the opening's notes. The session has
+        just been opened and read (its opening writes in it: what the polls compare with is taken after them)."""
+        self._read_stamp = session_stamp(self.ws.session_path)
         self.set_interval(SESSION_POLL_S, self._poll_session)
+
+    @contextlib.contextmanager
+    def reading_session(self) -> Iterator[None]:
+        """The session read (the opening, the workstation's every reload): what the system says of its files just
+        before is what the next polls compare with — a write landing while it reads is read at the next poll."""
+        stamp = session_stamp(self.ws.session_path)
+        yield
+        self._read_stamp = stamp
 
     def _poll_session(self) -> None:
         if not self.is_running or self._closing:  # the interval may fire while the app quits: no screen left
             return
         if self.ws.unreadable is not None:
             self._read_again()
-        elif self.ws.read_only:
-            self._poll_writer()
+            return
+        if self.ws.read_only:
+            if self._poll_writer():
+                return
         elif not self._writes_now() and self.ws.written_elsewhere():  # a writer started beside an idle workstation
             self.check_writer()
+        if not self._writes_now() and self._session_changed():  # its own writes are read again as they end
+            self._follow_change()
 
     def _writes_now(self) -> bool:
         """Whether this workstation may hold the session's writer lock itself now: a run, or a worker (a tool, the
@@ -101,6 +144,36 @@ class SessionWatch:
         return bool(getattr(self, "running", False)) or any(
             worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers
         )
+
+    # -- a session changed between two polls ------------------------------------------------------
+    def _session_changed(self) -> bool:
+        """Whether the system says the session's files changed since they were last read."""
+        return self.ws.session is not None and session_stamp(self.ws.session_path) != self._read_stamp
+
+    def _follow_change(self) -> None:
+        """The session read again and shown; a file put in its place is said, its content shown from now on. Once
+        no other process writes it, what changed is checked as the opening checked the rest (a writer's end is
+        checked by :meth:`_poll_writer`)."""
+        before, stamp = self.ws.session, self._read_stamp or (None, None)
+        self.reload()  # one that cannot be read is said there
+        after = self.ws.session
+        if self.ws.unreadable is not None or before is None or after is None or after is before:
+            return
+        try:
+            other = replaced(before, after, (stamp[0], (self._read_stamp or (None, None))[0]))
+        except READ_FAILURES as exc:  # the file read, then failed (being written over again): said as unreadable
+            if (reason := unreadable_reason(exc, self.ws.session_path)) is None:
+                raise
+            self.session_unreadable(reason)
+            return
+        if other:
+            self.ws.altered, self.ws.unchecked = [], None  # what was found in the file it replaces
+            said = partial(lambda file: self.t(SESSION_REPLACED).format(file=file), self.ws.session_path)
+            self.log_line(lambda: f"⚠ {said()}")
+            self.notify(said(), severity="warning", timeout=15)
+            self.refresh_overview()
+        if not self.ws.read_only:
+            self.check_integrity()
 
     # -- a session that cannot be read now ---------------------------------------------------------
     def session_unreadable(self, reason: str) -> None:
@@ -114,11 +187,16 @@ class SessionWatch:
             file=self.ws.session_path, reason=self.t(reason), seconds=fmt.seconds(SESSION_POLL_S, self.lang)
         )
 
-    def say_unreadable(self) -> None:
+    def say_unreadable(self, *, shown: bool = False) -> None:
         """The session unreadable: said once (a notice, a line of the run log) until it reads again — compared by
-        its reason, not its words, which F2 changes."""
+        its reason, not its words, which F2 changes. ``shown``: a run refused for it — its notice is shown again if
+        it has left the screen, the run's refusal saying nothing more."""
         reason = self.ws.unreadable or ""
         if reason == self._unreadable_reason:
+            now = time.monotonic()  # the toasts as notified (Textual shows them a message later)
+            if shown and not any(toast[0] == self._unreadable_said and toast[2] > now for toast in self._toasts):
+                self._unreadable_said = self._unreadable_text(reason)
+                self.notify(self._unreadable_said, severity="error", timeout=30)
             return
         said = self._unreadable_text(reason)
         self._withdraw(self._unreadable_said)
@@ -162,16 +240,17 @@ class SessionWatch:
         self.log_line(lambda: f"⚠ {self.t(WRITTEN_ELSEWHERE)}")
         self.notify(self.t(WRITTEN_ELSEWHERE), severity="warning", timeout=15)
 
-    def _poll_writer(self) -> None:
+    def _poll_writer(self) -> bool:
         """The process that was writing the session has ended, or was killed: the session is read again (a case
         it left under way said interrupted), this workstation writes it from now on, and the read-only warning is
-        withdrawn. One it cannot open for writing meanwhile stays read-only, looked at again at the next poll."""
+        withdrawn (True). One it cannot open for writing meanwhile stays read-only, looked at again at the next
+        poll (False)."""
         try:
             notes = self.ws.take_writer()
         except Exception:  # damaged or gone since (SQLite's errors too): read-only still, tried again
-            return
+            return False
         if notes is None or self.ws.read_only:
-            return
+            return False
         self.notes = [note for note in self.notes if note != WRITTEN_ELSEWHERE]
         for shown in {WRITTEN_ELSEWHERE, self.t(WRITTEN_ELSEWHERE)}:  # in either language: F2 may have come between
             self._withdraw(shown)
@@ -182,3 +261,4 @@ class SessionWatch:
             self.log_line(partial(lambda note: f"⚠ {self.t(note)}", note))
         self.log_line(lambda: f"✔ {self.t(WRITER_GONE)}")
         self.notify(self.t(WRITER_GONE), timeout=8)
+        return True
