@@ -259,6 +259,8 @@ class CasebookPlugin:
         self.lang = config.getoption("casebook_lang") or default_language()
         self.t = translator(self.lang)
         self.paths = [Path(p).resolve() for p in config.getoption("casebook")]
+        if not config.getoption("help", False):
+            self._check_casebook_files()
         self.worker: dict[str, Any] | None = getattr(config, "workerinput", None)
         # --collect-only, --help, --fixtures, --markers: nothing runs, nothing is checked nor written
         self.listing = any(config.getoption(name, False) for name in _LISTING)
@@ -285,6 +287,9 @@ class CasebookPlugin:
         self._ran = 0  # the cases this process ran, each recorded in ``written``
         self._scrubber: tuple[int, Scrubber] | None = None  # built after that many cases
         self._built: Path | None = None  # the report's page, once --casebook-report is written
+        from testbench.casebook.loader import CaseIds
+
+        self.case_ids = CaseIds()  # the case ids of the casebooks collected so far: each names one case
         if self.worker is None and not config.getoption("help", False):
             misled = _rootdir_problem(config, self.t)
             if misled is not None:
@@ -297,6 +302,19 @@ class CasebookPlugin:
                 self._release()  # refused before anything ran: the name taken goes back
                 raise
         self._collect_the_casebooks()
+
+    def _check_casebook_files(self) -> None:
+        """A ``--casebook`` that is no file — missing, a folder — refused before anything is taken or run, as
+        ``run`` refuses it (« demo.xml:1:1: fichier introuvable », pytest's usage error): pytest would say it in
+        English, or collect nothing from a folder and end « no tests ran »."""
+        from testbench.casebook.errors import CasebookError
+        from testbench.casebook.loader import load_casebooks
+
+        absent = [p for p in self.config.getoption("casebook") if not Path(p).is_file()]
+        try:
+            load_casebooks(absent)
+        except CasebookError as exc:
+            raise pytest.UsageError("\n".join(p.text(self.lang) for p in exc.problems)) from None
 
     def _check_outputs(self) -> None:
         """Refuse before anything runs: an existing session or shards (nothing is overwritten), a missing
@@ -373,11 +391,19 @@ class CasebookPlugin:
         even when the folder is a symbolic link (resolved, it would be outside and lose its file's name).
         """
         given = self.config.args_source == pytest.Config.ArgsSource.ARGS
-        named = [str(p) for p in self.config.getoption("casebook")]
+        base = self.config.invocation_params.dir
+        # each file once, however spelled (``demo.xml`` and ``./demo.xml``): pytest would collect it twice, and
+        # one case id twice in a campaign is refused (``run`` reads a file given twice once)
+        seen = {_resolved(base / arg) for arg in self.config.args} if given else set()
+        named: list[str] = []
+        for path in map(str, self.config.getoption("casebook")):
+            if (key := _resolved(base / path)) not in seen:
+                seen.add(key)
+                named.append(path)
         if not given:
             self.config.args[:] = named
         else:
-            self.config.args.extend(p for p in named if p not in self.config.args)
+            self.config.args.extend(named)
 
     @property
     def distributed(self) -> bool:
@@ -411,6 +437,25 @@ class CasebookPlugin:
         # a casebook outside the rootdir given by its path (``--rootdir``, casebooks in a shared folder): pytest
         # names it "" and its items « ::CASE », with an empty JUnit classname; named by its file's name instead
         return CasebookFile.from_parent(parent, path=file_path, nodeid=file_path.name)
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """A case collected twice (``demo.xml::CASE`` given twice, or beside ``--casebook demo.xml``) runs once, the
+        others said deselected: a session holds each case of its campaign once (the second used to be an error of
+        the session's database, and with it every case)."""
+        seen: set[tuple[Path, str]] = set()
+        kept: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
+        for item in items:
+            if isinstance(item, CaseItem):
+                key = (_resolved(item.path), item.case.id)
+                if key in seen:
+                    dropped.append(item)
+                    continue
+                seen.add(key)
+            kept.append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
 
     # -- running ------------------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)  # before pytest's own, which runs the item and ends the hook
@@ -758,6 +803,14 @@ def _fresh(default: Path) -> tuple[Path, bool]:
         candidate = default.with_name(f"{default.stem}-{number}{default.suffix}")
 
 
+def _resolved(path: Path) -> Path:
+    """``path`` resolved, or as it is when it cannot be (a loop of links, a name too long)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
 def _companions(session: Path, suffixes: tuple[str, ...] = _COMPANIONS) -> tuple[Path, ...]:
     return tuple(session.with_name(session.name + suffix) for suffix in suffixes)
 
@@ -772,6 +825,10 @@ class CasebookFile(pytest.File):
             (casebook,) = load_casebooks([self.path])
         except CasebookError as exc:
             raise self.CollectError("\n".join(p.text(plugin.lang) for p in exc.problems)) from None
+        # a case id another casebook of the run has too: refused as ``run`` refuses it (one id, one case of a
+        # session), not every case an error of the session's database
+        if duplicates := plugin.case_ids.add(casebook):
+            raise self.CollectError("\n".join(p.text(plugin.lang) for p in duplicates))
         for case in casebook.cases:
             yield CaseItem.from_parent(self, name=case.id, casebook=casebook, case=case)
 
