@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from testbench.casebook.model import Case, Casebook
+from testbench.i18n import _t
 
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -125,6 +126,8 @@ class ShardSet:
     problems: list[str] = field(default_factory=list)  # shards of different campaigns: no merge
     count: int = 0  # the campaign's number of shards
     indices: list[int] = field(default_factory=list)  # the shards (1-based) the inputs hold
+    #: why a missing shard is missing though an input is it: its bench never started (:data:`NOT_STARTED`)
+    not_started: list[str] = field(default_factory=list)
 
     def merged_record(self) -> str | None:
         """The merged session's :data:`MERGED_SHARDS_META`, None when no input is a shard."""
@@ -184,8 +187,14 @@ def _other_bytes_said(head: str, casebooks: list[str]) -> str:
     )
 
 
+#: a shard input whose bench could not start: it ran none of its cases, so it does not hold its shard
+NOT_STARTED = _t("{path} : partition {shard} sans aucun cas exécuté, son banc n'a pas démarré (relancez-la) : {reason}")
+
+
 def check_shards(
-    records: Sequence[tuple[str, str | None]], casebooks: Callable[[str], Mapping[str, str]] | None = None
+    records: Sequence[tuple[str, str | None]],
+    casebooks: Callable[[str], Mapping[str, str]] | None = None,
+    not_started: Callable[[str], str | None] | None = None,
 ) -> ShardSet:
     """Check the shards among ``(input file, its shard meta)``: one campaign, every shard present.
 
@@ -195,6 +204,9 @@ def check_shards(
     most shards, then the most inputs, then the first given) is the reference and the others are named;
     ``casebooks`` (an input's casebooks: SHA-256 → name, read only for such an input) names the casebook
     whose bytes differ when its cases are the reference's (a checkout with CRLF line endings).
+    ``not_started`` (why an input's bench could not start, or None) leaves out of the shards held an input that
+    ran none of its cases (``run`` exited 2, « banc indisponible »): its shard is missing unless a retry holds it,
+    and :attr:`ShardSet.not_started` says why.
     """
     result = ShardSet()
     held = [h for path, value in records if (h := _holds(path, value)) is not None]
@@ -232,9 +244,17 @@ def check_shards(
         if differ and casebooks is not None:  # its cases are the campaign's: the same casebooks, in other bytes
             said = _other_bytes_said(head, [casebooks(h.path).get(sha) or sha[:12] for sha in differ])
         result.problems.append(said)
-    seen = frozenset().union(*(h.indices for h in reference))
+    unstarted = {h.path: why for h in reference if not h.merged and not_started and (why := not_started(h.path))}
+    seen = frozenset().union(*(h.indices for h in reference if h.path not in unstarted))
     result.count = reference[0].count
     result.campaign = reference[0].campaign
     result.indices = sorted(seen)
     result.missing = [f"{k}/{result.count}" for k in range(1, result.count + 1) if k not in seen]
+    result.not_started = [
+        NOT_STARTED.format(path=h.path, shard=f"{index}/{h.count}", reason=unstarted[h.path])
+        for h in reference
+        if h.path in unstarted
+        for index in h.indices
+        if index not in seen
+    ]
     return result

@@ -25,6 +25,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from testbench.domain.events import EventKind
 from testbench.fmt import os_reason
 from testbench.i18n import _t
 from testbench.store import chain, codec
@@ -211,6 +212,35 @@ def unfinished(path: Path) -> bool:
     finally:
         conn.close()
     return row is not None and row[0] is None
+
+
+def not_started(path: Path) -> str | None:
+    """Why the bench could not start the session ``path``, when it holds no attempt at all: its last run's
+    ``bench-fault`` (« banc indisponible : … », recorded in French), else None. A CI shard whose job could not
+    launch its engine exits 2 and writes such a session: merged as it is, its slice would count as run and its
+    cases read « non exécuté » with no reason, in a campaign that looks complete."""
+    try:
+        conn = open_readonly(path)
+    except SessionError:
+        return None
+    try:
+        if conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None:
+            return None
+        row = conn.execute(
+            "SELECT data FROM events WHERE run_id = (SELECT MAX(id) FROM runs) AND attempt_id IS NULL AND kind = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (str(EventKind.BENCH_FAULT),),
+        ).fetchone()
+    except sqlite3.Error:  # an input the merge reads again, and says why it cannot
+        return None
+    finally:
+        conn.close()
+    try:
+        data = codec.loads(row[0]) if row is not None else None
+    except codec.DamagedValue:
+        return None
+    reason = data.get("reason") if isinstance(data, dict) else None
+    return str(reason) if reason else None
 
 
 def refuse_written(path: Path, wait: float = WRITER_WAIT) -> None:

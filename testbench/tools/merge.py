@@ -40,7 +40,7 @@ def merge_tool(
     ``-wal`` left behind), ``unfinished_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
-    from testbench.store.merge import MergeError, input_meta, merge_sessions, unfinished
+    from testbench.store.merge import MergeError, input_meta, merge_sessions, not_started, unfinished
     from testbench.store.read import SHARD_META, recorded_casebooks
 
     result = ToolResult()
@@ -52,7 +52,7 @@ def merge_tool(
         return result
     # a merged input holds shards; an input of another campaign names its casebooks whose bytes differ
     records = input_meta(sessions, SHARD_META, MERGED_SHARDS_META)
-    shards = check_shards(records, recorded_casebooks)
+    shards = check_shards(records, recorded_casebooks, not_started)  # a shard whose bench never started: missing
     if shards.campaign is not None:
         shards.campaign = _campaign_order(records, shards.campaign)
     if not allow_unfinished:
@@ -71,6 +71,8 @@ def merge_tool(
             prefixed=True,
         )
     if shards.missing and not allow_missing_shards:
+        for line in shards.not_started:
+            result.warn(french(line), prefixed=True)
         missing = ", ".join(shards.missing)
         result.warn(
             lambda t, lang: tn(
