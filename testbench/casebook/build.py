@@ -521,7 +521,7 @@ class Builder:
             return _SKIP
         case.slots.add(slot)
         if card not in self._fixtures.cards:
-            self.report(offset, "carte « {card} » absente des fixtures", "ref", card=card)
+            checks.report_absent("card", card, self._fixtures.cards, offset, "ref", self.report)
         case.parts.requirements.append((slot, card, offset))
         return _SKIP
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -326,6 +326,36 @@ _PRODUCERS = _Producers()
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
+#: A reference to a fixture the casebook does not declare, by kind: plain, and with the closest declared id (a typo).
+_ABSENT = {
+    "card": (
+        "carte « {card} » absente des fixtures",
+        "carte « {card} » absente des fixtures — vouliez-vous dire « {near} » ?",
+    ),
+    "patient": (
+        "patient « {patient} » absent des fixtures",
+        "patient « {patient} » absent des fixtures — vouliez-vous dire « {near} » ?",
+    ),
+    "prescription": (
+        "prescription « {prescription} » absente des fixtures",
+        "prescription « {prescription} » absente des fixtures — vouliez-vous dire « {near} » ?",
+    ),
+}
+
+
+def report_absent(kind: str, written: str, declared: Iterable[str], at: int, attribute: str, report: Report) -> None:
+    """A fixture reference that resolves to nothing, with the declared id closest to it as a hint: « p-stdd » is
+    most often « p-std » mistyped, and the fixtures may be hundreds of lines above."""
+    import difflib  # for a hint on an error only
+
+    plain, hinted = _ABSENT[kind]
+    near = difflib.get_close_matches(written, sorted(declared), n=1)
+    if near:
+        report(at, hinted, attribute, **{kind: written, "near": near[0]})
+    else:
+        report(at, plain, attribute, **{kind: written})
+
+
 def _unknown_step(step: str, case_id: str, actions: dict[str, str], at: int, report: Report) -> None:
     """An expectation's step that the case does not have, with the closest step id as a hint."""
     import difflib  # for a hint on an error only
@@ -472,7 +502,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         if action == "insert-card":
             card = params.get("card", "")
             if card and card not in fixtures.cards:
-                report(at, "carte « {card} » absente des fixtures", "card", card=card)
+                report_absent("card", card, fixtures.cards, at, "card", report)
             _check_card_slot(card, params.get("slot", "vitale"), fixtures, at, "card", report)
             slots[params.get("slot", "")] = card
         elif action == "read-vitale":
@@ -509,7 +539,7 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
         if action in ("adri", "apcv", "insi"):
             patient = params.get("patient")
             if patient is not None and patient not in fixtures.patients:
-                report(at, "patient « {patient} » absent des fixtures", "patient", patient=patient)
+                report_absent("patient", patient, fixtures.patients, at, "patient", report)
         elif action == "read-returns":
             scenario = params.get("scenario")
             if params.get("code") and scenario in ("arl-positive", "rsp-paid"):
@@ -737,13 +767,14 @@ def _check_invoice(
     patient_id = params.get("patient")
     patient = fixtures.patients.get(patient_id) if patient_id is not None else None
     if patient_id is not None and patient is None:
-        report(at, "patient « {patient} » absent des fixtures", "patient", patient=patient_id)
+        report_absent("patient", patient_id, fixtures.patients, at, "patient", report)
     prescription = params.get("prescription")
     if prescription is not None and prescription not in fixtures.prescriptions:
-        report(at, "prescription « {prescription} » absente des fixtures", "prescription", prescription=prescription)
+        report_absent("prescription", prescription, fixtures.prescriptions, at, "prescription", report)
     if mode is Mode.SECURISE:
         vitale = slots.get("vitale")
-        if patient is not None and patient.card and vitale and patient.card != vitale:
+        # a reader holding a card the fixtures lack is said at <cards>: the patient's card is no second problem
+        if patient is not None and patient.card and vitale in fixtures.cards and patient.card != vitale:
             report(
                 at,
                 "le patient « {patient} » est sur la carte « {card} », mais le lecteur vitale contient « {vitale} »",

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from testbench.casebook.build import Builder
 
 _CARD, _PATIENT, _RIGHT, _PRESCRIPTION, _FIELD = (NS + t for t in ("card", "patient", "right", "prescription", "field"))
+_FIXTURES = (_CARD, _PATIENT, _PRESCRIPTION)
 _PROFILE_UNREADABLE = "profil de carte « {profile} » illisible : {reason}"
-#: The profile of a card whose path was refused: the card stays declared (its uses are not « absent des
-#: fixtures »), with nothing to read; the casebook does not run.
+#: The profile of a card whose path was refused or not written: the card stays declared (its uses are not « absent
+#: des fixtures »), with nothing to read; the casebook does not run.
 REFUSED_PROFILE = Path()
 
 
@@ -35,6 +36,17 @@ def _not_found(raw: str, resolved: Path) -> str:
     if "\\" in raw:
         return "profil de carte introuvable : {path} — séparez les dossiers par « / » (cards/cps.xml)"
     return "profil de carte introuvable : {path}"
+
+
+def _as_meant(name: str) -> str:
+    """A fixture element misspelt (``<pateint>``) read as the one it is closest to: the schema refuses the spelling,
+    and the cases that name the fixture get no « absent des fixtures » that only echoes it."""
+    if name in _FIXTURES or not name.startswith(NS):
+        return name
+    import difflib  # for a misspelt element only
+
+    near = difflib.get_close_matches(name.removeprefix(NS), [n.removeprefix(NS) for n in _FIXTURES], n=1, cutoff=0.75)
+    return NS + near[0] if near else name
 
 
 def _is_dir(path: Path) -> bool:
@@ -59,13 +71,13 @@ class FixturesReader:
         fid = attrs.get("id")
         if fid is None:
             return SKIP
+        name = _as_meant(name)
         if name == _CARD:
             if fid in self.cards:
                 builder.report(offset, "carte « {card} » déjà déclarée dans les fixtures", "id", card=fid)
                 return SKIP
-            profile = self._card_profile(attrs.get("profile", ""), offset)
-            if profile is not None:
-                self.cards[fid] = CardFixture(id=fid, profile=profile, source=builder.source.ref_at(offset))
+            profile = self._card_profile(attrs.get("profile"), offset)
+            self.cards[fid] = CardFixture(id=fid, profile=profile, source=builder.source.ref_at(offset))
             return SKIP
         if name == _PATIENT:
             if fid in self.patients:
@@ -81,10 +93,13 @@ class FixturesReader:
             return self._prescription(fid, attrs, offset)
         return SKIP
 
-    def _card_profile(self, raw: str, offset: int) -> Path | None:
-        if not raw:
-            return None
+    def _card_profile(self, raw: str | None, offset: int) -> Path:
         builder = self.builder
+        if raw is None:  # the schema says the profile is missing (« profil » for « profile »): the card is declared
+            return REFUSED_PROFILE
+        if not raw.strip():
+            builder.report(offset, "profil de carte vide : indiquez le fichier du profil (cards/cps.xml)", "profile")
+            return REFUSED_PROFILE
         posix, windows = PurePosixPath(raw), PureWindowsPath(raw)
         if (
             posix.is_absolute()

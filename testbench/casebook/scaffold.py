@@ -294,20 +294,36 @@ def write_new_casebook(target: Path, text: str, profile_problems: ProfileCheck) 
     return problems, [path.name for path in copied]
 
 
-def write_checked(target: Path, text: str, profile_problems: ProfileCheck) -> list[Problem]:
+#: The casebook was saved (in an editor) while the case was being added: the save is kept, nothing written.
+CHANGED_MEANWHILE = "{path} a changé pendant l'ajout du cas (enregistré entre-temps ?) ; rien n'a été écrit : relancez"
+
+
+def write_checked(target: Path, text: str, profile_problems: ProfileCheck, read: bytes | None = None) -> list[Problem]:
     """Write ``text`` to ``target`` only if it validates there, with the card profiles it names beside it.
 
     The text is checked as a temporary file in the target's folder, then renamed over the target
     (an interrupted write never leaves half a casebook); problems name the target, not the temporary.
+    ``read`` is the target's bytes ``text`` was made from: a target that no longer holds them was saved
+    meanwhile (the check takes a while on a big casebook), and replacing it would lose that save, so
+    :class:`ScaffoldError` (:data:`CHANGED_MEANWHILE`) is raised and the target left as it is.
     """
 
     def check(temporary: Path) -> list[Problem]:
         casebook, problems = check_casebook(temporary)
         if casebook is not None:  # « cahier valide » means what validate means: its card profiles too
             problems = profile_problems(casebook.fixtures.cards.values())
+        if not problems and read is not None and _bytes_of(target) != read:
+            raise ScaffoldError(CHANGED_MEANWHILE, path=target)
         return [_renamed(problem, str(temporary), str(target)) for problem in problems]
 
     return _replace_whole(target, text.encode("utf-8"), check)
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def temporary_beside(target: Path) -> Path:

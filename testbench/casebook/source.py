@@ -14,7 +14,7 @@ import hashlib
 import re
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,7 +191,8 @@ class SourceText:
         return found
 
     def element_refs(self, wanted: Sequence[tuple[etree._Element, str | None]]) -> list[SourceRef]:
-        """``file:line:col`` of lxml elements' start tags (or of one of their attributes).
+        """``file:line:col`` of lxml elements' start tags (or of one of their attributes; :data:`STRAY_TEXT`, of
+        their next non-blank text written directly inside: one per time the element is wanted so).
 
         An element's rank in document order indexes :attr:`tag_offsets`. A few elements are
         ranked by an XPath count each (C speed, one pass over what precedes them); more are
@@ -214,9 +215,13 @@ class SourceText:
             self._scan_tags(max(ranks.values()))
         offsets = self.tag_offsets
         refs = []
+        texts: dict[etree._Element, Iterator[int]] = {}  # each element's stray texts, read once
         for el, attribute in wanted:
             rank = ranks.get(el, len(offsets))
-            if rank < len(offsets):
+            if rank < len(offsets) and attribute == STRAY_TEXT:
+                found = next(texts.setdefault(el, _direct_texts(self.data, offsets[rank])), offsets[rank])
+                refs.append(self.ref_at(found))
+            elif rank < len(offsets):
                 refs.append(self.locate(offsets[rank], attribute))
             else:  # no start tag recorded for it (never with well-formed XML): the line libxml2 gives
                 refs.append(self.ref_line(el.sourceline or 1))
@@ -251,6 +256,53 @@ class SourceText:
     def element_ref(self, el: etree._Element, attribute: str | None = None) -> SourceRef:
         """``file:line:col`` of one lxml element's start tag, or of one of its attributes."""
         return self.element_refs([(el, attribute)])[0]
+
+
+#: As the attribute wanted of an element: where the next non-blank text written directly inside it starts. The schema
+#: refuses text in an element made of elements (a word typed between two steps) at the element, once per text; the
+#: author looks for the text, possibly many lines below the start tag.
+STRAY_TEXT = "#text"
+_BLANK = b" \t\r\n"
+_TAG_END = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def _direct_texts(data: bytes, offset: int) -> Iterator[int]:
+    """Offsets where non-blank character data starts directly inside the element whose start tag is at ``offset``
+    (its children's text is theirs). Linear in the element's size; well-formed XML assumed."""
+    tag = _TAG_END.match(data, offset)
+    if tag is None or data[tag.end() - 2 : tag.end() - 1] == b"/":
+        return
+    pos, depth, find = tag.end(), 0, data.find
+    while pos < len(data):
+        lt = find(b"<", pos)
+        run = data[pos : len(data) if lt < 0 else lt]
+        if depth == 0 and run.strip(_BLANK):
+            yield pos + len(run) - len(run.lstrip(_BLANK))
+        if lt < 0:
+            return
+        if data.startswith(b"<![CDATA[", lt):
+            end = find(b"]]>", lt)
+            if depth == 0 and data[lt + 9 : end].strip(_BLANK):
+                yield lt
+            pos = end + 3
+        elif data.startswith(b"<!--", lt):
+            pos = find(b"-->", lt + 4) + 3
+        elif data.startswith(b"<?", lt):
+            pos = find(b"?>", lt + 2) + 2
+        elif data.startswith(b"</", lt):
+            if depth == 0:
+                return
+            depth -= 1
+            pos = find(b">", lt) + 1
+        else:  # a start tag
+            inner = _TAG_END.match(data, lt)
+            if inner is None:
+                return
+            pos = inner.end()
+            if data[pos - 2 : pos - 1] != b"/":
+                depth += 1
+        if pos <= lt:  # a section left open: never in a file libxml2 parsed, and no endless loop if it were
+            return
 
 
 @dataclass
@@ -640,6 +692,7 @@ _TOKENS: tuple[tuple[str, str], ...] = (
     ),
     (r"Namespace prefix (?P<prefix>\S+) on (?P<name>\S+) is not defined", r"<{prefix}:{name}(?![\w.:-])"),
     (r"Attribute (?P<name>\S+) redefined", r"(?<![\w.:-]){name}\s*="),
+    (r"XML declaration allowed only at the start of the document", r"<\?xml"),
     (r"Specification mandates value for attribute (?P<name>\S+)", r"(?<![\w.:-]){name}"),
     (r"Unescaped '<' not allowed in attributes values", r"<"),
     (r"Comment too big found", r"<!--"),

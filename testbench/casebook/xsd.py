@@ -11,7 +11,7 @@ from importlib import resources
 from lxml import etree
 
 from testbench.casebook.errors import Problem, in_both
-from testbench.casebook.source import SourceText, make_parser
+from testbench.casebook.source import STRAY_TEXT, SourceText, make_parser
 from testbench.casebook.vocabulary import NAMESPACE
 from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN, DID_YOU_MEAN, describe
 
@@ -211,6 +211,10 @@ def without_comma_items(errors: list[RawError]) -> list[RawError]:
     ]
 
 
+#: libxml2's words for text where the schema allows none: placed at the text, not at its element's start tag
+_STRAY_TEXT = re.compile(r"Character content (?:other than whitespace )?is not allowed")
+
+
 def schema_problems(root: etree._Element, source: SourceText, errors: list[RawError]) -> list[Problem]:
     """Turn raw schema errors into problems located at the element (or attribute) concerned.
 
@@ -223,7 +227,10 @@ def schema_problems(root: etree._Element, source: SourceText, errors: list[RawEr
     for _, _, path, raw in errors:
         if path in elements:
             attribute = _ATTRIBUTE.match(raw)
-            placed.append((elements[path], attribute.group(1) if attribute else None))
+            if _STRAY_TEXT.search(raw):  # placed at the text: what the author looks for
+                placed.append((elements[path], STRAY_TEXT))
+            else:
+                placed.append((elements[path], attribute.group(1) if attribute else None))
     refs = iter(source.element_refs(placed))
     problems: list[Problem] = []
     for line, column, path, raw in errors:

@@ -126,6 +126,14 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
     from testbench.casebook import scaffold
     from testbench.casebook.loader import check_casebook
 
+    if not os.path.lexists(path):  # a new casebook is -o's: « cahier invalide ; corrigez-le » had nothing to correct
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t(
+                "{path} : fichier introuvable ; pour créer un cahier avec ce cas, utilisez -o {path}"
+            ).format(path=path),
+            prefixed=False,
+        )
     casebook, problems = check_casebook(path)
     first = _without_cases(path) if casebook is None else None
     if first is not None:  # a casebook whose <cases> is still empty: its only fault is the case to come
@@ -145,6 +153,13 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
         )
     values = scaffold.fixture_values(casebook, patient)
     lacking = scaffold.missing(template, values)
+    if lacking and patient is not None:  # the patient chosen does not fit: the casebook may well hold one that does
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, lang: t("--patient {patient} : le modèle {template} a besoin de : {what}").format(
+                patient=patient, template=_words(template, lang), what=" ; ".join(t(item) for item in lacking)
+            ),
+        )
     if lacking:
         return result.fail(
             EXIT_USAGE,
@@ -153,9 +168,9 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
             ),
             prefixed=False,
         )
-    text = _opened(path.read_bytes().decode("utf-8"))
-    text = scaffold.insert_case(text, scaffold.render(template, case_id, values))
-    return _written(result, scaffold.write_checked(path, text, card_profile_problems), path, case_id, template)
+    read = path.read_bytes()
+    text = scaffold.insert_case(_opened(read.decode("utf-8")), scaffold.render(template, case_id, values))
+    return _written(result, scaffold.write_checked(path, text, card_profile_problems, read), path, case_id, template)
 
 
 #: ``<cases/>`` (or ``<cases></cases>``), spelt open and closed so that a case can be inserted in it.
