@@ -7,8 +7,9 @@ pcscd polls every 400 ms, so never sleep), then checks the ATR so that an orphan
 the port cannot pass for our card. ``remove()`` pulls the card and waits for EMPTY. Faults can be
 injected. A transmit, or a connect (``atr()``: pcscd powers the card up and waits for its ATR), that does
 not finish within ``transmit_timeout`` (mute card; neither pcscd nor vpcd has a time limit) makes the bay
-pull that emulated card, so the call ends with :class:`CardUnavailable` instead of hanging forever; a
-physical reader's driver has time limits of its own.
+pull that emulated card, so the call ends with :class:`CardUnavailable` instead of hanging forever. A card the
+bay does not emulate cannot be pulled: its transport makes the call on a thread of its own and gives it up at
+the same limit (:class:`~.pcsc.CardMute`), and a ^C or SIGTERM stops the run meanwhile. One sentence either way.
 
 Why pools: a change of card costs a remove + insert cycle, about 0.8 s through pcscd's 400 ms poll.
 ``prepare(slot, profile)`` inserts the *next* case's card in a spare reader of the slot in a
@@ -55,7 +56,7 @@ from .inprocess import Fault
 from .link import Link
 from .messages import FAMILY_FR
 from .model import DF, IsoCard
-from .pcsc import SHARED, Context, PyscardTransport, card_present, list_readers, wait_for
+from .pcsc import SHARED, CardMute, Context, PyscardTransport, card_present, list_readers, mute_message, wait_for
 from .pcsc_errors import HELD_BY_ANOTHER
 from .poll_phases import POLL_PERIOD
 from .profile import CardProfile, ProfileError, load_profile
@@ -359,6 +360,11 @@ class PcscBay:
         transport's is busy with that connect)."""
         if getattr(r.link.transport, "_conn", True) is not None:
             return False
+        return PcscBay._in_use(r)
+
+    @staticmethod
+    def _in_use(r: _Reader) -> bool:
+        """pcscd shows ``r``'s card as connected to (SCARD_STATE_INUSE), read on a fresh context."""
         try:
             with Context() as ctx:
                 state = ctx.status([r.spec.name]).get(r.spec.name, (0, b""))[0]
@@ -467,6 +473,7 @@ class PcscBay:
             self._prompt_insert(slot, r, p)
             r.profile = p
             r.token = r.token or object()  # a card changed by hand moves pcscd's event counter (presence)
+            self._timed_out.discard(slot)  # a mute card's time-out said for its case only, not for the next one's
             return
         spare = next((x for x in self._pools[slot] if x is not r and x.want == p), None)
         if spare is not None:
@@ -1028,12 +1035,36 @@ class PcscBay:
 
     @contextlib.contextmanager
     def _watched(self, slot: str) -> Iterator[None]:
-        """The watchdog's deadline over one call that waits on ``slot``'s card (see the module docstring)."""
+        """The watchdog's deadline over one call that waits on ``slot``'s card (see the module docstring). Where the
+        bay has no card of its own to pull (a reader it does not emulate), the transport's limit ends the call,
+        made on the transport's thread; over its own emulated card the call stays on this thread (a hand-over
+        costs a quarter to a half of a virtual card's answer, docs/cards.md §4) and the pull ends it."""
+        r = self._active[slot]
+        transport = r.link.transport
+        if isinstance(transport, PyscardTransport):
+            pulled = self._emulates(r) and r.card is not None
+            transport.answer_timeout = None if pulled else self.transmit_timeout
         self._inflight = (slot, time.monotonic() + self.transmit_timeout)
         try:
             yield
         finally:
             self._inflight = None
+
+    def _mute(self, slot: str, r: _Reader, exc: CardUnavailable, connecting: bool) -> CardUnavailable | None:
+        """The one sentence for a call on ``slot``'s card that outlived ``transmit_timeout``, whichever ended it
+        (the watchdog's pull, or the transport's limit: :class:`CardMute`); None when neither did."""
+        if isinstance(exc, CardMute):
+            self._timed_out.add(slot)
+            if exc.connecting and not exc.again and self._in_use(r):  # held back by another program's transaction
+                self._elsewhere.add(slot)
+        if slot in self._elsewhere:
+            self._elsewhere.discard(slot)
+            return CardUnavailable(HELD_BY_ANOTHER.format(reader=r.spec.name))
+        if isinstance(exc, CardMute):  # its own words: how long the card has been silent
+            return CardUnavailable(str(exc))
+        if slot in self._timed_out:
+            return CardUnavailable(mute_message(r.spec.name, self.transmit_timeout, connecting))
+        return None
 
     def atr(self, slot: str) -> bytes:
         r = self._reader(slot)
@@ -1041,17 +1072,11 @@ class PcscBay:
             with self._watched(slot):
                 return r.link.transport.atr()  # the connect, when the slot has no connection yet
         except CardUnavailable as exc:
-            if slot in self._elsewhere:
-                self._elsewhere.discard(slot)
-                self._dirty.add(slot)
-                raise CardUnavailable(HELD_BY_ANOTHER.format(reader=r.spec.name)) from exc
-            if slot in self._timed_out:
-                self._dirty.add(slot)
-                raise CardUnavailable(
-                    f"la carte du lecteur « {r.spec.name} » ne répond pas à la connexion "
-                    f"(muette depuis {self.transmit_timeout:g} s)"
-                ) from exc
-            raise
+            said = self._mute(slot, r, exc, connecting=True)
+            if said is None:
+                raise
+            self._dirty.add(slot)
+            raise said from exc
 
     @staticmethod
     def _hold(r: _Reader) -> None:
@@ -1083,14 +1108,10 @@ class PcscBay:
                 return r.link.transmit(apdu)
         except CardUnavailable as exc:
             self._dirty.add(slot)
-            if slot in self._elsewhere:
-                self._elsewhere.discard(slot)
-                raise CardUnavailable(HELD_BY_ANOTHER.format(reader=r.spec.name)) from exc
-            if slot in self._timed_out:
-                raise CardUnavailable(
-                    f"la carte du lecteur « {r.spec.name} » ne répond plus (muette depuis {self.transmit_timeout:g} s)"
-                ) from exc
-            raise
+            said = self._mute(slot, r, exc, connecting=isinstance(exc, CardMute) and exc.connecting)
+            if said is None:
+                raise
+            raise said from exc
 
     def inject_fault(self, slot: str, fault: Fault | None) -> None:
         r = self._reader(slot)

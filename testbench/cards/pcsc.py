@@ -8,11 +8,15 @@ active language (:mod:`.pcsc_errors`), never pcsc-lite's or winscard's own text.
 from __future__ import annotations
 
 import contextlib
+import functools
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from testbench.i18n import _t
 
 from . import pcsc_errors as E
 from .api import CardAbsent, CardUnavailable
@@ -179,6 +183,106 @@ def watch(
 _STALE_CONTEXT = (E.E_INVALID_HANDLE, E.E_NO_SERVICE, E.E_SERVICE_STOPPED)
 
 
+#: A card that said nothing for the transport's ``answer_timeout``: to a command, and to the connect (power-up, ATR).
+MUTE_COMMAND = _t("la carte du lecteur « {reader} » ne répond plus (muette depuis {seconds} s)")
+MUTE_CONNECT = _t("la carte du lecteur « {reader} » ne répond pas à la connexion (muette depuis {seconds} s)")
+
+#: How long the caller's thread waits at a time for a call on the card: a ^C or SIGTERM is seen between two waits
+#: (where a wait cannot be interrupted, Windows) and a wait past ``answer_timeout`` ends within it.
+WAIT_SLICE = 0.25
+
+
+class CardMute(CardUnavailable):
+    """The card did not answer a connect (``connecting``) or a command within ``answer_timeout``; the transport
+    has let that connection and its PC/SC context go to the thread still waiting in the library."""
+
+    def __init__(self, message: str, connecting: bool, again: bool = False) -> None:
+        super().__init__(message)
+        self.connecting = connecting
+        self.again = again  # said at once: the call given up before is still waiting for the card
+
+
+def mute_message(reader: str, after: float, connecting: bool) -> str:
+    """What a person is told of a card mute for ``after`` seconds (French; the catalogue has the English)."""
+    from testbench.fmt import seconds
+
+    return (MUTE_CONNECT if connecting else MUTE_COMMAND).format(reader=reader, seconds=seconds(after, "fr"))
+
+
+class _Job:
+    """One call handed to a :class:`_Caller`: its result or exception, and ``done`` released once it has either."""
+
+    __slots__ = ("call", "done", "error", "value")
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self.call = call
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.value = self.call()
+        except BaseException as exc:  # handed to the waiting thread as it is
+            self.error = exc
+        finally:
+            self.done.release()
+
+
+class _Caller:
+    """The thread that makes a transport's calls that wait on the card (SCardConnect, SCardTransmit).
+
+    Neither pcsc-lite nor winscard puts a time limit on them, and PC/SC cannot cancel them; pyscard lets the
+    interpreter run meanwhile, so the caller's thread waits here in slices, with a limit, and sees a ^C or a
+    SIGTERM at once. One thread for all the transport's calls: a thread started per command would add its
+    start-up to every command."""
+
+    def __init__(self, reader: str) -> None:
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.stuck = False  # a call outlived its wait: the thread is the library's until that call returns
+        self.since = 0.0  # when the call under way was handed over (time.monotonic())
+        self.connecting = False  # the call given up was a connect
+        self.thread = threading.Thread(target=self._serve, name=f"pcsc-card {reader}", daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job.run()
+
+    def then(self, call: Callable[[], Any]) -> None:
+        """Run ``call`` after the call under way, not waited for (a stuck call's clean-up)."""
+        self._jobs.put(_Job(call))
+
+    def stop(self) -> None:
+        """The thread ends after the calls queued (at once when idle)."""
+        self._jobs.put(None)
+
+    def call(self, call: Callable[[], Any], limit: float | None) -> tuple[bool, Any]:
+        """``(True, call())`` (its exception raised as it is), or ``(False, None)`` once ``limit`` seconds passed
+        without it returning (None: no limit). An exception while waiting (^C) leaves the call to the thread."""
+        job = _Job(call)
+        self.since = time.monotonic()
+        self._jobs.put(job)
+        deadline = None if limit is None else self.since + limit
+        try:
+            while not job.done.acquire(timeout=WAIT_SLICE if deadline is None else _slice(deadline)):
+                if deadline is not None and time.monotonic() >= deadline:
+                    self.stuck = True
+                    return False, None
+        except BaseException:
+            if not job.done.acquire(blocking=False):
+                self.stuck = True
+            raise
+        if job.error is not None:
+            raise job.error
+        return True, job.value
+
+
+def _slice(deadline: float) -> float:
+    return max(0.0, min(WAIT_SLICE, deadline - time.monotonic()))
+
+
 class ScardConnection:
     """One card handle on a context the transport keeps: the four pyscard calls the bench makes.
 
@@ -256,6 +360,12 @@ class PyscardTransport:
     and the card is left as it is: resetting it once more would break that application's exchanges too.
     The transport keeps one PC/SC context for all its connections (:class:`ScardConnection`), made
     again if pcscd restarted; :meth:`dispose` releases it.
+    With ``answer_timeout`` (seconds), the connect and the commands run on one thread of the transport's
+    (:class:`_Caller`), so the caller's thread never waits inside the C library: a ^C or SIGTERM stops it at once,
+    and a card that says nothing for that long ends the call with :class:`CardMute`. Without it (None), they run
+    on the caller's thread, as fast as it gets: for a card whose owner can pull it (the bay's emulated cards).
+    A mute card's connection and context are left to the thread still waiting (releasing them would wait as
+    long), and let go by it if the call ever returns; the next call makes a fresh context and thread.
     """
 
     def __init__(
@@ -267,6 +377,7 @@ class PyscardTransport:
         connect_timeout: float = 1.0,
         transaction: bool = False,
         busy_timeout: float = 5.0,
+        answer_timeout: float | None = None,
     ) -> None:
         self.reader = reader
         self.mode = mode
@@ -286,10 +397,71 @@ class PyscardTransport:
         #: and when that wait last ended
         self.waiting = False
         self.waited = 0.0
+        self.answer_timeout = answer_timeout
+        self._caller: _Caller | None = None
+        self._stuck: _Caller | None = None  # the thread of the call last given up, until that call returns
+
+    def _on_card(self, conn: Any, call: Callable[[], Any], connecting: bool) -> Any:
+        """``call()`` (a connect or a command on ``conn``) on the transport's thread, waited for in slices up to
+        ``answer_timeout``; past it, the connection and context are let go and :class:`CardMute` raised. Without
+        a limit, ``call()`` on the caller's thread: nothing to hand over (the card's owner can end it)."""
+        if self.answer_timeout is None:
+            return call()
+        caller = self._caller
+        if caller is None:
+            caller = self._caller = _Caller(self.reader)
+        try:
+            done, value = caller.call(call, self.answer_timeout)
+        finally:
+            if caller.stuck:  # past the limit, or a ^C while the card had not answered
+                caller.connecting = connecting
+                self._abandon(conn)
+        if not done:
+            limit = self.answer_timeout or 0.0
+            raise CardMute(mute_message(self.reader, limit, connecting), connecting)
+        return value
+
+    def _abandon(self, conn: Any) -> None:
+        """Leave the connection and context to the caller thread stuck in the library: it lets them go (no reset,
+        so the card's transaction ends) if its call ever returns. Nothing here calls the library on them: it would
+        wait for that call."""
+        caller, self._caller = self._caller, None
+        self._conn = None
+        context, self._context = self._context, None
+        self._in_transaction, self._sent = False, False
+        if caller is None:
+            return
+        self._stuck = caller
+        leave = _scard().SCARD_LEAVE_CARD
+
+        def let_go() -> None:
+            with contextlib.suppress(Exception):  # the card may be gone
+                conn.disposition = leave
+                conn.disconnect()
+            if context is not None:
+                with contextlib.suppress(Exception):  # pcscd may be gone
+                    context.close()
+
+        caller.then(let_go)
+        caller.stop()
+
+    def _still_mute(self) -> None:
+        """Raise :class:`CardMute` at once while the call given up last still waits for the card: pcscd keeps the
+        reader busy until it returns, so a new connection would wait as long (and our own connection left there
+        would pass for another application's)."""
+        stuck = self._stuck
+        if stuck is None:
+            return
+        if not stuck.thread.is_alive():  # the call returned, its connection and context let go
+            self._stuck = None
+            return
+        silent, connecting = time.monotonic() - stuck.since, stuck.connecting
+        raise CardMute(mute_message(self.reader, max(1, int(silent)), connecting), connecting, again=True)
 
     def _connection(self) -> Any:
         if self._conn is not None:
             return self._conn
+        self._still_mute()
         for _ in range(3):  # a card reset by another application in between: connect again (nothing was sent)
             conn = self._connect()
             hr = self._open(conn)
@@ -363,7 +535,7 @@ class PyscardTransport:
         fresh = self._factory is not None
         while True:
             try:
-                conn.connect(mode=mode, disposition=disposition)
+                self._on_card(conn, functools.partial(conn.connect, mode=mode, disposition=disposition), True)
                 break
             except NoCardException:
                 raise CardAbsent(E.pcsc_message(E.E_NO_SMARTCARD, self.reader, "fr")) from None
@@ -431,7 +603,7 @@ class PyscardTransport:
         while True:
             conn = self._connection()
             try:
-                data, sw1, sw2 = conn.transmit(list(apdu))
+                data, sw1, sw2 = self._on_card(conn, functools.partial(conn.transmit, list(apdu)), False)
                 break
             except CardConnectionException as exc:
                 hr = getattr(exc, "hresult", 0) & 0xFFFFFFFF
@@ -468,8 +640,11 @@ class PyscardTransport:
         self._drop()
 
     def dispose(self) -> None:
-        """Release the card and the transport's PC/SC context (the bay closes)."""
+        """Release the card, the transport's PC/SC context and its thread (the bay closes)."""
         self._drop()
+        caller, self._caller = self._caller, None
+        if caller is not None:
+            caller.stop()
         context, self._context = self._context, None
         if context is not None:
             with contextlib.suppress(Exception):  # pcscd may be gone

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from testbench import fmt
 from testbench.i18n import _t, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
@@ -37,6 +36,9 @@ NO_FOLDER = _t("{path} : le dossier {folder} n'existe pas ; indiquez un fichier 
 HOLDER_WITHHELD = _t(
     "Identité du porteur non affichée : {card}, pas une carte de test (--allow-real-cards pour l'afficher)"
 )
+#: a field the card holds no value for: its file left as erased (all FF) or the field absent from it
+UNWRITTEN = _t("(vide : non écrit sur la carte)")
+
 #: what ``--allow-real-cards`` does for probe and record (the option name ``run`` uses)
 ALLOW_REAL_HELP = "accepter une carte réelle (hors test) : son porteur est alors affiché ou enregistré"
 
@@ -292,6 +294,7 @@ def _while_the_card_answers(reader: str | None, work: Callable[[str, list], T]) 
     :data:`MUTE_AFTER` seconds: neither pcscd nor vpcd puts a limit on a connect or a command, and PC/SC
     cannot cancel one, so a mute card would hold the command for ever (and ^C with it)."""
     from testbench.cards.api import CardUnavailable
+    from testbench.cards.pcsc import mute_message
 
     reader = _reader_with_card(reader)
     heard = [time.monotonic(), 0]  # when the card last answered, how many answers
@@ -312,12 +315,7 @@ def _while_the_card_answers(reader: str | None, work: Callable[[str, list], T]) 
     while worker.is_alive():
         worker.join(0.1)
         if worker.is_alive() and time.monotonic() - heard[0] > MUTE_AFTER:
-            waited = fmt.seconds(MUTE_AFTER, "fr")
-            if heard[1]:
-                raise CardUnavailable(f"la carte du lecteur « {reader} » ne répond plus (muette depuis {waited} s)")
-            raise CardUnavailable(
-                f"la carte du lecteur « {reader} » ne répond pas à la connexion (muette depuis {waited} s)"
-            )
+            raise CardUnavailable(mute_message(reader, MUTE_AFTER, connecting=not heard[1]))
     ok, value = box[0]
     if not ok:
         raise value
@@ -349,6 +347,12 @@ def _without_holder(value: Any) -> Any:
     return {k: None if k in PERSONAL_FIELDS.values() else _without_holder(v) for k, v in value.items()}
 
 
+def _shown(value: object) -> str:
+    """``value`` as printed, or :data:`UNWRITTEN` when the card holds none (a blank field said, never left blank)."""
+    text = "" if value is None else str(value).strip()
+    return text or translator()(UNWRITTEN)
+
+
 def print_vitale(data: Any, withheld: bool = False) -> None:
     """A Vitale card as read; ``withheld``: without its holders (NIR, names, birth dates), said why — its rights
     (régime, caisse, dates) are no one's identity and stay."""
@@ -369,9 +373,10 @@ def print_vitale(data: Any, withheld: bool = False) -> None:
     if withheld:
         print("  " + _holder_withheld(data.nature))
     else:
-        print(t("  Immatriculation : {nir}").format(nir=format_nir(data.nir)))
+        print(t("  Immatriculation : {nir}").format(nir=_shown(format_nir(data.nir))))
     r = data.rights
-    print(f"  Régime {r.regime}  caisse {r.caisse}  centre {r.centre}  code gestion {r.code_gestion}")  # domain terms
+    regime, caisse, centre, gestion = (_shown(v) for v in (r.regime, r.caisse, r.centre, r.code_gestion))
+    print(f"  Régime {regime}  caisse {caisse}  centre {centre}  code gestion {gestion}")  # domain terms
     end = r.end or t("(non portée par la carte)")
     print(t("  Droits : du {start} au {end}").format(start=r.start or "?", end=end))
     for b in () if withheld else data.beneficiaries:
@@ -404,10 +409,11 @@ def print_cps(data: Any, withheld: bool = False) -> None:
     if withheld:
         print("  " + _holder_withheld(data.nature))
     else:
-        print(t("  Porteur : {who}  RPPS {rpps}").format(who=f"{data.first_name} {data.name}", rpps=data.rpps))
+        who = _shown(f"{data.first_name} {data.name}")
+        print(t("  Porteur : {who}  RPPS {rpps}").format(who=who, rpps=_shown(data.rpps)))
     print(
         t("  Profession : {profession} (code {code})  spécialité : {specialty}").format(
-            profession=data.profession, code=data.profession_code, specialty=data.specialty or "—"
+            profession=_shown(data.profession), code=_shown(data.profession_code), specialty=data.specialty or "—"
         )
     )
     issuer = t("oui" if data.issuer_ok else "non")
