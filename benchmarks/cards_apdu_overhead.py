@@ -40,7 +40,8 @@ def main() -> None:
         raw.connect()
         for _ in range(50):  # warm-up
             raw.transmit(cmd_list)
-            bay.transmit("vitale", apdu)
+            with bay.sequence("vitale"):  # the bay's PC/SC transaction ends with it: the raw side is not held back
+                bay.transmit("vitale", apdu)
         seen.clear()
         raw_ns: list[int] = []
         bench_ns: list[int] = []
@@ -50,10 +51,11 @@ def main() -> None:
                 t = pc()
                 raw.transmit(cmd_list)
                 raw_ns.append(pc() - t)
-            for _ in range(100):
-                t = pc()
-                bay.transmit("vitale", apdu)
-                bench_ns.append(pc() - t)
+            with bay.sequence("vitale"):
+                for _ in range(100):
+                    t = pc()
+                    bay.transmit("vitale", apdu)
+                    bench_ns.append(pc() - t)
             assert len(seen) == 100, "the sink must receive every bench APDU"
             seen.clear()
         raw.disconnect()
