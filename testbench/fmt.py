@@ -387,7 +387,7 @@ _OS_REASONS = {
     errno.EROFS: "système de fichiers en lecture seule",
     errno.EBUSY: "occupé par un autre programme",
     errno.EADDRINUSE: "port déjà utilisé par un autre programme",
-    errno.EFBIG: "fichier trop gros",
+    errno.EFBIG: "fichier trop grand",  # the adjective of the file-size limit (store.connection.SIZE_LIMIT)
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from testbench.i18n import _t
 
 #: A configuration file of ours is a few kilobytes: past this it is another file (or a device, /dev/zero,
-#: read without end), refused as « fichier trop gros » (testbench.fmt.os_reason)
+#: read without end), refused as « fichier trop grand » (testbench.fmt.os_reason)
 MAX_BYTES = 4 << 20
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")

@@ -87,7 +87,7 @@ def test_a_junit_the_full_disk_refuses_too_is_said_and_nothing_is_left(tmp_path:
     proc = _run(tmp_path, 256, "--junit", "junit.xml")
     assert proc.returncode == 2, proc.stderr
     assert "la session n'a pas pu être créée" in proc.stderr
-    assert "testbench run : junit.xml : écriture impossible (fichier trop gros) ; rien n'y a été changé" in proc.stderr
+    assert "testbench run : junit.xml : écriture impossible (fichier trop grand) ; rien n'y a été changé" in proc.stderr
     assert "il signale l'échec du banc" not in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "junit.xml").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

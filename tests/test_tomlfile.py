@@ -99,5 +99,5 @@ def test_a_configuration_file_past_its_size_is_refused_not_read_without_end(
         device.write_text('[product]\nname = "x"\n' + "# " + "x" * 100 + "\n", encoding="utf-8")
     with pytest.raises(SutProfileError) as said:
         load_profile(device)
-    assert said.value.text() == f"{device}: profil illisible (fichier trop gros)"
+    assert said.value.text() == f"{device}: profil illisible (fichier trop grand)"
     assert said.value.text("en") == f"{device}: unreadable profile (file too large)"

@@ -161,6 +161,7 @@ class SessionStore:
             raise SessionLocked(f"{path} : {said}") from None
         conn: sqlite3.Connection | None = None
         made = not path.exists()  # under the lock: a session another writer made meanwhile is not this call's
+        held = _held_lock_file(lock) if made else None
         try:
             conn = connect_writer(path)
             try:
@@ -180,6 +181,7 @@ class SessionStore:
         except BaseException as exc:
             if made:  # cut before it was ready (a ^C as a CI shard starts): no empty database is left to be taken
                 _discard(path, conn)  # for a session by a merge or a report
+                _discard_lock(lock, held, path)
             lock.release()
             if made and isinstance(exc.__cause__, sqlite3.OperationalError) and isinstance(exc, SessionWriteError):
                 raise write_error(path, exc.__cause__, created=False) from exc.__cause__  # no session to resume
@@ -872,6 +874,27 @@ def _without_pins(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_pins(v) for v in value]
     return value
+
+
+def _held_lock_file(lock: FileLock) -> os.stat_result | None:
+    """The lock file this process just took, to know it again before removing it (None when unreadable)."""
+    try:
+        return os.stat(lock.lock_file)
+    except OSError:
+        return None
+
+
+def _discard_lock(lock: FileLock, held: os.stat_result | None, path: Path) -> None:
+    """Remove the lock file beside a session :meth:`SessionStore.open` made and discarded: nothing is left beside
+    a session that never came to exist. Only while this process still holds it, and only that very file (the same
+    inode): a writer waiting on it finds the file gone when it takes it and takes a new one (filelock checks the
+    inode it locked is still linked), so two writers never both hold a lock. Best effort: on Windows an open file
+    cannot be removed, and filelock removes it there at release."""
+    if held is None or not lock.is_locked or path.exists():
+        return
+    with contextlib.suppress(OSError):
+        if os.path.samestat(os.lstat(lock.lock_file), held):
+            os.unlink(lock.lock_file)
 
 
 def _discard(path: Path, conn: sqlite3.Connection | None) -> None:

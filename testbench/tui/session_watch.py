@@ -31,7 +31,7 @@ from textual.worker import WorkerState
 from testbench import fmt
 from testbench.i18n import _t
 from testbench.store.connection import READ_FAILURES, FileStamp, SessionError, damage_reason, session_stamp
-from testbench.tui.workstation import WRITTEN_ELSEWHERE, without_path
+from testbench.tui.workstation import DRAFTS_SET_ASIDE, WRITTEN_ELSEWHERE, draft_path, without_path
 
 if TYPE_CHECKING:
     from testbench.store.read import SessionView
@@ -123,6 +123,16 @@ class SessionWatch:
         stamp = session_stamp(self.ws.session_path)
         yield
         self._read_stamp = stamp
+        self._say_set_aside()
+
+    def _say_set_aside(self) -> None:
+        """Another file replaced the session: what was typed for it and not confirmed, set aside, is said."""
+        if not (steps := ", ".join(self.ws.take_set_aside())):
+            return
+        file = draft_path(self.ws.session_path)
+        said = partial(lambda steps: self.t(DRAFTS_SET_ASIDE).format(file=file, steps=steps), steps)
+        self.log_line(lambda: f"⚠ {said()}")
+        self.notify(said(), severity="warning", timeout=30)
 
     def _poll_session(self) -> None:
         if not self.is_running or self._closing:  # the interval may fire while the app quits: no screen left

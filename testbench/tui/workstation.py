@@ -34,7 +34,15 @@ from testbench.runner.versions import changed_versions, follow_selection, follow
 from testbench.store.annotations import Annotation
 from testbench.store.connection import READ_FAILURES, SessionError, SessionLocked, damage_reason, lock_path
 from testbench.store.model import card_states
-from testbench.store.read import SHARD_META, AttemptView, CaseView, SessionView, read_session, recorded_case_counts
+from testbench.store.read import (
+    SHARD_META,
+    AttemptView,
+    CaseView,
+    SessionView,
+    read_session,
+    recorded_campaign,
+    recorded_case_counts,
+)
 from testbench.store.session import SessionStore
 from testbench.store.verdicts import VerdictCounts, count_verdicts
 
@@ -73,6 +81,14 @@ def draft_path(session: Path) -> Path:
     return session.with_name(session.name + ".draft.json")
 
 
+#: what was typed and not confirmed for a session another file replaced while open (:meth:`Workstation.reload`):
+#: kept in the drafts' file, never offered to the session now at the path, offered again if that one comes back
+DRAFTS_SET_ASIDE = _t(
+    "Saisie non confirmée de la session remplacée mise de côté dans {file} ({steps}) : elle n'est pas reprise dans"
+    " la session désormais à sa place ; elle sera proposée de nouveau si la session remplacée y est remise"
+)
+
+
 @dataclass(frozen=True)
 class Draft:
     """A manual step's values and note as typed, not yet confirmed (:meth:`Workstation.save_draft`)."""
@@ -85,6 +101,22 @@ def _draft_id(session_id: str, key: Key, step_id: str) -> str:
     """A draft's name: the session's own id first, so that a new session given a deleted one's name (same file,
     casebook and case) is never offered the old one's values."""
     return f"{session_id}/{key[0]}/{key[1]}/{step_id}"
+
+
+def _kept(entry: dict[str, Any]) -> dict[str, Any]:
+    """A draft of the session open now, no longer set aside: the session it was typed for is back in its place."""
+    return {key: value for key, value in entry.items() if key != "aside"}
+
+
+def _replaced(old: SessionView, new: SessionView) -> bool:
+    """Whether ``new``, read at ``old``'s path, is another session (its own id) or ``old``'s copied back at an
+    earlier state, rather than ``old`` plus what was written since (:meth:`SessionView.continues`)."""
+    if new.meta.get("session_id") != old.meta.get("session_id"):
+        return True
+    try:
+        return not new.continues(old)
+    except READ_FAILURES:  # read again at the next reload; the same session still: its drafts are its own
+        return False
 
 
 def _holds_pin(label: str, value: str) -> bool:
@@ -348,6 +380,9 @@ class Workstation:
         self._own_id: str | None = None
         #: why the session could not be read at the last reload (French), None when it was (:meth:`reload`)
         self.unreadable: str | None = None
+        #: the steps (« case · step ») whose unconfirmed values were set aside at the last replacement of the
+        #: session file (:meth:`reload`), for the interface to say (:meth:`take_set_aside`); empty when none
+        self.set_aside: list[str] = []
         self.use_casebooks(states if states is not None else [CasebookState(cb.path, cb) for cb in casebooks])
 
     def use_casebooks(self, states: list[CasebookState]) -> None:
@@ -530,25 +565,48 @@ class Workstation:
                 self._own_id = recorded_session_id(self.session_path)
         return self._own_id or ""
 
-    def _drafts(self) -> dict[str, Any]:
-        """This session's drafts; another session's (an earlier one of the same name) are left out, so that the
-        next write drops them."""
+    def _draft_file(self) -> dict[str, Any]:
+        """Every draft the file beside the session holds, whichever session it was typed for."""
         import json
 
         try:
             drafts = json.loads(draft_path(self.session_path).read_text(encoding="utf-8"))
         except (OSError, ValueError):  # none yet, or unreadable: nothing to offer back
             return {}
-        if not isinstance(drafts, dict):
-            return {}
-        own = self._session_id() + "/"
-        return {name: entry for name, entry in drafts.items() if name.startswith(own)}
+        return drafts if isinstance(drafts, dict) else {}
 
-    def _write_drafts(self, drafts: dict[str, Any]) -> None:
+    def _drafts(self) -> dict[str, Any]:
+        """This session's drafts; another session's are left out: an earlier one of the same name's, which the
+        next write drops, and one set aside when another file replaced the session (:meth:`_set_drafts_aside`),
+        which every write keeps."""
+        own = self._session_id() + "/"
+        drafts = self._draft_file().items()
+        return {name: _kept(entry) for name, entry in drafts if name.startswith(own) and isinstance(entry, dict)}
+
+    def _set_drafts_aside(self, session_id: str) -> None:
+        """The replaced session's drafts marked set aside in the file (kept by every later write, offered again if
+        that session is put back), their steps kept in :attr:`set_aside` for the interface to say."""
+        drafts, mine = self._draft_file(), f"{session_id}/"
+        aside = {name: entry for name, entry in drafts.items() if name.startswith(mine) and isinstance(entry, dict)}
+        if not aside:
+            return
+        for entry in aside.values():
+            entry["aside"] = True
+        self.set_aside = [" · ".join(name.split("/")[2:]) for name in aside]
+        self._write_drafts({}, drafts)
+
+    def _write_drafts(self, drafts: dict[str, Any], held: dict[str, Any] | None = None) -> None:
+        """Write this session's ``drafts`` beside it, with the drafts set aside from a replaced session (read from
+        ``held``, the file as read, by default read now): never dropped — but this session's own, put back in
+        its place, which ``drafts`` holds as they are now."""
         import json
 
         from testbench.wholefile import write_whole
 
+        held = self._draft_file() if held is None else held
+        own = self._session_id() + "/"
+        aside = {n: e for n, e in held.items() if isinstance(e, dict) and e.get("aside") and not n.startswith(own)}
+        drafts = aside | drafts
         path = draft_path(self.session_path)
         with contextlib.suppress(OSError):  # a folder that refuses it: the window works on, as before
             if drafts:
@@ -670,6 +728,8 @@ class Workstation:
         else:
             self.unreadable = None
             if old is not None:
+                if _replaced(old, self.session):
+                    self._follow_replacement(old, self.session)
                 with contextlib.suppress(Exception):
                     old.close()
         if self.session is old and old is not None:  # unreadable: each case as last shown (a run's own attempts,
@@ -697,6 +757,31 @@ class Workstation:
                     entries.append(entry)
         self.entries = entries
         self._by_key = {e.key: e for e in entries}
+
+    def _follow_replacement(self, old: SessionView, new: SessionView) -> None:
+        """Another file was put at the session's path (copied over it): what the workstation knows of the session
+        it had open is read again from the one now there, through the store's reading — its id (what drafts are
+        named by), its shard, the casebook versions it records. What was typed for the replaced session and not
+        confirmed is set aside, never offered to this one (:meth:`take_set_aside` says it)."""
+        before, now = old.meta.get("session_id") or "", new.meta.get("session_id") or ""
+        self._own_id = now or None  # first: what is written from now on is named by it
+        if before and before != now:
+            self._set_drafts_aside(before)
+        record = read_record(new.meta.get(SHARD_META))
+        selection, casebooks = recorded_campaign(self.session_path)
+        self.shard = Shard(int(record["index"]), int(record["count"])) if record else None
+        self.shard_keys = set(selection) if record else None
+        by_path = {Path(given): sha for sha, (given, _plan) in casebooks.items()}  # a later version wins
+        self._recorded = {
+            cb.path: cb.sha256 if cb.sha256 in casebooks else by_path[cb.path]
+            for cb in self.runnable_casebooks
+            if cb.sha256 in casebooks or cb.path in by_path
+        }
+
+    def take_set_aside(self) -> list[str]:
+        """The steps whose drafts the last replacement set aside (« case · step »), once: the interface says them."""
+        steps, self.set_aside = self.set_aside, []
+        return steps
 
     def refresh_entries(self, keys: set[Key]) -> bool:
         """Re-read only the attempts of ``keys`` (cases a run touched); False when a full reload is needed."""
