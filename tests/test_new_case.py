@@ -161,7 +161,12 @@ def test_a_fixture_the_template_needs_is_named_in_english_too(
     assert "minimal.xml: case X-1 added (template FSE · sécurisé), casebook valid" in capsys.readouterr().out
 
 
-BAD_ID = "testbench new case : --id : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)\n"
+#: What an id is, after what is wrong with the one given.
+RULE = (
+    "80 caractères au plus, commençant par une lettre ou un chiffre : lettres sans accent, chiffres, « . », « _ »,"
+    " « : », « - »"
+)
+BAD_ID = "testbench new case : --id : identifiant de cas invalide « {id} » — {why} (" + RULE + ")\n"
 
 
 @pytest.mark.parametrize("where", ["printed", "-o", "--casebook"])
@@ -172,9 +177,14 @@ def test_a_bad_id_is_refused_before_anything_in_every_mode(
     of a file never written (``-o``) or at a line the person's casebook does not have (``--casebook``)."""
     folder, original = demo.parent, demo.read_bytes()
     target = {"printed": [], "-o": ["-o", folder / "n1.xml"], "--casebook": ["--casebook", demo]}[where]
-    for bad in ("bad id", "_x", "é-1", "A" * 81):
+    for bad, why in (
+        ("bad id", "il contient un espace"),
+        ("_x", "il commence par « _ »"),
+        ("é-1", "« é » est une lettre accentuée"),
+        ("A" * 81, "il a 81 caractères"),
+    ):
         assert new_case("--domain", "lot", "--id", bad, *target) == 3
-        assert capsys.readouterr() == ("", BAD_ID.format(id=bad))
+        assert capsys.readouterr() == ("", BAD_ID.format(id=bad, why=why))
     assert sorted(p.name for p in folder.iterdir()) == ["cards", "demo.xml"] and demo.read_bytes() == original
     assert sorted(p.name for p in (folder / "cards").iterdir()) == sorted(p.name for p in CARDS.iterdir())
     assert new_case("--domain", "lot", "--id", "A" * 80) == 0  # the longest id the schema allows
@@ -184,7 +194,8 @@ def test_a_bad_id_is_said_in_english(capsys: pytest.CaptureFixture[str]) -> None
     assert new_case("--domain", "lot", "--id", "bad id", "--lang", "en") == 3
     assert (
         capsys.readouterr().err
-        == "testbench new case: --id: invalid case id “bad id” (letters, digits, . _ : -, at most 80)\n"
+        == "testbench new case: --id: invalid case id “bad id” — it contains a space (at most 80 characters, starting"
+        " with a letter or a digit: unaccented letters, digits, “.”, “_”, “:”, “-”)\n"
     )
 
 

@@ -81,10 +81,11 @@ def test_new_case_offers_each_template_in_words_and_one_without_a_securise_mode_
     assert {"FSE · sécurisé", "ADRi · SESAM sans Vitale", "cards"} <= set(seen["en"])  # type: ignore[arg-type]
     assert not any(word in " ".join(seen["fr"]) for word in ("securise", "sesam-sans-vitale", "none"))  # type: ignore[arg-type]
     assert seen["refused"] == (
-        "Identifiant du nouveau cas : identifiant de cas invalide « ADRI 1 » (lettres, chiffres, . _ : -, 80 au plus)"
+        "Identifiant du nouveau cas : identifiant de cas invalide « ADRI 1 » — il contient un espace (80 caractères au"
+        " plus, commençant par une lettre ou un chiffre : lettres sans accent, chiffres, « . », « _ », « : », « - »)"
         "\n✘ entrée invalide (code 3)"
     )
-    assert str(seen["refused-en"]).startswith("Id of the new case: invalid case id “ADRI 1”")
+    assert str(seen["refused-en"]).startswith("Id of the new case: invalid case id “ADRI 1” — it contains a space (")
     assert "--" not in str(seen["refused"]) + str(seen["refused-en"])
     assert "case ADRI-001 added" in str(seen["written"]) and "casebook valid" in str(seen["written"])  # F2 left English
     loaded, problems = check_casebook(work / "demo.xml")

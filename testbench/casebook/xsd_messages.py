@@ -150,11 +150,14 @@ TYPE_WORDS = {
     "Amount": "un montant de 0 à 99999999.99 écrit avec un point (14.00)",
     "AmountOrNone": "un montant de 0 à 99999999.99 écrit avec un point (14.00), ou « none »",
     "Id": (
-        "un identifiant de 80 caractères au plus, commençant par une lettre ou un chiffre : lettres, chiffres, « . »,"
-        " « _ », « : », « - »"
+        "un identifiant de 80 caractères au plus, commençant par une lettre ou un chiffre : lettres sans accent,"
+        " chiffres, « . », « _ », « : », « - »"
     ),
-    "Tag": "une étiquette commençant par une lettre ou un chiffre : lettres, chiffres, « . », « _ », « - », « + »",
-    "TagList": "des étiquettes séparées par des espaces : lettres, chiffres, « . », « _ », « - », « + »",
+    "Tag": (
+        "une étiquette commençant par une lettre ou un chiffre : lettres sans accent, chiffres, « . », « _ », « - »,"
+        " « + »"
+    ),
+    "TagList": "des étiquettes séparées par des espaces : lettres sans accent, chiffres, « . », « _ », « - », « + »",
     "RequirementId": "un identifiant d'exigence de 80 caractères au plus (RG_VF644, ADD8-APCV-01)",
     "RequirementList": "des identifiants d'exigence séparés par des espaces (RG_VF644 ADD8-APCV-01)",
     "RuleName": "un nom de règle en minuscules (trim, casefold)",

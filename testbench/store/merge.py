@@ -240,7 +240,7 @@ def not_started(path: Path) -> str | None:
     except codec.DamagedValue:
         return None
     reason = data.get("reason") if isinstance(data, dict) else None
-    return str(reason) if reason else None
+    return reason if isinstance(reason, str) and reason.strip() else None  # an edited one: never a list's repr
 
 
 def refuse_written(path: Path, wait: float = WRITER_WAIT) -> None:

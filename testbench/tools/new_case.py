@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.fmt import os_reason, template_label, visible_controls
+from testbench.i18n import _t, semicolon
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult, option, unwritten_code
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from testbench.casebook.errors import Problem
     from testbench.casebook.model import Casebook
     from testbench.casebook.scaffold import Template
+
 
 def new_case_tool(
     domain: str,
@@ -31,10 +35,13 @@ def new_case_tool(
     output: Path | None = None,
     patient: str | None = None,
     id_option: str = "--id",
+    casebook_option: str = "--casebook",
+    output_option: str = "-o",
+    patient_option: str = "--patient",
 ) -> ToolResult:
     """Write the new case into ``casebook``, or a new casebook ``output``, or show it (neither given); exit 0
-    written or shown, 2 disk full, 3 invalid input (nothing written). A refused id names ``id_option``: the
-    CLI's flag, or the window's field."""
+    written or shown, 2 disk full, 3 invalid input (nothing written). A refusal names the input at fault, or the
+    one to use instead, by ``*_option``: the CLI's flag, or the window's field (its French label)."""
     from testbench.casebook import scaffold
     from testbench.casebook.vocabulary import CASE_ID
 
@@ -43,31 +50,27 @@ def new_case_tool(
     case_id, domain = case_id.strip(), domain.strip().casefold()
     mode = _mode(mode) if mode is not None else None
     if not CASE_ID.fullmatch(case_id):
-        shown = visible_controls(case_id)
-        return result.fail(
-            EXIT_USAGE,
-            lambda t, _lang: t(
-                "{option} : identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -, 80 au plus)"
-            ).format(option=option(id_option, t), id=shown),
-        )
+        return result.fail(EXIT_USAGE, lambda t, _lang: _bad_id(case_id, option(id_option, t), t))
     try:
         template = scaffold.find_template(domain, mode)
         if casebook is not None:
-            return _into_casebook(result, casebook, case_id, template, patient)
+            return _into_casebook(result, casebook, case_id, template, (patient, patient_option), output_option)
         values = _skeleton_values(template, patient)
         lacking = scaffold.missing(template, values)
         if lacking:  # a patient with a card for a case without one, or the other way round
             return result.fail(
                 EXIT_USAGE,
-                lambda t, lang: t("--patient {patient} : le modèle {template} a besoin de : {what}").format(
-                    patient=patient, template=_words(template, lang), what=" ; ".join(t(item) for item in lacking)
+                lambda t, lang: t(PATIENT_MISFIT).format(
+                    patient=_given(patient_option, str(patient), t),
+                    template=_words(template, lang),
+                    what=_needs(lacking, t, lang),
                 ),
             )
         case_xml = scaffold.render(template, case_id, values)
         if output is None:
             result.say(lambda _t, _lang: case_xml.removesuffix("\n"))
             return result
-        return _new_casebook(result, output, case_id, template, case_xml)
+        return _new_casebook(result, output, case_id, template, case_xml, casebook_option)
     except scaffold.ScaffoldError as exc:
         refused = exc
         return result.fail(EXIT_USAGE, lambda _t, lang: refused.text(lang))
@@ -77,6 +80,58 @@ def new_case_tool(
             unwritten_code(exc),  # 2 for a full or failing disk, else 3 (the path given)
             lambda t, _lang: t("{path} : {reason} ; rien n'a été écrit").format(path=path, reason=os_reason(failed, t)),
         )
+
+
+#: A refused case id: what is wrong with it (:func:`_id_fault`), then what an id is (:data:`ID_RULE`).
+BAD_ID = _t("{option} : identifiant de cas invalide « {id} » — {why} ({rule})")
+EMPTY_ID = _t("{option} : identifiant de cas vide ({rule})")
+#: What the schema accepts as a case id (testbench.casebook.vocabulary.CASE_ID), as its own message words it.
+ID_RULE = _t(
+    "80 caractères au plus, commençant par une lettre ou un chiffre : lettres sans accent, chiffres, « . », « _ »,"
+    " « : », « - »"
+)
+_ID_ACCENTED = _t("« {char} » est une lettre accentuée")
+_ID_SPACE = _t("il contient un espace")
+_ID_FIRST = _t("il commence par « {char} »")
+_ID_CHARACTER = _t("« {char} » n'est pas permis")
+_ID_LONG = _t("il a {count} caractères")
+
+
+def _bad_id(case_id: str, named: str, t: Callable[[str], str]) -> str:
+    """The refusal of ``case_id`` (``named``: the option or the field it was given in), in ``t``'s language."""
+    if not case_id:
+        return t(EMPTY_ID).format(option=named, rule=t(ID_RULE))
+    why, char = _id_fault(case_id)
+    return t(BAD_ID).format(
+        option=named,
+        id=visible_controls(case_id),
+        why=t(why).format(char=char, count=len(case_id)),
+        rule=t(ID_RULE),
+    )
+
+
+def _id_fault(case_id: str) -> tuple[str, str]:
+    """Why ``case_id`` is no case id, first fault first, with the character at fault: « É-1 » or « -A » refused
+    with the rule alone leaves the person to find the É or the leading « - »."""
+    import unicodedata
+
+    for char in case_id:
+        if char.isalpha() and not char.isascii():
+            plain = unicodedata.normalize("NFD", char)[0].isascii()  # « é » is « e » and an accent
+            return (_ID_ACCENTED if plain else _ID_CHARACTER), char
+    if " " in case_id:
+        return _ID_SPACE, ""
+    if not (case_id[0].isascii() and case_id[0].isalnum()):
+        return _ID_FIRST, _visible(case_id[0])
+    for char in case_id:
+        if not (char.isascii() and (char.isalnum() or char in "._:-")):
+            return _ID_CHARACTER, _visible(char)
+    return _ID_LONG, ""
+
+
+def _visible(char: str) -> str:
+    """A character as a refusal quotes it: a tab, a no-break space or a control as ``⟨U+00A0⟩``, seen."""
+    return char if char.isprintable() and not char.isspace() else f"⟨U+{ord(char):04X}⟩"
 
 
 #: A mode as the tool shows it (« SESAM sans Vitale », « sans objet », "not applicable"), folded -> its code.
@@ -121,17 +176,42 @@ def _skeleton_values(template: Template, patient: str | None) -> dict[str, str]:
     return values
 
 
-def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Template, patient: str | None) -> ToolResult:
+#: A --casebook that does not exist: a new casebook is -o's (« cahier invalide ; corrigez-le » had nothing to correct).
+NOT_FOUND = _t("{path} : fichier introuvable ; pour créer un cahier avec ce cas, utilisez {use}")
+#: A --patient the template cannot use (a patient without a card for a sécurisé case).
+PATIENT_MISFIT = _t("{patient} : le modèle {template} a besoin de : {what}")
+
+
+def _given(name: str, value: str, t: Callable[[str], str]) -> str:
+    """An input and its value as a refusal names them: ``--patient p-std`` on the command line, « Patient des
+    fixtures (facultatif) « p-std » » in the window."""
+    return f"{name} {value}" if name.startswith("-") else t("{field} « {value} »").format(field=t(name), value=value)
+
+
+def _use(name: str, path: Path, t: Callable[[str], str]) -> str:
+    """What to give instead: ``-o new.xml`` on the command line, the window's field by its label."""
+    return f"{name} {path}" if name.startswith("-") else t("le champ « {field} »").format(field=t(name))
+
+
+def _into_casebook(
+    result: ToolResult,
+    path: Path,
+    case_id: str,
+    template: Template,
+    patient_given: tuple[str | None, str],
+    output_option: str,
+) -> ToolResult:
+    """``template``'s case inserted into the casebook ``path``; ``patient_given``: the patient asked for (or None)
+    and the input that named it."""
     from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook import scaffold
     from testbench.casebook.loader import check_casebook
 
-    if not os.path.lexists(path):  # a new casebook is -o's: « cahier invalide ; corrigez-le » had nothing to correct
+    patient, patient_option = patient_given
+    if not os.path.lexists(path):
         return result.fail(
             EXIT_USAGE,
-            lambda t, _lang: t(
-                "{path} : fichier introuvable ; pour créer un cahier avec ce cas, utilisez -o {path}"
-            ).format(path=path),
+            lambda t, _lang: t(NOT_FOUND).format(path=path, use=_use(output_option, path, t)),
             prefixed=False,
         )
     casebook, problems = check_casebook(path)
@@ -156,15 +236,17 @@ def _into_casebook(result: ToolResult, path: Path, case_id: str, template: Templ
     if lacking and patient is not None:  # the patient chosen does not fit: the casebook may well hold one that does
         return result.fail(
             EXIT_USAGE,
-            lambda t, lang: t("--patient {patient} : le modèle {template} a besoin de : {what}").format(
-                patient=patient, template=_words(template, lang), what=" ; ".join(t(item) for item in lacking)
+            lambda t, lang: t(PATIENT_MISFIT).format(
+                patient=_given(patient_option, patient, t),
+                template=_words(template, lang),
+                what=_needs(lacking, t, lang),
             ),
         )
     if lacking:
         return result.fail(
             EXIT_USAGE,
             lambda t, lang: t("{path} : le modèle {template} a besoin dans <fixtures> de : {what}").format(
-                path=path, template=_words(template, lang), what=" ; ".join(t(item) for item in lacking)
+                path=path, template=_words(template, lang), what=_needs(lacking, t, lang)
             ),
             prefixed=False,
         )
@@ -214,15 +296,17 @@ def _without_cases(path: Path) -> Casebook | None:
     return built
 
 
-def _new_casebook(result: ToolResult, output: Path, case_id: str, template: Template, case_xml: str) -> ToolResult:
+def _new_casebook(
+    result: ToolResult, output: Path, case_id: str, template: Template, case_xml: str, casebook_option: str
+) -> ToolResult:
     from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook import scaffold
 
     if os.path.lexists(output):
         return result.fail(
             EXIT_USAGE,
-            lambda t, _lang: t("{path} existe déjà ; pour y ajouter le cas, utilisez --casebook {path}").format(
-                path=output
+            lambda t, _lang: t("{path} existe déjà ; pour y ajouter le cas, utilisez {use}").format(
+                path=output, use=_use(casebook_option, output, t)
             ),
             prefixed=False,
         )
@@ -260,6 +344,11 @@ def _written(result: ToolResult, problems: list[Problem], path: Path, case_id: s
     )
     result.written.append(path)
     return result
+
+
+def _needs(lacking: list[str], t: Callable[[str], str], lang: str | None) -> str:
+    """What a template lacks, as a list in ``lang`` (« a ; b » in French, "a; b" in English)."""
+    return semicolon(lang).join(t(item) for item in lacking)
 
 
 def _words(template: Template, lang: str | None) -> str:
