@@ -177,9 +177,11 @@ def test_in_the_window_a_refusal_names_its_fields_not_the_cli_flags(
     for target in ({"casebook": path}, {}):
         result = new_case_tool("fse", "securise", "S-1", patient="p-sans-carte", **target, **FIELDS)  # type: ignore[arg-type]
         assert said(result, "fr") == (
-            "Patient des fixtures (facultatif) « p-sans-carte » : le modèle FSE · sécurisé a besoin de : " + LACKING_FR
+            "« p-sans-carte » (champ « Patient des fixtures (facultatif) ») : le modèle FSE · sécurisé a besoin de : "
+            + LACKING_FR
         )
-        assert said(result, "en").endswith(f"“p-sans-carte”: the template FSE · sécurisé needs: {LACKING_EN}")
+        assert said(result, "en").startswith("“p-sans-carte” (field “")
+        assert said(result, "en").endswith(f"”): the template FSE · sécurisé needs: {LACKING_EN}")
     for lang in ("fr", "en"):
         assert "--" not in said(new_case_tool("fse", "securise", "S 1", **FIELDS), lang)
 

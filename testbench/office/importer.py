@@ -28,10 +28,10 @@ from lxml import etree
 from testbench.casebook.model import Domain, Mode, SourceRef
 from testbench.casebook.selection import codes_named
 from testbench.casebook.source import has_doctype, make_parser
-from testbench.casebook.vocabulary import CASE_ID
+from testbench.casebook.vocabulary import CASE_ID, CASE_ID_RULE, case_id_fault
 from testbench.domain.decimals import read_decimal, units_at
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
-from testbench.fmt import DOMAIN_LABELS, MODE_LABELS, os_reason
+from testbench.fmt import DOMAIN_LABELS, MODE_LABELS, os_reason, visible_controls
 from testbench.i18n import _t, tn, translator
 from testbench.office import convert
 from testbench.office.mapping import (
@@ -85,6 +85,7 @@ _EXO = re.compile(r"[0-9A-Z]")
 #: A column's text that is none of the values its field takes, said in the sheet's words.
 _NOT_A_CHOICE = _t("colonne « {column} » : « {text} » n'est pas une valeur possible (valeurs : {words})")
 _DUPLICATE_HEADER = _t("en-tête « {header} » en double (déjà en {place}) : le champ {field} lit la première")
+_BAD_ID = _t("identifiant de cas invalide « {id} » — {why} ({rule})")
 #: Fields of the case itself (not of a line, a step, an expectation): a continuation row does not give them.
 _CASE_OWN = tuple(name for name in (*CASE_FIELDS, *INVOICE_FIELDS) if name != "id")
 #: Line attributes -> their ``<line>`` attribute name (``line-date`` is the line's ``date``).
@@ -593,8 +594,11 @@ class _Importer:
                 self.duplicates.append((case_id, id_cell.place))
             if not CASE_ID.fullmatch(case_id):
                 current.problems.append(
-                    Problem.of(
-                        id_cell.place, "identifiant de cas invalide « {id} » (lettres, chiffres, . _ : -)", id=case_id
+                    Problem.worded(
+                        id_cell.place,
+                        lambda t, case_id=case_id: t(_BAD_ID).format(
+                            id=visible_controls(case_id), why=case_id_fault(case_id, t), rule=t(CASE_ID_RULE)
+                        ),
                     )
                 )
             self.cases.append(current)

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench.casebook.vocabulary import CASE_ID_RULE, case_id_fault
 from testbench.fmt import os_reason, template_label, visible_controls
 from testbench.i18n import _t, semicolon
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
@@ -82,56 +83,18 @@ def new_case_tool(
         )
 
 
-#: A refused case id: what is wrong with it (:func:`_id_fault`), then what an id is (:data:`ID_RULE`).
+#: A refused case id: what is wrong with it (testbench.casebook.vocabulary.case_id_fault), then what an id is.
 BAD_ID = _t("{option} : identifiant de cas invalide « {id} » — {why} ({rule})")
 EMPTY_ID = _t("{option} : identifiant de cas vide ({rule})")
-#: What the schema accepts as a case id (testbench.casebook.vocabulary.CASE_ID), as its own message words it.
-ID_RULE = _t(
-    "80 caractères au plus, commençant par une lettre ou un chiffre : lettres sans accent, chiffres, « . », « _ »,"
-    " « : », « - »"
-)
-_ID_ACCENTED = _t("« {char} » est une lettre accentuée")
-_ID_SPACE = _t("il contient un espace")
-_ID_FIRST = _t("il commence par « {char} »")
-_ID_CHARACTER = _t("« {char} » n'est pas permis")
-_ID_LONG = _t("il a {count} caractères")
 
 
 def _bad_id(case_id: str, named: str, t: Callable[[str], str]) -> str:
     """The refusal of ``case_id`` (``named``: the option or the field it was given in), in ``t``'s language."""
     if not case_id:
-        return t(EMPTY_ID).format(option=named, rule=t(ID_RULE))
-    why, char = _id_fault(case_id)
+        return t(EMPTY_ID).format(option=named, rule=t(CASE_ID_RULE))
     return t(BAD_ID).format(
-        option=named,
-        id=visible_controls(case_id),
-        why=t(why).format(char=char, count=len(case_id)),
-        rule=t(ID_RULE),
+        option=named, id=visible_controls(case_id), why=case_id_fault(case_id, t), rule=t(CASE_ID_RULE)
     )
-
-
-def _id_fault(case_id: str) -> tuple[str, str]:
-    """Why ``case_id`` is no case id, first fault first, with the character at fault: « É-1 » or « -A » refused
-    with the rule alone leaves the person to find the É or the leading « - »."""
-    import unicodedata
-
-    for char in case_id:
-        if char.isalpha() and not char.isascii():
-            plain = unicodedata.normalize("NFD", char)[0].isascii()  # « é » is « e » and an accent
-            return (_ID_ACCENTED if plain else _ID_CHARACTER), char
-    if " " in case_id:
-        return _ID_SPACE, ""
-    if not (case_id[0].isascii() and case_id[0].isalnum()):
-        return _ID_FIRST, _visible(case_id[0])
-    for char in case_id:
-        if not (char.isascii() and (char.isalnum() or char in "._:-")):
-            return _ID_CHARACTER, _visible(char)
-    return _ID_LONG, ""
-
-
-def _visible(char: str) -> str:
-    """A character as a refusal quotes it: a tab, a no-break space or a control as ``⟨U+00A0⟩``, seen."""
-    return char if char.isprintable() and not char.isspace() else f"⟨U+{ord(char):04X}⟩"
 
 
 #: A mode as the tool shows it (« SESAM sans Vitale », « sans objet », "not applicable"), folded -> its code.
@@ -182,10 +145,15 @@ NOT_FOUND = _t("{path} : fichier introuvable ; pour créer un cahier avec ce cas
 PATIENT_MISFIT = _t("{patient} : le modèle {template} a besoin de : {what}")
 
 
+#: A value typed in the window's field, as a refusal names it.
+_IN_FIELD = _t("« {value} » (champ « {field} »)")
+
+
 def _given(name: str, value: str, t: Callable[[str], str]) -> str:
-    """An input and its value as a refusal names them: ``--patient p-std`` on the command line, « Patient des
-    fixtures (facultatif) « p-std » » in the window."""
-    return f"{name} {value}" if name.startswith("-") else t("{field} « {value} »").format(field=t(name), value=value)
+    """An input and its value as a refusal names them: ``--patient p-std`` on the command line, « « p-std » (champ
+    « Patient des fixtures (facultatif) ») » in the window — words of its own around the parts: a bare « {field}
+    « {value} » » would be the shape of any quoted value, which the English reading would then take for it."""
+    return f"{name} {value}" if name.startswith("-") else t(_IN_FIELD).format(field=t(name), value=value)
 
 
 def _use(name: str, path: Path, t: Callable[[str], str]) -> str:
