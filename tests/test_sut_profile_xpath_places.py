@@ -65,7 +65,7 @@ def _error(tmp_path: Path, text: str) -> SutProfileError:
         ("string(/FSE/Ligne[ends-with(@code, '4')]/@base)", "fonction XPath inconnue « ends-with() »", "“ends-with()”"),
         ("count(/FSE/Ligne, /FSE/Totaux)", "nombre d'arguments invalide pour count() : 2 au lieu de 1", "wrong number"),
         ("string(/FSE/Ligne[@n = $rang]/@base)", "variable « $rang » non définie", "undefined variable “$rang”"),
-        ("string(/FSE/Totaux/@amo", "expression invalide", "invalid expression"),
+        ("string(/FSE/Totaux/@amo", "« ( » jamais fermé par « ) »", "“(” never closed by “)”"),
         ("string(/FSE/Totaux[@t='x]/@amo)", "chaîne de caractères jamais fermée", "string literal never closed"),
         ("/FSE/Totaux[1/@amo", "prédicat invalide", "invalid predicate"),
     ],

@@ -53,10 +53,14 @@ def test_the_exam_view_restarts_the_watch_at_each_step(tmp_path: Path) -> None:
     class View(ExamHandlers):
         active_view = "values"  # the exam view not shown: nothing to draw
 
-        ws = SimpleNamespace(session_path=tmp_path / "none.tbsession")  # no session: no step continued
+        # no session: no step continued, no attempt that had run before
+        ws = SimpleNamespace(session_path=tmp_path / "none.tbsession", entry=lambda key: None)
 
         def exam_folders(self) -> list[Path]:
             return [fse]
+
+        def _key_of(self, case: object) -> None:
+            return None
 
     view = View()
     view.exam_event(CaseStarted(case, 0, 1, 1))

@@ -13,7 +13,7 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
-from testbench.extract.model import EXCERPT_CHARS, Extracted, ExtractError, excerpt, fixed_value
+from testbench.extract.model import EXCERPT_CHARS, Extracted, ExtractError, excerpt, fixed_value, undecodable
 from testbench.extract.spec import RANK, ExtractorSpec, FixedField
 from testbench.extract.values import Ranks, scaled
 from testbench.i18n import tn
@@ -39,7 +39,7 @@ def records(data: bytes, encoding: str, source: str) -> Iterator[tuple[int, int,
                 try:
                     record = data[start:stop].decode(encoding)
                 except UnicodeDecodeError as exc:
-                    reason = f"octet illisible en {encoding}"
+                    reason = undecodable(encoding, data[start:stop])
                     raise ExtractError(source, reason, offset=start + exc.start, record=number) from None
             if record.endswith("\r"):
                 record = record[:-1]

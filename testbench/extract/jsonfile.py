@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench import fmt
-from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
+from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt, undecodable
 from testbench.extract.spec import RANK, ExtractorSpec
 from testbench.extract.values import Ranks, normalise_decimal
 
@@ -71,8 +71,7 @@ def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted
     try:
         text = data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        said = "utf-8" if encoding == "utf-8-sig" else encoding
-        raise ExtractError(source, f"octet illisible en {said}", offset=exc.start) from None
+        raise ExtractError(source, undecodable(encoding, data), offset=exc.start) from None
     try:
         doc = json.loads(text, parse_float=Decimal)  # Decimal keeps « 163.80 » as written
     except json.JSONDecodeError as exc:

@@ -146,5 +146,28 @@ def unreadable(path: str, exc: OSError) -> ExtractError:
     return ExtractError(path, reason)
 
 
+def undecodable(encoding: str, data: bytes) -> str:
+    """Why ``data`` (a file, or its record) cannot be read in ``encoding``: an application on Windows often writes
+    cp1252 where the profile says UTF-8 (the default), and the person reading the error should learn which key of
+    the extractor to write, not only which byte failed."""
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
+        encoding = "utf-8"  # a BOM is no part of what the person wrote (or left out) in the profile
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return UNDECODABLE_CP1252.format(encoding=encoding)
+    return UNDECODABLE.format(encoding=encoding)
+
+
+#: the reasons :func:`undecodable` gives (French; the catalogue reads them back in English)
+UNDECODABLE = "octet illisible en {encoding}"
+UNDECODABLE_CP1252 = (
+    "octet illisible en {encoding} (le fichier semble écrit en cp1252 : écrivez encoding = « cp1252 » dans son "
+    "extracteur)"
+)
+
+
 def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"

@@ -179,9 +179,19 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
         )
     _check_keys(table, _KEYS[kind], where)
     calls = table.get("applies_to")
+    if calls is None:  # left out: said as every required key is, at the extractor's header
+        raise _problem("{where} : clé obligatoire absente « {key} »", where=where, key="applies_to")
     if isinstance(calls, str):
         calls = [calls]
-    if not isinstance(calls, list) or not calls or not all(isinstance(c, str) for c in calls):
+    if calls == []:  # a list, but of no call: the extractor would never read anything
+        raise _problem(
+            "{where} : « {key} » doit nommer au moins un appel moteur (attendu : {calls})",
+            ("applies_to",),
+            where=where,
+            key="applies_to",
+            calls=", ".join(ENGINE_CALLS),
+        )
+    if not isinstance(calls, list) or not all(isinstance(c, str) for c in calls):
         raise _problem(
             "{where} : « {key} » doit être une liste de textes", ("applies_to",), where=where, key="applies_to"
         )
@@ -319,6 +329,29 @@ XPATH_ARITY = "nombre d'arguments invalide pour {name}() : {given} au lieu de {e
 XPATH_VARIABLE = "variable « {name} » non définie (un extracteur n'en a aucune)"
 
 
+XPATH_UNCLOSED = "« {opening} » jamais fermé par « {closing} »"
+XPATH_UNOPENED = "« {closing} » sans « {opening} » avant lui"
+_PAIRS = {"(": ")", "[": "]"}
+_LITERALS = re.compile(r""""[^"]*"|'[^']*'""")
+
+
+def _unbalanced(expression: str) -> str | None:
+    """Which bracket of ``expression`` is never closed or never opened (its literals aside), in French; None when
+    they pair. lxml says only « Invalid expression » for ``string(//totaux/@amo``: the person should see which."""
+    stack: list[str] = []
+    for char in _LITERALS.sub("", expression):
+        if char in _PAIRS:
+            stack.append(char)
+        elif char in _PAIRS.values():
+            opening = next(o for o, c in _PAIRS.items() if c == char)
+            if not stack or stack[-1] != opening:
+                if stack:  # « [( ] »: the one open is the one not closed
+                    return XPATH_UNCLOSED.format(opening=stack[-1], closing=_PAIRS[stack[-1]])
+                return XPATH_UNOPENED.format(opening=opening, closing=char)
+            stack.pop()
+    return XPATH_UNCLOSED.format(opening=stack[-1], closing=_PAIRS[stack[-1]]) if stack else None
+
+
 def xpath_reason(exc: BaseException) -> str:
     """Why lxml refused an XPath expression (``etree.XPathError``…), in French (:data:`XPATH_REASONS`)."""
     message = str(exc).strip()
@@ -371,7 +404,8 @@ def xpath_problem(expression: str, namespaces: Mapping[str, str]) -> str | None:
     try:
         compiled = etree.XPath(expression, namespaces=dict(namespaces))
     except (etree.XPathError, TypeError, ValueError) as exc:
-        return xpath_reason(exc)
+        reason = xpath_reason(exc)
+        return (_unbalanced(expression) or reason) if reason == _XPATH_INVALID else reason
     named = _names_problem(expression, namespaces)
     if named is not None:
         return named
@@ -509,13 +543,28 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
                     last=f.columns[1],
                     length=record_length,
                 )
+    closing, group = _text(table, "closing", where, required=False), _text(table, "group", where, required=False)
+    codes: list[tuple[str | None, KeyPath]] = [(closing, ("closing",)), (group, ("group",))]
+    codes += [(record.type, ("records", i, "type")) for i, record in enumerate(records)]
+    for code, at in codes:
+        if code is not None and len(code) > type_cols[1]:  # the code read is never that long: never that record
+            raise _problem(
+                "{where} : le type « {code} » est plus long que les {length} caractères que « record_type » lit "
+                "(colonnes {first}–{last}) : aucun enregistrement ne l'aura",
+                at,
+                where=where,
+                code=code,
+                length=type_cols[1],
+                first=type_cols[0],
+                last=type_cols[0] + type_cols[1] - 1,
+            )
     return {
         "records": records,
         "encoding": encoding,
         "record_type": (type_cols[0], type_cols[1]),
         "record_length": record_length,
-        "closing": _text(table, "closing", where, required=False),
-        "group": _text(table, "group", where, required=False),
+        "closing": closing,
+        "group": group,
     }
 
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from testbench.extract.model import Extracted, ExtractError
 from testbench.extract.spec import ExtractorSpec
 from testbench.i18n import _t, tn
-from testbench.sut.filenames import partial
+from testbench.sut.filenames import partial, readable_name
 from testbench.sut.profile import LogSource, SutProfile, output_warnings
 from testbench.traces import logtext
 from testbench.traces.model import TraceLine
@@ -338,4 +338,4 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
             "  " + t("{path} = {value} — {where}").format(path=v.path, value=v.value, where=v.provenance.describe(t))
             for v in reading.values
         )
-    return out
+    return [readable_name(line) for line in out]  # a file named in cp1252 bytes reads as its name, not as escapes

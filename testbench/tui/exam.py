@@ -31,6 +31,7 @@ from testbench.engines.operator.origin import keyed, origin_text, quoted
 from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 from testbench.sut.filenames import partial as being_written
+from testbench.sut.filenames import readable_name
 from testbench.tui.render import MARKS
 from testbench.tui.workstation import shown_value
 
@@ -83,11 +84,11 @@ class FolderWatch:
 
     def files(self) -> list[FolderFile]:
         """New files first (newest first), then the ones that were already there."""
-        now = self._scan()
-        rows = [
-            (mtime, FolderFile(path.parent.name, path.name, size, self._before.get(path) != (size, mtime)))
-            for path, (size, mtime) in now.items()
-        ]
+        rows = []
+        for path, (size, mtime) in self._scan().items():
+            new = self._before.get(path) != (size, mtime)
+            # named as a person reads it, and as the session keeps the evidence (cp1252 bytes read as such)
+            rows.append((mtime, FolderFile(readable_name(path.parent.name), readable_name(path.name), size, new)))
         rows.sort(key=lambda r: (not r[1].new, -r[0]))
         return [row for _, row in rows]
 

@@ -155,7 +155,8 @@ class ExamHandlers:
     def exam_event(self, event: RunEvent) -> None:
         """The attempt in progress, as the runner tells it."""
         if isinstance(event, CaseStarted):
-            self.exam_progress = ExamProgress(event.case, event.attempt_id)
+            spent = self._time_already_spent(event.case, event.attempt_id)
+            self.exam_progress = ExamProgress(event.case, event.attempt_id, started=time.monotonic() - spent)
             self.exam_watch().start()  # what is there now is not this case's evidence
         elif isinstance(event, StepStarted) and self.exam_progress is not None:
             self.exam_progress.step = event.step
@@ -174,6 +175,20 @@ class ExamHandlers:
             self.query_one("#exam-view", ExamView).show_log(self.trace_source(), self._exam_subject()[1])
         else:
             self.refresh_exam()
+
+    def _time_already_spent(self, case: Case, attempt_id: int) -> float:
+        """The seconds an attempt this run continues had already run (0 for a new one), as the session said before
+        the run took it up (the workstation's copy is read again only once the case ends): the timer then counts
+        the attempt's whole duration, as the session and the exam book do, not only the part after the pause."""
+        entry = self.ws.entry(self._key_of(case) or ("", ""))
+        if entry is None or entry.view is None:
+            return 0.0
+        attempt = next((a for a in entry.view.attempts if a.id == attempt_id), None)
+        if attempt is None:
+            return 0.0
+        if attempt.duration_ms is not None:
+            return attempt.duration_ms / 1000
+        return max(0.0, (attempt.ended_wall or attempt.started_wall) - attempt.started_wall)
 
     def _written_while_closed(self, attempt_id: int, step_id: str) -> list[Path]:
         """The files the application wrote for a continued step while the bench was closed on it, as the run kept
@@ -224,7 +239,10 @@ class ExamHandlers:
     def refresh_exam(self, log: bool = True) -> None:
         t = self.t
         view = self.query_one("#exam-view", ExamView)
-        view.set_titles(t("Valeurs attendues"), t("Dossiers surveillés"), t("Journal de l'application"))
+        # the log's first time is the bench's capture, in UTC, beside the line's own (the application's clock and
+        # zone): say which is which, as the traces view does, or 03:22 beside 04:22 reads as a fault
+        log_title = t("Journal de l'application") + " — " + t("heure du banc (UTC)")
+        view.set_titles(t("Valeurs attendues"), t("Dossiers surveillés"), log_title)
         case, attempt_id = self._exam_subject()
         if case is None:
             view.show("", "", "", "")
