@@ -11,17 +11,27 @@ from testbench.tools.result import Render, T, ToolResult, french
 
 
 def verify_tool(
-    path: Path, *, key: Path | None = None, session: Path | None = None, require_signature: bool = False
+    path: Path,
+    *,
+    key: Path | None = None,
+    session: Path | None = None,
+    require_signature: bool = False,
+    key_option: str = "--key",
+    signature_option: str = "--require-signature",
 ) -> ToolResult:
     """What ``verify`` says of ``path``, its verdict last; exit 0 intact, 1 altered or another session's
-    report, 3 when the path, the folder or the key cannot serve."""
+    report, 3 when the path, the folder or the key cannot serve. A session file given with a report's inputs
+    is refused naming them: the CLI's flags, or (``key_option``, ``signature_option``) the window's fields."""
     from testbench.integrity.verify import VerifyUsageError, verdict_lines, verify_report, verify_session
     from testbench.signing import SigningKeyError, load_public
     from testbench.store.connection import not_a_file
 
     result = ToolResult()
     if path.is_file() and (key is not None or session is not None or require_signature):
-        return result.fail(EXIT_USAGE, _report_only(path))
+        if key_option.startswith("--"):
+            return result.fail(EXIT_USAGE, _report_only(path))
+        given = [name for name, set_ in ((key_option, key is not None), (signature_option, require_signature)) if set_]
+        return result.fail(EXIT_USAGE, _report_fields_only(path, given))
     trusted = None
     if key is not None:
         try:
@@ -87,6 +97,15 @@ def _report_only(path: Path) -> Render:
         return said.format(path=path)
 
     return render
+
+
+#: a session file given in the window with a field that only a report folder has a use for
+REPORT_FIELD_ONLY = _t("{path} est une session : « {field} » ne s'applique qu'à un dossier de rapport")
+
+
+def _report_fields_only(path: Path, fields: list[str]) -> Render:
+    """:func:`_report_only` in the window's words: each field filled in that a session file has no use for."""
+    return lambda t, _lang: "\n".join(t(REPORT_FIELD_ONLY).format(path=path, field=t(name)) for name in fields)
 
 
 def _unreadable_key(key: Path, exc: Exception) -> Render:

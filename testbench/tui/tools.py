@@ -277,6 +277,11 @@ _EXCERPT = "Lignes de trace par cas dans la page"
 _REDACT = "Anonymiser (NIR, noms, dates de naissance, FINESS/RPPS)"
 _NOT_REDACTED = "« Anonymiser » à non"
 _ID = "Identifiant du nouveau cas"
+_CASEBOOK = "Cahier auquel ajouter le cas"
+_PATIENT = "Patient des fixtures (facultatif)"
+_VERIFY_KEY = "Clé publique attendue du signataire (facultatif)"
+_VERIFY_SIGNED = "Refuser un rapport non signé"
+_NEW_CASEBOOK = "Ou nouveau cahier à créer avec ce cas (facultatif)"
 _ALLOW_TAMPERED = "Fusionner même si une session a été modifiée"
 _ALLOW_MISSING = "Fusionner même s'il manque des partitions CI"
 _ALLOW_MIXED = "Fusionner même si les partitions CI ont des versions différentes"
@@ -290,16 +295,23 @@ def _keys_init(values: Values, _ctx: ToolContext) -> ToolResult:
 
 
 def _new_case(values: Values, _ctx: ToolContext) -> ToolResult:
+    """``new case --casebook``, or ``-o`` when « Nouveau cahier à créer » is filled (the casebook field, filled
+    with the selected case's by default, is then not the one written); neither: the case is only shown."""
     from testbench.tools.new_case import new_case_tool
 
     domain, _, mode = values["template"].partition(" ")  # a template's name: « fse securise »
+    output = _optional(values.get("output", ""))
     return new_case_tool(
         domain,
         mode,
         values["id"].strip(),
-        casebook=_path(values["casebook"]),
+        casebook=None if output is not None else _optional(values["casebook"]),
+        output=output,
         patient=values["patient"].strip() or None,
         id_option=_ID,
+        casebook_option=_CASEBOOK,
+        output_option=_NEW_CASEBOOK,
+        patient_option=_PATIENT,
     )
 
 
@@ -326,11 +338,15 @@ def _merge(values: Values, _ctx: ToolContext) -> ToolResult:
 def _verify(values: Values, ctx: ToolContext) -> ToolResult:
     from testbench.tools.verify import verify_tool
 
+    path = _path(values["folder"])
     return verify_tool(
-        _path(values["folder"]),
+        path,
         key=_optional(values["key"]),
-        session=ctx.session if values["same_session"] else None,
+        # « vient de la session ouverte » (yes by default) asks of a report: a session file is checked itself
+        session=ctx.session if values["same_session"] and not path.is_file() else None,
         require_signature=bool(values["require_signature"]),
+        key_option=_VERIFY_KEY,
+        signature_option=_VERIFY_SIGNED,
     )
 
 
@@ -474,8 +490,11 @@ TOOLS: dict[str, Tool] = {
             (
                 Field("template", "Modèle (domaine · mode)", lambda _ctx: "fse securise", choices=_templates),
                 Field("id", _ID),
-                Field("casebook", "Cahier auquel ajouter le cas", lambda ctx: str(ctx.casebook or "")),
-                Field("patient", "Patient des fixtures (facultatif)", required=False),
+                Field(
+                    "casebook", _CASEBOOK, lambda ctx: str(ctx.casebook or ""), required=False
+                ),
+                Field("output", _NEW_CASEBOOK, required=False),
+                Field("patient", _PATIENT, required=False),
             ),
             _new_case,
             "… écriture du cas",
@@ -507,7 +526,7 @@ TOOLS: dict[str, Tool] = {
             "Vérifier l'intégrité d'un rapport : manifeste, signature, chaîne du journal",
             (
                 Field("folder", "Dossier du rapport (ou fichier de session)", _report_folder),
-                Field("key", "Clé publique attendue du signataire (facultatif)", required=False),
+                Field("key", _VERIFY_KEY, required=False),
                 Field(
                     "same_session",
                     "Vérifier qu'il vient de la session ouverte",
@@ -515,7 +534,7 @@ TOOLS: dict[str, Tool] = {
                     required=False,
                     choices=yes_no,
                 ),
-                Field("require_signature", "Refuser un rapport non signé", required=False, choices=yes_no),
+                Field("require_signature", _VERIFY_SIGNED, required=False, choices=yes_no),
             ),
             _verify,
             "… vérification du rapport",
