@@ -46,7 +46,7 @@ def test_a_save_during_the_check_is_kept_and_nothing_written(casebook: Path) -> 
     )
     assert refused.value.text("en") == (
         f"{casebook} changed while the case was being added (saved meanwhile?); nothing was written: "
-        "run the command again"
+        "try again"
     )
     assert sorted(p.name for p in casebook.parent.iterdir()) == ["cahier.xml", "cards"]  # no temporary left
 
