@@ -100,6 +100,8 @@ header,main,footer{max-width:none;padding:0}
 section.case[hidden]{display:block!important}
 .case{border:0;border-top:2px solid #333;border-radius:0;page-break-before:always;padding:0;content-visibility:visible}
 tr,.visa{page-break-inside:avoid}
+/* a heading stays with what it heads: never alone at a page's foot */
+h1,h2,h3,h4{break-after:avoid;page-break-after:avoid}
 a{color:inherit;text-decoration:none}
 }
 """
