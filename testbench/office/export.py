@@ -43,6 +43,7 @@ from testbench import fmt
 from testbench.domain.verdict import Verdict
 from testbench.i18n import _t, translator
 from testbench.office.diff import EXECUTED, FIELD_WORDS, changed_fields
+from testbench.office.locks import spreadsheet_lock
 from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, case_rows, read_table
@@ -92,6 +93,14 @@ _DROPPED = _t(
 _OTHER_SHEETS = _t(
     "feuilles du document non reprises dans le fichier écrit (seule « {sheet} » l'est ; l'original les garde) :"
     " {names}"
+)
+_PROTECTED = _t(
+    "feuille protégée : les résultats sont écrits dans ses cellules verrouillées (colonnes {columns}) et sa"
+    " protection est gardée ; le tableur ne laissera les modifier qu'une fois la feuille déprotégée"
+)
+_DOCUMENT_OPEN = _t(
+    "document ouvert dans un tableur (fichier de verrou {lock}) : il est lu tel qu'il a été enregistré pour la"
+    " dernière fois ; ce qui n'y est pas encore enregistré n'est pas repris"
 )
 _T = TypeVar("_T")
 
@@ -238,6 +247,8 @@ def export_results(
         not_in_session=[case_id for case_id in rows if case_id not in results],
         altered=altered,
     )
+    if (lock := spreadsheet_lock(document)) is not None:  # read all the same: said, unsaved edits are not in it
+        outcome.problems.append(Problem.of(document, _DOCUMENT_OPEN, lock=lock.name))
     t = translator(lang)
     headers = _result_headers(table, mapping, t, with_link=report is not None)
     columns, added = _columns(table, mapping, headers)
@@ -451,6 +462,8 @@ def _xlsx(
                 cell.hyperlink = text or None  # emptied: a previous export's link led to another session's report
                 if text:
                     cell.style = "Hyperlink"
+    if table.kind == "xlsx":
+        _say_protected(sheet, table, columns, [row for row, _result in filled], outcome)
     if unredacted:
         _mark_unredacted(book, sheet.cell(table.header_row, columns["observed"]), t)
     formulas = _formulas(book) if table.kind == "xlsx" else 0
@@ -467,6 +480,29 @@ def _xlsx(
     elif table.kind == "ods":
         _say_other_sheets(document, table, outcome)
     return out.getvalue()
+
+
+def _say_protected(sheet: Any, table: Table, columns: dict[str, int], rows: list[int], outcome: ExportResult) -> None:
+    """A protected sheet's locked result cells are written all the same (openpyxl does not enforce protection)
+    and the protection kept, the editor's: said at the header row, so that nobody wonders why the spreadsheet
+    then refuses to change a verdict by hand."""
+    if not sheet.protection.sheet:
+        return
+    locked = [
+        col
+        for col in dict.fromkeys(columns.values())
+        if any(sheet.cell(row, col).protection.locked for row in rows)
+    ]
+    if locked:
+        headers = [str(sheet.cell(table.header_row, col).value or "") for col in locked]
+        outcome.problems.append(
+            Problem.worded(
+                table.place(table.header_row),
+                lambda t: t(_PROTECTED).format(
+                    columns=", ".join(t("« {name} »").format(name=header) for header in headers)
+                ),
+            )
+        )
 
 
 def _mark_unredacted(book: Any, header: Any, t: Callable[[str], str]) -> None:

@@ -129,15 +129,11 @@ def _usage_problem(target: Path, document: Path) -> Render | None:
 
 
 def _lock_file(target: Path) -> Path | None:
-    """The lock file a spreadsheet keeps beside a workbook it has open (LibreOffice ``.~lock.NAME#``, Excel
-    ``~$NAME``, the name's first two characters replaced when long): replaced there, the file would be saved
-    over again by the spreadsheet, or the replacement refused on Windows."""
-    name = target.name
-    candidates = [f".~lock.{name}#", f"~${name}"] + ([f"~${name[2:]}"] if len(target.stem) >= 7 else [])
-    for candidate in candidates:
-        if os.path.lexists(target.parent / candidate):
-            return target.parent / candidate
-    return None
+    """The lock file of a spreadsheet that has ``target`` open: replaced there, the file would be saved over
+    again by the spreadsheet, or the replacement refused on Windows."""
+    from testbench.office.locks import spreadsheet_lock
+
+    return spreadsheet_lock(target)
 
 
 def _same_file(a: Path, b: Path) -> bool:
