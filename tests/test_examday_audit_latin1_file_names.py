@@ -5,11 +5,11 @@ as ``FSE_H\\xe9l\\xe8ne.xml``). Python reads such a name with surrogates (``FSE_
 SQLite cannot store: keeping that file as the step's evidence is a bench fault (« erreur interne de testbench »)
 that ends the case with no verdict, and the exam view showed the name with Python's escapes.
 
-:func:`readable_name` reads such a name as cp1252 and the exam view's folder pane shows it so. The capture side
-(``engines/operator``: the step's file listing kept in the session's meta, its trace notes, the evidence names in
-``runner/actions.py``) is not this module's: the two end-to-end tests below reproduce its bench fault and are
-expected to fail (strict) until it uses :func:`readable_name` wherever a name reaches a person or the session
-(the listing kept for the gap capture must keep the real name, losslessly: JSON's ``\\udce9`` escapes do).
+:func:`readable_name` reads such a name as cp1252: the exam view's folder pane and ``sut check`` show it so, and
+the capture (``engines/operator``: the values' provenance, the step's trace notes, the evidence names kept by
+``runner/actions.py``) keeps and says it so, its bytes whole. The listing of the folders kept in the session's meta
+for a gap capture keeps the readable name and, beside it, the real one (JSON's ``\\udce9`` escapes): the file is
+found again at its real path.
 """
 
 from __future__ import annotations
@@ -39,14 +39,6 @@ def test_readable_name_reads_undecodable_bytes_as_cp1252_and_leaves_others_alone
     assert readable_name(line) == f"Extracteur « FSE » sur /app/{SHOWN} — café"
 
 
-CAPTURE_SIDE = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bench fault: a name with surrogates reaches SQLite (engines/operator, runner/actions.py)",
-)
-
-
-@CAPTURE_SIDE
 def test_an_fse_named_in_cp1252_is_read_kept_and_said_under_its_readable_name(tmp_path: Path) -> None:
     def invoice(root: Path) -> None:
         (root / "out" / "fse" / RAW).write_bytes(fse())
@@ -67,7 +59,6 @@ def test_an_fse_named_in_cp1252_is_read_kept_and_said_under_its_readable_name(tm
     assert observations and observations[-1]["provenance"]["source"].endswith(SHOWN), observations
 
 
-@CAPTURE_SIDE
 def test_a_file_named_in_cp1252_appearing_in_a_step_without_extractor_is_kept_not_a_bench_fault(
     tmp_path: Path,
 ) -> None:
@@ -84,8 +75,12 @@ def test_a_file_named_in_cp1252_appearing_in_a_step_without_extractor_is_kept_no
     session, result, _, _ = campaign(tmp_path, profile, steps, "LAT2")
     assert result.verdicts == {"LAT2": "pass"}, result.verdicts
     with read_session(session) as view:
-        names = {a["name"] for a in view.artifacts(view.cases[0].latest.id)}
+        attempt = view.cases[0].latest
+        names = {a["name"] for a in view.artifacts(attempt.id)}
+        trace = [line.text for line in view.trace_lines(attempt.id, "bench")]
     assert {"FSE_F0001.xml", SHOWN} <= names, names
+    said = [text for text in trace if "sans être une de ses sorties attendues" in text]  # the late file's note
+    assert said and all(SHOWN in text and "\\udc" not in text for text in said), trace
 
 
 def test_the_exam_view_s_folder_pane_shows_the_readable_name(tmp_path: Path) -> None:

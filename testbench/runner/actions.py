@@ -23,6 +23,7 @@ from testbench.engines.operator.assisted import ExtractionFailed
 from testbench.engines.operator.engine import CAPTURED
 from testbench.i18n import _t
 from testbench.store.chain import expected_media_type
+from testbench.sut.filenames import readable_name
 
 #: Result keys holding documents, stored as artifacts: key -> (media type, file name pattern).
 DOCUMENTS = {
@@ -77,6 +78,9 @@ def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> Js
             out[f"{key}_sha256"] = ctx.store_document(step.id, text.encode("utf-8"), media, name)
     files = out.pop(CAPTURED, None) or []  # operator modes: the application's own files, kept as they are
     if files and ctx.store_document is not None:
+        # each under the name a person reads: one the application wrote in its Windows code page comes with
+        # Python's surrogates, which the session cannot store (the bytes are kept whole all the same)
+        files = [(readable_name(name), data) for name, data in files]
         out["files"] = [name for name, _data in files]
         store = ctx.store_document
         out["files_sha256"] = [store(step.id, data, expected_media_type(name, data), name) for name, data in files]
@@ -709,6 +713,9 @@ def restore(ctx: ActionContext, step: Step, result: dict[str, Any]) -> None:
         tree = {key: value for key, value in result.items() if isinstance(value, Mapping)}
         if step.action == "invoice":
             _keep_invoice(ctx, tree.get("invoice", {}))
+            restored = getattr(ctx.engine, "invoice_restored", None)  # operator modes: named as when it was made
+            if callable(restored):
+                restored(ctx.case, step, tree.get("invoice", {}))
         elif step.action == "build-lot":
             _keep_lot(ctx, tree.get("lot", {}))
         elif step.action == "read-returns":

@@ -960,7 +960,8 @@ class Workstation:
             amount = is_amount(obs.path)
             values = [e for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == obs.path]
             expected = [
-                fmt.typed(e.value_type, e.expected, lang, amount)
+                # a status as the application's screen says it (« sécurisée »), not the casebook's word (secured)
+                (fmt.status_word(obs.path, e.expected, lang) or fmt.typed(e.value_type, e.expected, lang, amount))
                 + (f" (± {fmt.typed(e.value_type, str(e.tolerance), lang, amount)})" if e.tolerance is not None else "")
                 for e in values
             ]

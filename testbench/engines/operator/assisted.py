@@ -44,8 +44,10 @@ from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
 from testbench.engines.operator.engine import CAPTURED, OperatorPrompt
 from testbench.engines.operator.mode import OperatorModeEngine
+from testbench.engines.operator.values import status_keyed
 from testbench.fmt import seconds as fmt_seconds
 from testbench.i18n import _t, tn
+from testbench.sut.filenames import readable_name
 from testbench.traces.clock import mono_ns
 from testbench.traces.model import TraceLine
 
@@ -428,11 +430,12 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 continue
             data = _read(path)
             if data is None:
-                self._notes.said.append((AFTER_LAST_STEP_GONE if after else LATE_FILE_GONE).format(file=path))
+                gone = AFTER_LAST_STEP_GONE if after else LATE_FILE_GONE
+                self._notes.said.append(gone.format(file=readable_path(path)))
                 continue
-            self._notes.late.append((path.name, data))
+            self._notes.late.append((readable_name(path.name), data))
             said = LATE_OWN if path in kind else AFTER_LAST_STEP if after else LATE_FILE
-            self._notes.said.append(said.format(file=path))
+            self._notes.said.append(said.format(file=readable_path(path)))
         self._last_listing = now
 
     def _tell_waiting(self, step_id: str, specs: Sequence[ExtractorSpec]) -> None:
@@ -552,24 +555,25 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 continue
             out[spec.name] = []
             for path in files.begun_changed.get(spec.name, []):
-                self._notes.said.append(BEGUN_BEFORE.format(name=spec.name, file=path))
+                self._notes.said.append(BEGUN_BEFORE.format(name=spec.name, file=readable_path(path)))
             for path in files.seen.get(spec.name, []):
                 data, ready = files.take(spec, path)
                 if data is None:
                     files.gone.append(path)
-                    self._notes.said.append(VANISHED.format(name=spec.name, file=path))
+                    self._notes.said.append(VANISHED.format(name=spec.name, file=readable_path(path)))
                     continue
                 if not of_kind(spec, data):
-                    self._notes.said.append(NOT_OF_KIND[spec.kind].format(name=spec.name, file=path))
+                    self._notes.said.append(NOT_OF_KIND[spec.kind].format(name=spec.name, file=readable_path(path)))
                     continue
                 if path not in files.read:
                     files.read.append(path)
                 if not ready and unclosed(spec, data):  # the wait is over, its closing record never came
                     waited = fmt_seconds(self.timeout, "fr")
-                    said = OUTPUT_UNCLOSED.format(closing=spec.closing, file=path, seconds=waited)
+                    said = OUTPUT_UNCLOSED.format(closing=spec.closing, file=readable_path(path), seconds=waited)
                     raise ExtractionFailed(said, files.evidence())
                 try:
-                    out[spec.name].extend(extract_data(spec, path, data))
+                    # the values' provenance names the file as a person reads it (the bytes were read at ``path``)
+                    out[spec.name].extend(extract_data(spec, Path(readable_path(path)), data))
                 except ExtractError as exc:
                     raise ExtractionFailed(self._failed(spec, data, ready, exc), files.evidence()) from exc
         return out
@@ -604,11 +608,11 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 cause = "value" if by_spec.get(spec.name) else "lagging" if lagging else "line"
                 where = self.profile.followed(spec)
             elif read:
-                cause, where = "value", ", ".join(str(path) for path in read)
+                cause, where = "value", ", ".join(map(readable_path, read))
             elif gone:
-                cause, where = "gone", ", ".join(str(path) for path in gone)
+                cause, where = "gone", ", ".join(map(readable_path, gone))
             elif begun and not files.seen.get(spec.name):
-                cause, where = "begun", ", ".join(str(path) for path in begun)
+                cause, where = "begun", ", ".join(map(readable_path, begun))
             else:
                 cause, where = "file", self.profile.watched(spec)
             out.append(NotFound(spec.name, cause, where, paths, spec.channel or ""))
@@ -679,7 +683,11 @@ class AssistedOperatorEngine(OperatorModeEngine):
         if not shown and not missing:
             return {}
         answer = review(self._case, self._step, list(shown.values()), list(missing), dict(conflicts)) or {}
-        return {path: Correction(str(value), str(reason)) for path, (value, reason) in answer.items()}
+        # a status corrected as the person says it (« sécurisée ») is the engine's word, as a keyed one is
+        return {
+            path: Correction(status_keyed(path, str(value)) or str(value), str(reason))
+            for path, (value, reason) in answer.items()
+        }
 
 
 class _StepFiles:
@@ -795,7 +803,7 @@ class _StepFiles:
 
     def _use(self, path: Path, data: bytes, mtime: float) -> bytes:
         self.used[path] = data
-        self.when[str(path)] = (mtime, len(self.when))
+        self.when[readable_path(path)] = (mtime, len(self.when))
         return data
 
     def evidence(self) -> list[tuple[str, bytes]]:
@@ -810,7 +818,7 @@ class _StepFiles:
     def _evidence(self) -> dict[tuple[str, bytes], Path]:
         out: dict[tuple[str, bytes], Path] = {}
         for path in self.read:
-            out.setdefault((path.name, self.used[path]), path)
+            out.setdefault((readable_name(path.name), self.used[path]), path)
         return out
 
 
@@ -1035,23 +1043,42 @@ def _captured_origins(root: str, paths: Sequence[Path]) -> dict[str, Origin]:
     them."""
     out: dict[str, Origin] = {}
     for i, path in enumerate(paths):
-        provenance = {"source": str(path), "kind": "file"}
+        provenance = {"source": readable_path(path), "kind": "file"}
         out[f"{root}.files[{i}]"] = (EXTRACTION, provenance)
         out[f"{root}.files_sha256[{i}]"] = (EXTRACTION, dict(provenance))
     return out
 
 
+def readable_path(path: Path) -> str:
+    """``path`` as a person reads it and the session stores it: a name the application wrote in its Windows code
+    page reads as its name (:func:`~testbench.sut.filenames.readable_name`), not as Python's surrogates, which
+    SQLite refuses. The file itself is still opened at ``path``."""
+    return readable_name(str(path))
+
+
 def snapshot_record(before: Mapping[str, Snapshot]) -> dict[str, Any]:
-    """Each file extractor's files before a step, as the session keeps them (JSON): name → [path, mtime, size]."""
-    return {name: [[str(path), sig[0], sig[1]] for path, sig in files.items()] for name, files in before.items()}
+    """Each file extractor's files before a step, as the session keeps them (JSON): name → [path, mtime, size], the
+    path as a person reads it (:func:`readable_path`); one whose name is not that (bytes in the application's code
+    page on Linux) has its real path after, in JSON's ASCII escapes (« \\udce9 »): a gap capture must find the very
+    file again, and the session stores text only."""
+    return {name: [_recorded(path, sig) for path, sig in files.items()] for name, files in before.items()}
+
+
+def _recorded(path: Path, sig: tuple[float, int]) -> list[Any]:
+    readable = readable_path(path)
+    if readable == str(path):
+        return [readable, sig[0], sig[1]]
+    return [readable, sig[0], sig[1], json.dumps(str(path))]
 
 
 def snapshot_from(recorded: Any) -> Snapshot:
-    """A :func:`snapshot_record` entry read back; what cannot be read is left out (the file then counts as new)."""
+    """A :func:`snapshot_record` entry read back, at each file's real path; what cannot be read is left out (the
+    file then counts as new)."""
     out: Snapshot = {}
     for item in recorded if isinstance(recorded, list) else ():
         with contextlib.suppress(TypeError, ValueError, IndexError):
-            out[Path(str(item[0]))] = (float(item[1]), int(item[2]))
+            real = json.loads(item[3]) if len(item) > 3 else item[0]
+            out[Path(str(real))] = (float(item[1]), int(item[2]))
     return out
 
 

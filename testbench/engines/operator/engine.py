@@ -28,7 +28,8 @@ DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
     "b2": ("*.b2", "*.B2", "B2*", "*.lot", "*.LOT"),
 }
 #: Result key of the files the application wrote for a step: ``[(name, bytes)]``, each file whole and as
-#: written (no decoding, no size limit); the runner stores them as the step's evidence under their names.
+#: written (no decoding, no size limit); the runner stores them as the step's evidence under their names, as a
+#: person reads them (one in the application's Windows code page: :func:`~testbench.sut.filenames.readable_name`).
 CAPTURED = "captured_files"
 #: seconds a new file's size must hold still before it is captured (the application may write it in parts)
 STABLE_FOR = 0.2
@@ -69,7 +70,8 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("totals.patient", _t("Reste à charge")),
         ("totals.depassement", _t("Dépassement")),
     ),
-    "secure_invoice": (("status", _t("Statut (secured si sécurisée)")),),
+    # the status as the person says it (« sécurisée », "secured"): recorded as the casebook writes it (values.py)
+    "secure_invoice": (("status", _t("Statut (« sécurisée » si la facture l'est)")),),
     "build_lot": (
         ("number", _t("Numéro du lot")),
         ("invoice_count", _t("Nombre de factures")),

@@ -12,6 +12,7 @@ a rejection always has its reason: asked once more when the operator gave none.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,9 @@ class OperatorModeEngine(OperatorEngine):
         self._step: Step | None = None
         self._origins: dict[str, Origin] = {}
         self._unnumbered: dict[str, str] = {}  # the case's invoices the product gave no number: their step, by handle
+        #: the same, by case id, for a continued attempt's invoices made before the bench was closed
+        #: (:meth:`invoice_restored`): the case's own once its next step begins
+        self._restored: dict[str, dict[str, str]] = {}
 
     def attach_operator(self, operator: Operator, record: AttestationSink | None = None) -> None:
         self._operator, self._record = operator, record
@@ -94,6 +98,7 @@ class OperatorModeEngine(OperatorEngine):
     def begin_step(self, case: Case, step: Step) -> None:
         if case is not self._case:
             self._unnumbered.clear()
+        self._unnumbered.update(self._restored.pop(case.id, {}))
         self._case, self._step = case, step
         self._origins = {}
 
@@ -122,6 +127,13 @@ class OperatorModeEngine(OperatorEngine):
         if action == "build_lot" and any(i in self._unnumbered for i in ids):
             return _NAMED[action].format(case=case.id, step=step.id)
         return super().instruction_of(action, request)
+
+    def invoice_restored(self, case: Case, step: Step, invoice: Mapping[str, Any]) -> None:
+        """An invoice of ``case`` made at ``step`` before the bench was closed, its attempt now continued
+        (``runner.actions.restore``): the later steps name it as they would have, by its step when the application
+        gave it no number — never by the bench's own handle, which the application never showed."""
+        if not invoice.get("number"):
+            self._restored.setdefault(case.id, {})[str(invoice.get("invoice_id", ""))] = step.id
 
     def create_invoice(self, request: JsonObject) -> JsonObject:
         step = self._step
