@@ -78,7 +78,8 @@ _DIGESTS = re.compile(r"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-
 
 
 def _leaks(text: str) -> list[str]:
-    """Pieces of the codes (3 digits or more) in hex (spaced, grouped two by two, packed) or as text."""
+    """Pieces of the codes in hex (3 digits or more: spaced, grouped two by two, packed) or as a run of digits
+    (4 or more)."""
     text = _DIGESTS.sub("‹digest›", text)
     found = []
     for code in (CODE, CODE4):
@@ -87,9 +88,14 @@ def _leaks(text: str) -> list[str]:
                 piece = code[i : i + n]
                 hexed = piece.encode().hex()
                 spaced = " ".join(hexed[k : k + 2] for k in range(0, len(hexed), 2))
-                for form in {hexed, spaced, hexed.upper(), spaced.upper(), piece}:
+                for form in {hexed, spaced, hexed.upper(), spaced.upper()}:
                     if form in text:
                         found.append(form)
+                # as text, a whole run of four digits or more only: a file's size or a time's milliseconds
+                # (« 38566 », « 10:00:01.471 ») holds three of the code's digits by chance; a code left in a dump's
+                # column of characters is a run of its own, whole on one line in these dumps
+                if n >= 4 and re.search(rf"(?<![0-9]){piece}(?![0-9])", text):
+                    found.append(piece)
     return found
 
 
