@@ -111,19 +111,21 @@ def _trace(
     its casebook's plan id, which the file's header names)."""
     # raw tuples rather than TraceLine objects: these loops see every trace line of the campaign
     t = translator(options.lang)
-
-    def text_of(channel: str, text: str) -> str:
-        """Redacted, then the bench's words in the report's language (recorded in French), the rest as recorded."""
-        return trace_text(channel, scrub.trace_line(channel, text), t)
+    # redacted together: a value a dump's line break cut is masked on both lines (Scrubber.trace_lines); then the
+    # bench's words in the report's language (recorded in French), the rest as recorded
+    said = scrub.trace_lines([(channel, text) for _, channel, _, text in lines])
 
     limit = max(options.excerpt, 0)
     if len(lines) <= limit:  # the whole trace is the excerpt (most cases): its rows made at once
         excerpt = [
-            {"time": clock_text(wall), "channel": channel, "step": step or "", "text": text_of(channel, text)}
-            for wall, channel, step, text in lines
+            {"time": clock_text(wall), "channel": channel, "step": step or "", "text": trace_text(channel, text, t)}
+            for (wall, channel, step, _), text in zip(lines, said, strict=True)
         ]
         return {"count": len(excerpt), "excerpt": excerpt, "omitted": 0, "file": None}
-    rows = [(clock_text(wall), channel, step or "", text_of(channel, text)) for wall, channel, step, text in lines]
+    rows = [
+        (clock_text(wall), channel, step or "", trace_text(channel, text, t))
+        for (wall, channel, step, _), text in zip(lines, said, strict=True)
+    ]
 
     def as_dict(row: tuple[str, str, str, str]) -> dict[str, Any]:
         return {"time": row[0], "channel": row[1], "step": row[2], "text": row[3]}

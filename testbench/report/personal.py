@@ -23,7 +23,7 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,6 +233,11 @@ _MANUAL_LINE = re.compile(
 _DECLARED_NAMES = ("--operator", "--reviewer")
 
 
+#: the channels whose every line is whole, written by the bench itself (an exchange with a card, a sentence): no dump
+#: of theirs runs onto a next line
+_WHOLE_LINES = frozenset({"apdu", "bench"})
+
+
 class Scrubber:
     """Redaction of everything an export writes, with a memo (trace lines repeat: the same APDUs in every
     case) and the counts the report's cover states. ``enabled=False`` is the explicit opt-out."""
@@ -292,6 +297,16 @@ class Scrubber:
         if found is None:
             return self(text)
         return found["head"] + self.person(found["name"]) + self(found["note"] or "")
+
+    def trace_lines(self, rows: Sequence[tuple[str, str]]) -> list[str]:
+        """A trace's lines (``rows``: channel and text, in the trace's order) redacted as :meth:`trace_line` does each,
+        after the known values a dump's line break cut between two lines of one channel are masked on both (each line
+        alone holds a piece no rule takes for the value: testbench.traces.redact_bytes)."""
+        texts = [text for _, text in rows]
+        if self._redactor is not None and len(texts) > 1:
+            sources = [None if channel in _WHOLE_LINES else channel for channel, _ in rows]
+            self._redactor.sub_cut_values(texts, sources, self.counts)
+        return [self.trace_line(channel, text) for (channel, _), text in zip(rows, texts, strict=True)]
 
     def argv(self, argv: Iterable[object]) -> list[str]:
         """A recorded command line redacted: the names its person declared (``--operator``, ``--reviewer``) as

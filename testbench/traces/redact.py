@@ -30,7 +30,8 @@ What is redacted (see docs/traces.md for the rules and their limits):
   name (``ESSAI``, ``Essai``, not the word « essai »; in a casebook's own text, ``wording``, only in capitals
   or after a civility: « Essai de lecture » is a title's word); a whole name (first name and surname) in any case,
   glued too as a login, an address or a URL writes it (``sarah.modele@``) — and inside hex runs, byte arrays
-  (``0x32,0x39…``, Java's ``[50, 57…]``) and base64 tokens.
+  (``0x32,0x39…``, Java's ``[50, 57…]``) and base64 tokens; and, in a trace's lines redacted together
+  (:meth:`Redactor.sub_cut_values`, :meth:`Redactor.redact_lines`), one a dump's line break cut between two lines.
 
 In a fixed-width record (``records=True``, a line without markup) every mask keeps the width of the
 value it replaces (``0`` per digit, ``X`` per letter), so the record's other fields stay in their columns.
@@ -44,7 +45,7 @@ import html.entities
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -522,20 +523,39 @@ class Redactor:
     def redact_with_report(self, text: str) -> Redaction:
         if "\x00" in text:  # UTF-16 read in another encoding: « P\0A\0T… » is « PAT… » to every rule
             text = text.replace("\x00", "")
+        cut: Counter[str] | None = None
+        if "\n" in text and self._encoded:  # a text of several lines (a syslog message): a dump in it cut too
+            lines, cut = text.split("\n"), Counter()
+            self._encoded.sub_cut(lines, [""] * len(lines), cut)
+            text = "\n".join(lines) if cut else text
         ctx = LineContext(text, fixed=self._records and is_fixed_width(text))
+        if cut:
+            ctx.counts.update(cut)
         for step in self._steps:
             text = step(text, ctx)
         if not ctx.fixed:  # a fixed-width record keeps its widths (its masks are no markers anyway)
             text = unelide_names(text)
         return Redaction(english_markers(text) if self._english else text, ctx.counts)
 
+    def sub_cut_values(
+        self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]
+    ) -> None:
+        """Mask, in a trace's ``lines`` (in order; ``sources``: each one's source), the known values a dump's line
+        break cut between two lines of the same source, on both (testbench.traces.redact_bytes); before each line's
+        own redaction, which leaves the markers as they are. A line whose source is None is left out. ``counts`` gets
+        one per value."""
+        if self._encoded:
+            self._encoded.sub_cut(lines, sources, counts)
+
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:
-        """Each line, and a base64 token wrapped over several of them (its code is in none alone)."""
+        """Each line, and a base64 token wrapped over several of them (its code is in none alone), a code or a known
+        value a dump's line break cut."""
         total: Counter[str] = Counter()
         out = []
         texts = [line.replace("\x00", "") if "\x00" in line else line for line in lines]
         sub_wrapped_b64_codes(texts, total)
         sub_split_dump_codes(texts, total)
+        self.sub_cut_values(texts, [""] * len(texts), total)
         for line in texts:
             result = self.redact_with_report(line)
             out.append(result.text)

@@ -1,6 +1,7 @@
 """Personal data inside bytes: card fields of APDU responses, and known values in hex or base64.
 
-Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text steps:
+Three searches, run by :class:`~testbench.traces.redact.Redactor` (the first two after its text steps, the
+third before them):
 
 - **By structure** (:func:`mask_apdu_fields`): the card layer knows which TLV fields of a Vitale or CPS
   file hold a NIR, a name, a birth date, an RPPS… (``testbench.cards.layout.PERSONAL_FIELDS``, and the card
@@ -16,6 +17,9 @@ Two searches, run by :class:`~testbench.traces.redact.Redactor` after its text s
   bytes only; a hit in base64 masks the whole token (its bytes cannot be cut apart in the text). In a
   fixed-width record the mask keeps the width of what it replaces
   (testbench.traces.redact_rules.same_width_mask).
+- **Across a dump's line break** (:meth:`EncodedValues.sub_cut`, at export): the bytes that end a dump line and those
+  that start the next line of the same source, read together, for a known value the break cut (see the section
+  below); each line's piece masked.
 
 Names follow the text rule (testbench.traces.known): whole words only, given name or surname first (« MARTIN,
 Éloïse »), and a one-word name only as a name is written (capitals or capitalised).
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from functools import partial
 
 from testbench.cards import layout as L
@@ -41,7 +45,16 @@ from testbench.traces.known import (
     name_words,
     single_word_forms,
 )
-from testbench.traces.redact_rules import MARKERS, b64_bytes, same_width_mask
+from testbench.traces.redact_rules import (
+    CONTINUED_DUMP,
+    MARKERS,
+    DumpBytes,
+    b64_bytes,
+    continued_head,
+    dump_tail,
+    same_width_mask,
+    span_bytes,
+)
 
 #: what the marker says, per card field or redaction kind (French; English in testbench/i18n.py)
 LABELS: dict[str, str] = {
@@ -477,6 +490,10 @@ class EncodedValues:
         # hex runs, base64 tokens: see _once
         self._seen: dict[tuple[str, bool], tuple[str, Counter[str], list[tuple[str, str]]]] = {}
         self._cut: list[tuple[str, str]] = []
+        self._known = known
+        self._kinds = kinds
+        self._across: _AcrossSearch | None = None  # made at the first line that continues a dump (:meth:`sub_cut`)
+        self._pairs: dict[tuple[str, str], tuple[str, str, Counter[str]] | None] = {}
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -564,6 +581,62 @@ class EncodedValues:
         out.append((" " if tail and tail[0] not in " :" and not fixed else "") + tail)
         return "".join(out)
 
+    def sub_cut(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
+        """Mask, in ``lines`` (a trace in its order; ``sources``: each line's source), each known value a dump's line
+        break cut in two (see :class:`_AcrossSearch`): on each line the piece it holds, and the same piece in its
+        column of characters; ``counts`` gets one per value. A line is read with the line of the same source before
+        it, other sources' lines between them skipped (captures interleave); a line whose source is None is left out
+        (a source whose every line is whole)."""
+        if self._pattern is None:
+            return
+        continued = CONTINUED_DUMP.match
+        # most lines continue no dump: one comprehension finds the few that may, then the line of their source before
+        pairs = enumerate(zip(sources, lines, strict=True))
+        found = [i for i, (source, text) in pairs if source is not None and continued(text)]
+        for i in found:
+            source, before = sources[i], i - 1
+            while before >= 0 and sources[before] != source:
+                before -= 1
+            if before < 0:
+                continue
+            first, second = lines[before], lines[i]
+            key = (first, second)
+            if key in self._pairs:
+                hit = self._pairs[key]
+            else:
+                hit = self._across_pair(first, second)
+                if len(self._pairs) >= 4096:  # bounded: unique lines do not grow the memory
+                    self._pairs.clear()
+                self._pairs[key] = hit
+            if hit is not None:
+                lines[before], lines[i] = hit[0], hit[1]
+                counts.update(hit[2])
+
+    def _across_pair(self, first: str, second: str) -> tuple[str, str, Counter[str]] | None:
+        """``first`` and ``second`` with the known values the break between them cut masked, and their count; None
+        when there is none (most pairs: ``second`` is no dump line)."""
+        head = continued_head(second)
+        if head is None:
+            return None
+        tail = dump_tail(first)
+        if tail is None:
+            return None
+        if self._across is None:
+            self._across = _AcrossSearch(self._known, self._kinds)
+        cut = len(tail[2])
+        data = tail[2] + head[2]
+        hits = self._across.hits(data, cut)
+        if not hits:  # most pairs: the bytes' positions in the text are never needed
+            return None
+        counts: Counter[str] = Counter()
+        tail_bytes, head_bytes = span_bytes(first, tail), span_bytes(second, head)
+        for start, end, kind in hits:  # one at most: every hit holds the bytes each side of the break
+            counts[kind] += 1
+            piece, rest = data[start:cut], data[cut:end]
+            first = _mask_cut_piece(first, tail_bytes[start:cut], tail[3], piece, kind, self._t, at_end=True)
+            second = _mask_cut_piece(second, head_bytes[: end - cut], head[3], rest, kind, self._t, at_end=False)
+        return first, second, counts
+
     def _base64(self, token: str, counts: Counter[str], fixed: bool = False) -> str:
         data = b64_bytes(token)
         if data is None or len(data) < self._shortest:
@@ -592,3 +665,98 @@ def _mask_column_edges(text: str, edges: list[tuple[str, str]], mask: Callable[[
         elif edge == "start" and col.startswith(piece):
             col = mask(piece) + col[len(piece) :]
     return text[:start] + col + text[end:]
+
+
+# ------------------------------------------------------------------------------ across a dump's line break
+
+# An application that dumps a card's answer 16 bytes a line cuts a value anywhere: a NIR's digits, a birth date, a
+# name, part on one line and the rest on the next; each line alone holds a piece no search of one line can take for
+# the value. The bytes that end a line's area of bytes and those that start the next line of the same source (a dump's
+# continuation: testbench.traces.redact_rules.continued_head) are read together, and a known value across the break is
+# masked on both lines. Two lines: a value cut over three (a dump of fewer bytes a line than the value holds) is not.
+#: the fewest letters of a known name looked for across a break: a piece of a two-letter name on each side of a break
+#: is no evidence (any two bytes may read so)
+_ACROSS_NAME_LETTERS = 3
+
+
+class _AcrossSearch:
+    """The known values in the joined bytes of two dump lines: as :func:`_known_pattern` spells them (names of
+    :data:`_ACROSS_NAME_LETTERS` letters or more), a name as a card field holds it (after its length byte, whatever
+    follows: :class:`_FieldSearch`), and the known numbers in BCD — a NIR packed two digits a byte, whose hex is its
+    digits (« 18 00 19 99 99 00 16 8F »: on one line the text rule finds it, its digits read with spaces between)."""
+
+    def __init__(self, known: KnownValues, kinds: frozenset[str]) -> None:
+        names = {n for n in known.names if sum(c.isalpha() for c in n) >= _ACROSS_NAME_LETTERS}
+        numbers = {kind: set(values) for kind, values in known.numbers.items() if kind in kinds and values}
+        self._pattern = _known_pattern(KnownValues(names, set(known.birth_dates), numbers), kinds)
+        self._fields = _FieldSearch(names).whole if "name" in kinds and _field_spellings(names) else None
+        groups = [
+            f"(?P<{kind}>" + "|".join(sorted((re.escape(v.lower()) for v in values), key=len, reverse=True)) + ")"
+            for kind, values in numbers.items()
+        ]
+        self._bcd = re.compile("|".join(groups)) if groups else None
+        # the bytes a value's spelling may hold (any case: a name of several words is found so; the separators between
+        # its words): both bytes each side of a break must be among them, or no value holds them — most breaks of a
+        # dump of binary data are passed over without the long search
+        texts = {*names, *(s for d in known.birth_dates for s in date_spellings(d))}
+        texts |= {v for values in numbers.values() for v in values}
+        forms = {f for text in texts for f in (text, text.upper(), text.lower(), ascii_spelling(text))}
+        self._bytes = frozenset(
+            b
+            for form in forms
+            for encoding in _FAMILIES
+            for b in form.encode(encoding, "ignore")
+        ) | frozenset(b" \t\n\r\x0b\x0c'-,")
+
+    def hits(self, data: bytes, cut: int) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of the known values in ``data`` that start before ``cut`` and end after it, in order,
+        none overlapping."""
+        found: list[tuple[int, int, str]] = []
+        if data[cut - 1] in self._bytes and data[cut] in self._bytes:
+            if self._pattern is not None:
+                found += [(m.start(), m.end(), str(m.lastgroup)) for m in self._pattern.finditer(data)]
+            if self._fields is not None:
+                found += [(m.start(), m.end(), "name") for m in self._fields.finditer(data)]
+        if self._bcd is not None:  # a digit's nibble: the bytes it stands in
+            found += [(m.start() // 2, (m.end() + 1) // 2, str(m.lastgroup)) for m in self._bcd.finditer(data.hex())]
+        kept: list[tuple[int, int, str]] = []
+        for hit in sorted((h for h in found if h[0] < cut < h[1]), key=lambda h: (h[0], -h[1])):
+            if not kept or hit[0] >= kept[-1][1]:
+                kept.append(hit)
+        return kept
+
+
+def _dump_chars(data: bytes) -> str:
+    """``data`` as a dump's column of characters shows it (``hexdump -C``, ``xxd``: a dot for a byte not printable)."""
+    return "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in data)
+
+
+def _mask_cut_piece(
+    line: str, spans: DumpBytes, area_end: int, piece: bytes, kind: str, t: Translate, *, at_end: bool
+) -> str:
+    """``line`` with the bytes of ``spans`` (the piece of a value a break cut, ``piece``) replaced by their marker,
+    and the same piece at the edge of its column of characters (after ``area_end``, its area of bytes: the end of
+    the column for a piece that ends the line's bytes, ``at_end``, else its start) by the value's marker."""
+    before, after = line[: spans[0][1]], line[spans[-1][2] :]
+    # a group of ``xxd`` cut by the value (« 0545 »): its other byte stays apart from the marker
+    masked = (
+        before
+        + (" " if before[-1:].isalnum() else "")
+        + marker(kind, len(spans), t)
+        + (" " if after[:1].isalnum() else "")
+        + after
+    )
+    chars = _dump_chars(piece)
+    rest = line[area_end:]
+    if not rest.strip() or not any(c.isalnum() for c in chars):
+        return masked
+    column = rest.strip()
+    if column.startswith("|") and column.endswith("|") and len(column) >= 2:
+        column = column[1:-1]
+    if not (column.endswith(chars) if at_end else column.startswith(chars)):
+        return masked
+    # the column is the line's end, which the replacement before it did not move
+    stop = len(masked) - (len(rest) - len(rest.rstrip())) - (1 if rest.rstrip().endswith("|") else 0)
+    start = stop - len(column)
+    at = stop - len(chars) if at_end else start
+    return masked[:at] + MARKERS[kind] + masked[at + len(chars) :]

@@ -780,6 +780,62 @@ def _continued_heads(texts: Sequence[str | None], i: int) -> tuple[list[tuple[in
     return heads, False
 
 
+#: the most bytes read on each side of a break for a known value it cut (testbench.traces.redact_bytes): a whole dump
+#: line of 16 or 32 bytes, written with its separators
+_VALUE_SIDE = 64
+_LONG_HEAD_BYTES = re.compile(
+    rf"[0-9A-Fa-f]{{2}}(?:(?:[ \t]{{1,2}}|[:-])?[0-9A-Fa-f]{{2}}){{0,{_VALUE_SIDE - 1}}}(?![0-9A-Za-z])"
+)
+_LONG_SINGLE_SEP_HEAD = re.compile(
+    rf"[0-9A-Fa-f]{{2}}(?:[ \t:-]?[0-9A-Fa-f]{{2}}){{0,{_VALUE_SIDE - 1}}}(?![0-9A-Za-z])"
+)
+#: a line that may continue a dump, as :data:`_CONTINUATION` reads one, or a dump's last line of one byte
+#: (« 00000018  35               |5| »: where a value's last byte may be); each part read once (possessive: every line
+#: of a trace is tried, most of them a log's line after its timestamp, which fails at its first word)
+CONTINUED_DUMP = re.compile(
+    rf"[ \t]*+(?:{_STAMP})?+(?:(?:0[xX])?[0-9A-Fa-f]{{4,8}}:?[ \t]++)?+(?P<first>[0-9A-Fa-f]{{2}})"
+    r"(?:[ \t:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{2}(?:[ \t]|$)|(?<=[ \t][0-9A-Fa-f]{2})(?=[ \t]*(?:\||$)|[ \t]{2}))"
+)
+
+
+#: a dump's bytes as one span of text (``DumpSpan``): where they start and end in the line, their values, and where the
+#: line's area of bytes ends (its column of characters after)
+DumpSpan = tuple[int, int, bytes, int]
+_NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
+
+
+def continued_head(line: str) -> DumpSpan | None:
+    """The bytes that start ``line`` when it may continue a dump (:data:`CONTINUED_DUMP`: a timestamp and an offset or
+    none, then bytes; up to :data:`_VALUE_SIDE`); None for any other line."""
+    continued = CONTINUED_DUMP.match(line)
+    if continued is None:
+        return None
+    start = continued.start("first")
+    end = _byte_area_end(line, start)
+    head = (_LONG_HEAD_BYTES if end < len(line) and line[end] == "|" else _LONG_SINGLE_SEP_HEAD).match(line, start, end)
+    if head is None:
+        return None
+    return head.start(), head.end(), bytes.fromhex(_NOT_HEX.sub("", head.group())), end
+
+
+def dump_tail(line: str) -> DumpSpan | None:
+    """The bytes that end ``line``'s area of bytes (its last :data:`_VALUE_SIDE`), after its timestamp and offset;
+    None when the area ends with other text."""
+    continued = CONTINUED_DUMP.match(line)
+    start = continued.start("first") if continued is not None else 0
+    end = _byte_area_end(line, start)
+    found = _TAIL_BYTES.search(line, max(start, end - 3 * _VALUE_SIDE), end)
+    if found is None:
+        return None
+    data = bytes.fromhex(_NOT_HEX.sub("", found.group()))
+    return found.start(), found.end(), data[-_VALUE_SIDE:], end
+
+
+def span_bytes(line: str, span: DumpSpan) -> DumpBytes:
+    """(byte, start, end) of each byte of ``span`` in ``line``'s text (the last ones, as many as its values)."""
+    return _pairs(line, span[0], span[1])[-len(span[2]) :]
+
+
 def sub_split_dump_codes(lines: MutableSequence[str], counts: Counter[str], previous: str | None = None) -> None:
     """Mask, in consecutive ``lines`` of one source, each code a dump's line breaks cut (see above): its bytes on every
     line it spans become ``‹PIN›``, and the digits of their columns of characters. ``previous``: the lines read just
