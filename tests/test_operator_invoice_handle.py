@@ -64,10 +64,27 @@ def test_an_invoice_handle_the_bench_made_up_is_the_benchs_and_never_named_by_it
     assert all("dee53dd6" not in text for text in texts), texts
     assert texts[0].startswith("Saisissez la facture de l'étape s-invoice du cas EXAM-1 dans le logiciel"), texts
     assert texts[1].startswith("Sécurisez dans le logiciel la facture de l'étape s-invoice du cas EXAM-1. "), texts
-    assert texts[2].startswith("Constituez dans le logiciel le lot des factures du cas EXAM-1. "), texts
+    # one invoice in the lot: named by its step, as the securing step names it
+    assert texts[2].startswith("Constituez dans le logiciel le lot de la facture de l'étape s-invoice du cas EXAM-1. ")
     english = [translator("en")(text) for text in texts]
     assert english[1].startswith("Secure, in the application, the invoice of step s-invoice of case EXAM-1. "), english
-    assert english[2].startswith("Build, in the application, the lot of the invoices of case EXAM-1. "), english
+    assert english[2].startswith("Build, in the application, the lot of the invoice of step s-invoice of case EXAM-1. ")
+
+
+def test_a_lot_of_several_unnumbered_invoices_names_the_cases_invoices() -> None:
+    keyer = _Keyer()
+    engine = OperatorModeEngine()
+    engine.attach_operator(keyer)
+    case = _case(_expect("invoice.totals.amo"))
+    engine.begin_step(case, case.steps[0])
+    first = engine.create_invoice({"invoice_ref": "dee53dd6-1-1"})["invoice_id"]
+    second = engine.create_invoice({"invoice_ref": "dee53dd6-1-2"})["invoice_id"]
+    engine.begin_step(case, case.steps[2])
+    engine.build_lot({"invoice_ids": [first, second]})
+    text = keyer.steps[-1].instruction
+    assert text.startswith("Constituez dans le logiciel le lot des factures du cas EXAM-1. "), text
+    english = translator("en")(text)
+    assert english.startswith("Build, in the application, the lot of the invoices of case EXAM-1. "), english
 
 
 def test_an_invoice_handle_from_its_number_has_the_numbers_origin_and_the_number_names_it() -> None:

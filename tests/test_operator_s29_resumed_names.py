@@ -3,9 +3,10 @@
 Assisted operator mode on a stand-in application (its files written by a process of its own, the real capture and
 session file), the bench closed on the case's lot step, then continued, as the workstation does:
 
-- the lot step of the continued attempt names the invoice as the operator knows it (« le lot des factures du cas
-  G-1 », as the securing named it by its step), never by the bench's own handle, which the application never
-  showed: the invoices the attempt made before the bench was closed are named as when they were made;
+- the lot step of the continued attempt names the invoice as the operator knows it (« le lot de la facture de
+  l'étape s-invoice du cas G-1 », as the securing named it by its step), never by the bench's own handle, which
+  the application never showed: the invoices the attempt made before the bench was closed are named as when they
+  were made;
 - a lot file the application names in its Windows code page (cp1252 bytes on Linux) is no bench fault: the listing
   of the folders the session keeps while the step waits holds its readable name and, beside it, its real one, so
   that the file there before the step is still not the step's, and the one written while the bench was closed is
@@ -95,7 +96,7 @@ def test_the_lot_step_of_a_continued_attempt_names_the_invoice_as_the_operator_k
     with read_session(session) as view:
         handle = {o["path"]: o["value"] for o in view.observations(view.cases[0].latest.id)}["invoice.invoice_id"]
     lot = again.instructions["s-lot"]
-    assert lot.startswith("Constituez dans le logiciel le lot des factures du cas G-1."), lot
+    assert lot.startswith("Constituez dans le logiciel le lot de la facture de l'étape s-invoice du cas G-1."), lot
     assert handle not in lot, (handle, lot)
 
 

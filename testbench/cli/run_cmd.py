@@ -15,7 +15,14 @@ from testbench.cli.progress import Progress
 from testbench.i18n import _t, default_language, translator
 from testbench.interrupts import ignored
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.runner.options import OPERATOR_ENGINE, RUN, PathValue, add_options, options_from_args
+from testbench.runner.options import (
+    OPERATOR_ENGINE,
+    RUN,
+    PathValue,
+    add_options,
+    options_from_args,
+    repeated_options,
+)
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
@@ -39,6 +46,12 @@ RESUME_RERUN = _t(
 WATCH_OPERATOR = _t(
     "--watch ne sert qu'en mode opérateur (--engine operator) : aucun autre moteur ne lit les fichiers du logiciel"
     " testé"
+)
+
+#: ``--shard`` given twice: argparse kept the last one unsaid, and a run plays a single partition
+SHARD_TWICE = _t(
+    "--shard est donné plusieurs fois : une exécution ne joue qu'une partition K/N ; une commande par partition"
+    " (testbench merge réunit leurs sessions)"
 )
 
 
@@ -96,6 +109,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _contradiction(args: argparse.Namespace, options: CampaignOptions) -> str | None:
     """The options that contradict each other or the session (the French sentence), or None: refused before
     anything runs, since one of them would be silently ignored."""
+    if "shard" in repeated_options(args):
+        return SHARD_TWICE
     if args.resume and (args.failed or args.rerun):
         return _t("--failed et --resume ne se combinent pas") if args.failed else RESUME_RERUN
     if options.bench.watch_dir is not None and options.bench.engine != OPERATOR_ENGINE:

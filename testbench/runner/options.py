@@ -213,6 +213,35 @@ class PathValue:
         return Path(text)
 
 
+#: where :class:`StoreOnce` leaves, on the parsed arguments, the options given more than once (their ``dest``)
+REPEATED = "repeated_options"
+
+
+class StoreOnce(argparse.Action):
+    """argparse's ``store``, but a second occurrence is noted in :data:`REPEATED` rather than silently replacing
+    the first (``--shard 1/2 --shard 2/2``): the command refuses it with its other contradictions."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given: set[str] = vars(namespace).setdefault(f"_{REPEATED}_given", set())
+        if self.dest in given:
+            repeated: list[str] = vars(namespace).setdefault(REPEATED, [])
+            if self.dest not in repeated:
+                repeated.append(self.dest)
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
+def repeated_options(args: argparse.Namespace) -> list[str]:
+    """The ``dest`` of the :class:`StoreOnce` options given more than once, in the order they were repeated."""
+    return list(getattr(args, REPEATED, []))
+
+
 def _option(
     flags: tuple[str, ...], default: Any = None, *, commands: frozenset[str] = BENCH_COMMANDS, **cli: Any
 ) -> Any:
@@ -360,6 +389,7 @@ class Selection:
     shard: str | None = _option(
         ("--shard",),
         commands=frozenset({RUN}),
+        action=StoreOnce,  # a second --shard would silently win: refused by ``run`` (:data:`REPEATED`)
         metavar="K/N",
         help="n'exécuter que la partition K sur N des cas sélectionnés (CI ; « testbench merge » les réunit)",
     )

@@ -37,6 +37,8 @@ _NAMED = {
     "secure_invoice": _t("Sécurisez dans le logiciel la facture de l'étape {step} du cas {case}."),
     "build_lot": _t("Constituez dans le logiciel le lot des factures du cas {case}."),
 }
+#: ``build_lot`` of one invoice the application gave no number: named by its step, as the securing step names it
+_ONE_NAMED_LOT = _t("Constituez dans le logiciel le lot de la facture de l'étape {step} du cas {case}.")
 
 
 def card_rank(step: Step) -> int:
@@ -124,8 +126,10 @@ class OperatorModeEngine(OperatorEngine):
         created = self._unnumbered.get(str(request.get("invoice_id", "")))
         if action == "create_invoice" or (action == "secure_invoice" and created):
             return _NAMED[action].format(case=case.id, step=created or step.id)
+        if action == "build_lot" and len(ids) == 1 and ids[0] in self._unnumbered:
+            return _ONE_NAMED_LOT.format(case=case.id, step=self._unnumbered[ids[0]])
         if action == "build_lot" and any(i in self._unnumbered for i in ids):
-            return _NAMED[action].format(case=case.id, step=step.id)
+            return _NAMED[action].format(case=case.id)
         return super().instruction_of(action, request)
 
     def invoice_restored(self, case: Case, step: Step, invoice: Mapping[str, Any]) -> None:
