@@ -116,6 +116,11 @@ class ValueChange:
     #: both cases have (or sessions that do not say)
     expectation: str = ""
 
+    @property
+    def from_casebook(self) -> bool:
+        """Whether the casebooks alone make this change: an expectation only one has, or one B's casebook rewrote
+        (another expected value) while the product gave the same value on both sides."""
+        return bool(self.expectation) or (self.expected_before is not None and self.before == self.after)
 
     @property
     def is_amount(self) -> bool:
@@ -137,6 +142,8 @@ class CaseDiff:
     trace_added: int = 0
     trace_removed: int = 0
     casebook_changed: bool = False
+    #: the trace differs only by what the casebooks made it say: the end-of-case line quoting a rewritten expectation
+    trace_from_casebook: bool = False
     # each side as the read model states it (testbench.store.read), as the report and the workstation do
     retained_before: str | None = None  # the verdict the review retains
     retained_after: str | None = None
@@ -159,8 +166,9 @@ class CaseDiff:
             return "changed"
         if self.retained_before != self.retained_after:
             return "reviewed"  # same recorded verdict, but a review on one side retains another: never « identique »
-        if self.values and not self.trace_diff and all(v.expectation for v in self.values):
-            return "casebook"  # expectations one casebook has and the other not: not what the product gives
+        traced = not self.trace_diff or self.trace_from_casebook
+        if self.values and traced and all(v.from_casebook for v in self.values):
+            return "casebook"  # expectations one casebook has and the other not, or rewrote: not the product's doing
         if self.values or self.trace_diff:
             return "details"
         return "same"
@@ -273,6 +281,29 @@ def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str
     return comparisons, [(ch, step, text) for _, ch, step, text in session.trace_rows(latest.id)]
 
 
+_END_OF_CASE = "fin du cas "
+
+
+def _as_if_expected(rows: list[Row], comp_a: dict[str, dict[str, Any]], comp_b: dict[str, dict[str, Any]]) -> list[Row]:
+    """B's trace rows with its end-of-case line quoting each expectation B's casebook rewrote as A's comparison
+    quoted it (« e-amo : attendu 163,50 € … » → « … 163,00 € … »): equal to A's, the trace differs only by what the
+    casebook changed. The line quotes the comparison's recorded message (testbench.runner.runner)."""
+    quoted = [
+        (f"{eid} : {y.get('message')}", f"{eid} : {x.get('message')}")
+        for eid, y in comp_b.items()
+        if (x := comp_a.get(eid)) and not _same_expected(x, y) and x.get("message") != y.get("message")
+    ]
+    if not quoted:
+        return rows
+    out = []
+    for channel, step, text in rows:
+        if channel == "bench" and text.startswith(_END_OF_CASE):
+            for b_said, a_said in quoted:
+                text = text.replace(b_said, a_said)
+        out.append((channel, step, text))
+    return out
+
+
 def _trace_lines(rows: list[Row], bench: Callable[[str], str]) -> list[str]:
     ordered = bench_lifetime(bench_order([(ch, text) for ch, _, text in rows]))
     return [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in ordered]
@@ -346,6 +377,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 if d.values:
                     _add_provenance(d.values, a, ca, b, cb, scrub)
                 if lines_a != lines_b:
+                    d.trace_from_casebook = lines_a == _trace_lines(_as_if_expected(rows_b, comp_a, comp_b), bench_b)
                     diff = list(difflib.unified_diff(lines_a, lines_b, "A", "B", n=trace_context, lineterm=""))[2:]
                     diff = [scrub(line) for line in diff]
                     d.trace_added = sum(1 for x in diff if x.startswith("+"))
