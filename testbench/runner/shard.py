@@ -189,12 +189,18 @@ def _other_bytes_said(head: str, casebooks: list[str]) -> str:
 
 #: a shard input whose bench could not start: it ran none of its cases, so it does not hold its shard
 NOT_STARTED = _t("{path} : partition {shard} sans aucun cas exécuté, son banc n'a pas démarré (relancez-la) : {reason}")
+#: a shard input that ran some of its cases (then was killed) and whose last run's bench could not start (``--resume``
+#: on a broken bench): its cases left are not run, so it does not hold its shard either
+NOT_FINISHED = _t(
+    "{path} : partition {shard} inachevée, le banc de sa dernière exécution n'a pas démarré (cas non exécutés :"
+    " {count} ; relancez-la) : {reason}"
+)
 
 
 def check_shards(
     records: Sequence[tuple[str, str | None]],
     casebooks: Callable[[str], Mapping[str, str]] | None = None,
-    not_started: Callable[[str], str | None] | None = None,
+    not_started: Callable[[str], tuple[str, int, int] | None] | None = None,
 ) -> ShardSet:
     """Check the shards among ``(input file, its shard meta)``: one campaign, every shard present.
 
@@ -204,9 +210,10 @@ def check_shards(
     most shards, then the most inputs, then the first given) is the reference and the others are named;
     ``casebooks`` (an input's casebooks: SHA-256 → name, read only for such an input) names the casebook
     whose bytes differ when its cases are the reference's (a checkout with CRLF line endings).
-    ``not_started`` (why an input's bench could not start, or None) leaves out of the shards held an input that
-    ran none of its cases (``run`` exited 2, « banc indisponible »): its shard is missing unless a retry holds it,
-    and :attr:`ShardSet.not_started` says why.
+    ``not_started`` (an input's last run whose bench could not start: why, its cases run before, its cases left to
+    run; or None) leaves out of the shards held an input whose last run exited 2, « banc indisponible », with cases
+    left to run: none ran at all, or a shard killed then resumed on a broken bench. Its shard is missing unless a
+    retry holds it, and :attr:`ShardSet.not_started` says why.
     """
     result = ShardSet()
     held = [h for path, value in records if (h := _holds(path, value)) is not None]
@@ -251,10 +258,17 @@ def check_shards(
     result.indices = sorted(seen)
     result.missing = [f"{k}/{result.count}" for k in range(1, result.count + 1) if k not in seen]
     result.not_started = [
-        NOT_STARTED.format(path=h.path, shard=f"{index}/{h.count}", reason=unstarted[h.path])
+        _not_started_said(h.path, f"{index}/{h.count}", *unstarted[h.path])
         for h in reference
         if h.path in unstarted
         for index in h.indices
         if index not in seen
     ]
     return result
+
+
+def _not_started_said(path: str, shard: str, reason: str, ran: int, unrun: int) -> str:
+    """Why an input does not hold its shard: it ran none of its cases, or its last run left ``unrun`` of them."""
+    if not ran:
+        return NOT_STARTED.format(path=path, shard=shard, reason=reason)
+    return NOT_FINISHED.format(path=path, shard=shard, count=unrun, reason=reason)

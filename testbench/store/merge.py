@@ -215,32 +215,59 @@ def unfinished(path: Path) -> bool:
 
 
 def not_started(path: Path) -> str | None:
-    """Why the bench could not start the session ``path``, when it holds no attempt at all: its last run's
-    ``bench-fault`` (« banc indisponible : … », recorded in French), else None. A CI shard whose job could not
-    launch its engine exits 2 and writes such a session: merged as it is, its slice would count as run and its
-    cases read « non exécuté » with no reason, in a campaign that looks complete."""
+    """Why the bench could not start the session ``path``'s last run, when cases of it are left to run
+    (:func:`bench_never_started`), else None."""
+    found = bench_never_started(path)
+    return found[0] if found is not None else None
+
+
+#: a selected case none of whose attempts has a final verdict (``none``: never run or cut short; ``pending``)
+_UNRUN = (
+    "SELECT COUNT(*) FROM selection s WHERE NOT EXISTS (SELECT 1 FROM attempts a WHERE a.casebook_sha = s.casebook_sha"
+    " AND a.case_id = s.case_id AND a.verdict NOT IN ('none', 'pending'))"
+)
+
+
+def bench_never_started(path: Path) -> tuple[str, int, int] | None:
+    """(why, cases run, cases left to run) when the bench could not start the session ``path``'s last run — its
+    ``bench-fault`` (« banc indisponible : … », recorded in French), that run making no attempt — and cases of it
+    are left to run: the session holds no attempt at all, or some of its selected cases have no final verdict (a CI
+    shard killed, then resumed with ``--resume`` on a bench that never started). Else None. Such a shard's job exited 2;
+    merged as it is, its slice would count as run and its unrun cases read « non exécuté » with no reason, in a
+    campaign that looks complete."""
     try:
         conn = open_readonly(path)
     except SessionError:
         return None
     try:
-        if conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None:
+        last_run = "(SELECT MAX(id) FROM runs)"
+        if conn.execute(f"SELECT 1 FROM attempts WHERE run_id = {last_run} LIMIT 1").fetchone() is not None:
             return None
         row = conn.execute(
-            "SELECT data FROM events WHERE run_id = (SELECT MAX(id) FROM runs) AND attempt_id IS NULL AND kind = ?"
+            f"SELECT data FROM events WHERE run_id = {last_run} AND attempt_id IS NULL AND kind = ?"
             " ORDER BY id DESC LIMIT 1",
             (str(EventKind.BENCH_FAULT),),
         ).fetchone()
+        ran = conn.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT casebook_sha, case_id FROM attempts"
+            " WHERE verdict NOT IN ('none', 'pending'))"
+        ).fetchone()[0]
+        any_attempt = conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None
+        unrun = conn.execute(_UNRUN).fetchone()[0] if row is not None and any_attempt else 0
     except sqlite3.Error:  # an input the merge reads again, and says why it cannot
         return None
     finally:
         conn.close()
+    if row is None or (any_attempt and not unrun):  # its last run ran, or left nothing to run
+        return None
     try:
-        data = codec.loads(row[0]) if row is not None else None
+        data = codec.loads(row[0])
     except codec.DamagedValue:
         return None
     reason = data.get("reason") if isinstance(data, dict) else None
-    return reason if isinstance(reason, str) and reason.strip() else None  # an edited one: never a list's repr
+    if not isinstance(reason, str) or not reason.strip():  # an edited one: never a list's repr
+        return None
+    return reason, int(ran), int(unrun)
 
 
 def refuse_written(path: Path, wait: float = WRITER_WAIT) -> None:

@@ -40,7 +40,7 @@ def merge_tool(
     ``-wal`` left behind), ``unfinished_option``."""
     from testbench.runner.shard import MERGED_SHARDS_META, check_shards
     from testbench.store.connection import SessionError
-    from testbench.store.merge import MergeError, input_meta, merge_sessions, not_started, unfinished
+    from testbench.store.merge import MergeError, bench_never_started, input_meta, merge_sessions, unfinished
     from testbench.store.read import SHARD_META, recorded_casebooks
 
     result = ToolResult()
@@ -52,7 +52,7 @@ def merge_tool(
         return result
     # a merged input holds shards; an input of another campaign names its casebooks whose bytes differ
     records = input_meta(sessions, SHARD_META, MERGED_SHARDS_META)
-    shards = check_shards(records, recorded_casebooks, not_started)  # a shard whose bench never started: missing
+    shards = check_shards(records, recorded_casebooks, bench_never_started)  # its last run's bench never started
     if shards.campaign is not None:
         shards.campaign = _campaign_order(records, shards.campaign)
     if not allow_unfinished:
