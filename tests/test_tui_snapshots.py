@@ -69,6 +69,19 @@ async def traces_loaded(pilot) -> None:
     await traces_indexed(pilot.app, pilot)
 
 
+async def noticed(pilot) -> None:
+    """The workstation's poll sees the session the test wrote beside it now, and its own writes that follow (the
+    check of what changed), not at a moment of the snapshot's making: every 2 s it reads again a session changed
+    since its last read, and its panes follow that read."""
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not pilot.app._session_changed():
+            return
+        pilot.app._poll_session()
+    raise AssertionError("the session kept changing")
+
+
 def add_apdu_lines(session: Path, case_id: str) -> None:
     """The fake bench exchanges no APDU: give the attempt a few, each beside a bench line (fixed texts)."""
     with read_session(session) as view:
@@ -127,6 +140,7 @@ def test_snapshot_linked_traces(snap_compare, tmp_path: Path, size) -> None:
     async def before(pilot) -> None:
         await run_case(pilot, "TC-OK-001")
         add_apdu_lines(tmp_path / "exam.tbsession", "TC-OK-001")
+        await noticed(pilot)
         await pilot.press("4")
         await traces_loaded(pilot)
         pilot.app.query_one("#trace-apdu").focus()
@@ -192,6 +206,7 @@ def test_snapshot_wide_views_between_100_and_140_columns(snap_compare, tmp_path:
         progress = pilot.app.exam_progress
         progress.started = progress.finished - 83  # a fixed timer, as in the exam view's snapshot
         add_apdu_lines(tmp_path / "exam.tbsession", "TC-KO-002")
+        await noticed(pilot)
         await pilot.press(view)
         if view == "4":
             await traces_loaded(pilot)
