@@ -159,13 +159,12 @@ def test_the_continuing_run_s_own_events_are_not_the_time_before_the_pause(
 
     _, session, _, last = _killed(tmp_path, monkeypatch)
     time.sleep(0.5)
-    workstation = SimpleNamespace(ws=SimpleNamespace(session_path=session))
-    with SessionStore.open(session, create=False) as store:
-        with read_session(session) as view:
-            [attempt] = next(c for c in view.cases if c.case_id == "T-A").attempts
+    with SessionStore.open(session, create=False) as store, read_session(session) as view:
+        [attempt] = next(c for c in view.cases if c.case_id == "T-A").attempts
         run_id = store.begin_run(["testbench", "ui"], {}, {})
         store.reopen_attempt(attempt.id)
         store.add_event("step-started", {}, run_id=run_id, attempt_id=attempt.id, step_id="s-secure")
+        workstation = SimpleNamespace(ws=SimpleNamespace(session=view))  # the open view reads the file as it is now
         assert ExamHandlers._last_recorded_moment(workstation, attempt.id) == last  # type: ignore[arg-type]
-    gone = SimpleNamespace(ws=SimpleNamespace(session_path=tmp_path / "none.tbsession"))
-    assert ExamHandlers._last_recorded_moment(gone, 1) is None  # type: ignore[arg-type]  # unreadable: none
+    gone = SimpleNamespace(ws=SimpleNamespace(session=None))
+    assert ExamHandlers._last_recorded_moment(gone, 1) is None  # type: ignore[arg-type]  # no session: none

@@ -394,6 +394,18 @@ class SessionView:
     def events(self, attempt_id: int) -> list[dict[str, Any]]:
         return self._events([attempt_id])[attempt_id]
 
+    def last_event_before_latest_run(self, attempt_id: int) -> float | None:
+        """The wall time of the attempt's last event recorded before the session's latest run began: where a killed
+        process left an attempt that run continues (its own events are not the time spent before the pause, as
+        :meth:`SessionStore.reopen_attempt` counts it); None when there is none. The file as it is now, not as the
+        view first read it."""
+        row = self._conn.execute(
+            "SELECT MAX(wall) FROM events WHERE attempt_id = ?"
+            " AND wall < COALESCE((SELECT started_wall FROM runs ORDER BY id DESC LIMIT 1), 1e308)",
+            (attempt_id,),
+        ).fetchone()
+        return float(row[0]) if row and isinstance(row[0], float | int) else None
+
     def events_of(self, attempt_ids: Sequence[int], kinds: Sequence[str]) -> dict[int, list[dict[str, Any]]]:
         """The events of ``kinds`` of each attempt, one query for the batch."""
         return self._events(list(dict.fromkeys(attempt_ids)), [str(k) for k in kinds])

@@ -194,20 +194,17 @@ class ExamHandlers:
         return max(0.0, max(last or 0.0, attempt.ended_wall or 0.0, attempt.started_wall) - attempt.started_wall)
 
     def _last_recorded_moment(self, attempt_id: int) -> float | None:
-        """The wall time of the attempt's last event recorded before this run (the session read afresh: its
-        latest run is this one, whose own events of the continued attempt are not the time spent before the
-        pause); None when there is none or the session cannot be read now."""
+        """The wall time of the attempt's last event recorded before this run (the store's query on the open
+        session); None when there is none or the session cannot be read now."""
         from testbench.store.connection import READ_FAILURES
-        from testbench.store.read import read_session
 
+        session = self.ws.session
+        if session is None:
+            return None
         try:
-            with read_session(self.ws.session_path) as view:
-                began = view.runs[-1].get("started_wall") if view.runs else None
-                bound = began if isinstance(began, float | int) else float("inf")
-                walls = [e["wall"] for e in view.events(attempt_id) if e["wall"] < bound]
+            return session.last_event_before_latest_run(attempt_id)
         except READ_FAILURES:
             return None
-        return max(walls, default=None)
 
     def _written_while_closed(self, attempt_id: int, step_id: str) -> list[Path]:
         """The files the application wrote for a continued step while the bench was closed on it, as the run kept
