@@ -110,9 +110,8 @@ def _kept(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _replaced(old: SessionView, new: SessionView) -> bool:
     """Whether ``new``, read at ``old``'s path, is another session (its own id) or ``old``'s copied back at an
-    earlier state, rather than ``old`` plus what was written since (:meth:`SessionView.continues`)."""
-    if new.meta.get("session_id") != old.meta.get("session_id"):
-        return True
+    earlier state, rather than ``old`` plus what was written since (:meth:`SessionView.continues`, which compares the
+    ids first)."""
     try:
         return not new.continues(old)
     except READ_FAILURES:  # read again at the next reload; the same session still: its drafts are its own
