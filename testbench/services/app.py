@@ -195,38 +195,46 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
         async def handle(request: web.Request) -> web.StreamResponse:
             t0 = time.perf_counter()
             body, problem = await _read_json(request)
-            fault = state.fault[service]
+            # the request as it was sent: its object, else its text (not JSON, or not an object), for the
+            # engineer to see what it was (« requête non lue » is only for a body the HTTP layer never read)
+            sent = body if body is not None else (await request.read()).decode("utf-8", "replace")
+            fault, scenario = state.fault[service], state.registry.get(service, state.scenario[service])
+            assert scenario is not None  # the control API only sets known scenarios
+
+            def said(status: int, shown: Any, **extra: Any) -> None:
+                """The exchange's line, with the scenario and fault it met (a held answer's as it came in)."""
+                record(service, request, t0, status, shown, scenario=scenario.name, fault=fault, **extra)
+
             if fault == "down":  # a stopped server: the connection closes, nothing answers
-                record(service, request, t0, 0, body, answer=None)
+                said(0, sent, answer=None)
                 if request.transport is not None:
                     request.transport.close()
                 raise asyncio.CancelledError
-            if fault == "timeout":
-                record(service, request, t0, 0, body, answer=None, held_s=state.delay[service])
+            if fault == "timeout":  # its line now; the answer's when the hold ends, only if its client still waits
+                said(0, sent, answer=None, held_s=state.delay[service])
                 await asyncio.sleep(state.delay[service])
+                if request.transport is None or request.transport.is_closing():
+                    # the client left (the bench is at another step by then): nothing goes out, nothing is said
+                    return web.Response(status=204)
             if fault == "server-error":
                 text = t("erreur interne simulée")
-                record(service, request, t0, 500, body, answer=text)
+                said(500, sent, answer=text)
                 return web.Response(status=500, text=text)
-            if body is None:  # traced as sent (not JSON, or not an object), for the engineer to see what it was
+            if body is None:
                 error = _refusal(service, problem)
-                sent = (await request.read()).decode("utf-8", "replace")  # aiohttp keeps the body read
-                record(service, request, t0, 400, sent, answer=error)
+                said(400, sent, answer=error)
                 return _json(400, error)
-            scenario = state.registry.get(service, state.scenario[service])
-            assert scenario is not None  # the control API only sets known scenarios
             try:
                 result = answer(service, scenario, body)
             except answers.BadRequest as exc:
                 error = _refusal(service, str(exc))
-                record(service, request, t0, 400, body, answer=error)
+                said(400, body, answer=error)
                 return _json(400, error)
             if fault == "malformed":
                 text = _MALFORMED % service
-                record(service, request, t0, 200, body, answer=text)
+                said(200, body, answer=text)
                 return web.Response(status=200, text=text, content_type="application/json")
-            if fault != "timeout":  # a held answer was recorded when the request came in
-                record(service, request, t0, scenario.http_status, body, answer=result)
+            said(scenario.http_status, body, answer=result)
             return _json(scenario.http_status, result)
 
         return handle
@@ -238,13 +246,16 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
         service = body.get("service")
         if service not in SERVICES:
             return _json(400, {"ok": False, "message": t(f"téléservice inconnu « {answers.received(service)} »")})
-        name = body.get("scenario") or state.registry.default(service)
+        # only null or "" mean « not given »: false, 0 or [] are no name, refused below as unknown
+        name = body.get("scenario")
+        name = state.registry.default(service) if name in (None, "") else name
         if not isinstance(name, str) or state.registry.get(service, name) is None:
             known = ", ".join(state.registry.names(service))
             unknown = answers.received(name)
             said = t(f"scénario inconnu « {unknown} » pour {service} (connus : {known})")
             return _json(400, {"ok": False, "message": said})
-        fault = body.get("fault") or "none"
+        fault = body.get("fault")
+        fault = "none" if fault in (None, "") else fault
         if fault not in FAULTS:
             unknown = answers.received(fault)
             said = t(f"défaut inconnu « {unknown} » (connus : {', '.join(FAULTS)})")

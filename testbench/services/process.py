@@ -148,6 +148,7 @@ class ServicesProcess:
         self._lock = threading.RLock()
         self._marks = itertools.count(1)
         self._seen_mark = 0
+        self._sent_mark = 0  # the last mark the bench sent: a higher one is another client's
         self._mark_cond = threading.Condition()
         self._ready = threading.Event()
         self._reader: threading.Thread | None = None
@@ -250,7 +251,8 @@ class ServicesProcess:
             return
         if record.get("control") == "mark":
             mark = record.get("mark")
-            if isinstance(mark, int) and not isinstance(mark, bool):  # another client's odd mark is not ours
+            # another client's odd mark is not ours, nor one past ours (it would open every later barrier)
+            if isinstance(mark, int) and not isinstance(mark, bool) and mark <= self._sent_mark:
                 with self._mark_cond:
                     self._seen_mark = max(self._seen_mark, mark)
                     self._mark_cond.notify_all()
@@ -309,14 +311,29 @@ class ServicesProcess:
             body["identity"] = identity
         with self._lock:
             self.failed = False  # the lines before were settled with the step before
-            self._post("/_bench/scenario", body)
+            try:
+                self._post("/_bench/scenario", body)
+            except ServicesDown:
+                self._said_if_ended()
+                raise
+
+    def _said_if_ended(self) -> None:
+        """A server that failed a control request because it is ending (it died as it was asked): how it ended,
+        said now and forgotten (:meth:`ensure`), so the next step starts a fresh one rather than being told of
+        this death again. One still running is left as it was."""
+        proc = self._proc
+        if proc is None:  # killed for not answering: already forgotten
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(1)  # its connections close a moment before its end is seen
+        self.ensure()
 
     def settle(self, timeout: float = 2.0) -> None:
         """Return once every line the server wrote before now has been handed to the sink."""
         if not self.running:
             return
         with self._lock:
-            mark = next(self._marks)
+            mark = self._sent_mark = next(self._marks)
             try:
                 self._post("/_bench/mark", {"mark": mark})
             except ServicesDown as exc:  # the step's result stands; a server killed for it is said

@@ -35,16 +35,46 @@ _QUIET.propagate = False
 
 def _writer(out: IO[bytes]) -> Any:
     """One JSON record a line, in UTF-8 bytes whatever the locale: on Windows a redirected text stdout is in
-    the ANSI code page (cp1252), which the bench (services.process) would not read back."""
+    the ANSI code page (cp1252), which the bench (services.process) would not read back.
+
+    A log nobody reads any more (``| head -1``) or the disk refuses is dropped, and the services go on
+    answering, as every command goes on once its output is unread (testbench.cli.console.Unread): its error
+    raised in a handler closed each call's connection unanswered. A disk's refusal is said once on stderr."""
     lock = threading.Lock()
+    gone = False
 
     def write(record: dict[str, Any]) -> None:
+        nonlocal gone
         line = json.dumps(record, ensure_ascii=False, default=str)
         with lock:
-            out.write(line.encode("utf-8") + b"\n")
-            out.flush()
+            if gone:
+                return
+            try:
+                out.write(line.encode("utf-8") + b"\n")
+                out.flush()
+            except (OSError, ValueError) as exc:  # ValueError: a stream closed in this process
+                gone = True
+                _drop(out)
+                if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+                    _say(f"journal des échanges perdu : {os_reason(exc)}")
 
     return write
+
+
+def _drop(out: IO[bytes]) -> None:
+    """Point ``out``'s descriptor at the null device, so the bytes still buffered go nowhere at the interpreter's
+    last flush rather than printing « Exception ignored … BrokenPipeError »."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, out.fileno())
+        os.close(null)
+
+
+def _say(said: str) -> None:
+    """One sentence on stderr after :data:`SAID`, in the active language, in UTF-8 (services.process reads it)."""
+    sys.stderr.flush()
+    sys.stderr.buffer.write(f"{SAID}{translator()(said)}\n".encode())
+    sys.stderr.buffer.flush()
 
 
 async def _serve(host: str, port: int, out: IO[bytes], stop: asyncio.Event, listening: Callable[[], None]) -> None:
@@ -89,10 +119,7 @@ def serve(host: str = "127.0.0.1", port: int = 0, stdin: IO[bytes] | None = None
     except (OSError, RegistryError) as exc:  # the port is taken, the address is not ours, the registry is damaged
         # one sentence for a person, which the bench also reads back as the reason (services.process, after
         # SAID): in the active language (the bench starts its server with --lang fr, and reads either back)
-        said = translator()(f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}")
-        sys.stderr.flush()
-        sys.stderr.buffer.write(f"{SAID}{said}\n".encode())  # UTF-8, as services.process reads it
-        sys.stderr.buffer.flush()
+        _say(f"serveur de téléservices impossible à démarrer : {_reason(exc, port)}")
         return 2  # the environment's fault, as testbench.runner.exits.EXIT_ENVIRONMENT (docs/teleservices.md)
     finally:
         loop.close()
