@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -180,16 +181,58 @@ def on_interrupt(callback: Callable[[int], None], grace: float = QUIT_GRACE_S) -
         loop.call_soon_threadsafe(callback, signum)
 
     previous = {sig: signal.signal(sig, interrupted) for sig in SIGNALS if signal.getsignal(sig) != signal.SIG_IGN}
+    unwake = _waking(loop)
 
     def restore() -> None:
         for watchdog in watchdogs:  # the quit ended: the process may go on (a test's, an embedding program's)
             watchdog.cancel()
         if _main_thread():
+            unwake()
             for sig, handler in previous.items():
                 if handler is not None:  # None: a handler not installed from Python, left as it is
                     signal.signal(sig, handler)
 
     return restore
+
+
+def _waking(loop: Any) -> Callable[[], None]:
+    """A signal wakes ``loop`` at once, so that its handler runs now: one arriving just before the loop waited
+    for its sockets was otherwise handled only when the loop next woke (a quiet loop: minutes; the workstation
+    quit late, or a stuck quit never cut). The signal's C handler writes to a wakeup socket the loop watches
+    (:func:`signal.set_wakeup_fd`, as asyncio's own signal handlers do). Left as it is where a wakeup is set
+    already (Windows' Proactor loop sets its own) or the loop watches no socket. Returns what undoes it."""
+    reader, writer = socket.socketpair()
+    for end in (reader, writer):
+        end.setblocking(False)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(4096)
+
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    watched = previous == -1
+    if not watched:
+        signal.set_wakeup_fd(previous)
+    else:
+        try:
+            loop.add_reader(reader.fileno(), drain)
+        except NotImplementedError:  # a loop that watches no socket of ours
+            signal.set_wakeup_fd(-1)
+            watched = False
+    if not watched:
+        reader.close()
+        writer.close()
+        return lambda: None
+
+    def unwake() -> None:
+        current = signal.set_wakeup_fd(-1)
+        if current != writer.fileno():  # another took it since: theirs stays
+            signal.set_wakeup_fd(current)
+        loop.remove_reader(reader.fileno())  # nothing to remove once the loop has closed
+        reader.close()
+        writer.close()
+
+    return unwake
 
 
 def _isatty(fd: int) -> bool:

@@ -115,3 +115,35 @@ def test_a_hang_up_sent_while_the_terminal_stays_leaves_it_to_the_quit() -> None
     finally:
         os.close(leader)
     assert b"reset the terminal" in seen
+
+
+#: the signal reaches the process through another thread (the main thread blocks it), as one arriving just before
+#: the loop waits does: the loop must wake for its handler to run
+WAKES = """
+import asyncio, os, signal, sys, threading, time
+from testbench.interrupts import on_interrupt
+
+def send():
+    time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+async def main():
+    quit = asyncio.Event()
+    restore = on_interrupt(lambda _signum: quit.set())
+    threading.Thread(target=send).start()  # it does not block the signal: the kernel hands it the signal
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    started = time.monotonic()
+    await asyncio.wait_for(quit.wait(), 30)  # the loop waits up to 30 s for its sockets
+    restore()
+    print(time.monotonic() - started)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="no signal masks on this system")
+def test_a_signal_that_comes_while_the_loop_waits_is_handled_at_once() -> None:
+    """A quiet loop (nothing due for 30 s): the signal handled when it came, not when the loop next woke — a
+    SIGHUP that came just before the loop waited left a stuck quit running for a minute (flaky in CI)."""
+    done = subprocess.run([sys.executable, "-c", WAKES], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "") and float(done.stdout) < 10, (done.stdout, done.stderr)
