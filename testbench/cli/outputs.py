@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 from testbench.tools.outputs import folder_problem, left_whole, output_problem
 
 
@@ -68,3 +68,50 @@ def session_dir_problem(session: Path, create: bool, lang: str | None = None) ->
 def unwritten(path: Path, exc: OSError, lang: str | None = None) -> str:
     """A report folder or JUnit file that could not be written: the sentence (the previous one is left whole)."""
     return left_whole(path, exc)(translator(lang), lang)
+
+
+#: the testcase of a refused run's JUnit (exit 3), and its error's type: a CI that publishes the file reads why
+RUN_REFUSED_CASE = _t("exécution refusée")
+RUN_REFUSED = "refused"
+#: a refused run found an earlier run's JUnit at its ``--junit``: replaced, so that CI never publishes it as this one
+REFUSED_JUNIT_WRITTEN = _t("{path} : remplacé par un JUnit qui dit l'exécution refusée et pourquoi")
+#: …or could not replace it (a read-only mount, the report folder's own file): said, so that no one publishes it
+STALE_JUNIT = _t(
+    "{path} : le JUnit d'une exécution précédente y reste ({reason}) ; il ne dit pas cette exécution, refusée :"
+    " ne le publiez pas"
+)
+#: why a refused run leaves a JUnit inside its report folder as it is: the book's manifest covers it
+IN_REPORT_FOLDER = _t("il fait partie du rapport {folder}")
+
+
+def refused_junit(
+    junit: Path | None, reasons: list[str], lang: str | None, inputs: Iterable[Path], report: Path | None = None
+) -> str | None:
+    """A refused ``run``'s ``--junit`` (exit 3, before any case ran): an earlier run's file found there would be
+    published by CI as this run's result — a green one, perhaps. It is replaced by a JUnit whose one error
+    testcase, « exécution refusée », gives ``reasons`` (said in ``lang``); the sentence that says so, or why it
+    could not be, is returned (None: nothing was there, or the path is no JUnit of a run: a casebook, a folder,
+    a pipe — the refusal's own subject, never touched). No file is created where none was, nor any folder.
+
+    The file is written whole beside itself then renamed, or left whole and said (a read-only mount, a full disk).
+    A file in ``report``'s folder is left as it is (its manifest covers it), said."""
+    from testbench.report.junit import bench_failure_tree, junit_bytes
+    from testbench.tools.outputs import written_through
+    from testbench.tools.report import junit_in_report_problem
+    from testbench.wholefile import write_whole
+
+    if junit is None or not os.path.isfile(junit) or output_file_problem(junit, lang, inputs) is not None:
+        return None
+    t = translator(lang)
+    if report is not None and junit_in_report_problem(junit, report, "--junit") is not None:
+        reason = t(IN_REPORT_FOLDER).format(folder=report)
+        return t(STALE_JUNIT).format(path=junit, reason=reason)
+    target = written_through(junit) or junit  # a link to the file: the file is replaced, the link kept
+    tree = bench_failure_tree(reasons, None, lang, case=RUN_REFUSED_CASE, kind=RUN_REFUSED)
+    data = junit_bytes(tree)
+    try:
+        write_whole(target, data)
+    except OSError as exc:  # a read-only mount, a folder of another user, a full disk: left whole, said
+        return t(STALE_JUNIT).format(path=junit, reason=os_reason(exc, t))
+    return t(REFUSED_JUNIT_WRITTEN).format(path=junit)
+

@@ -19,9 +19,11 @@ from testbench.runner.options import (
     OPERATOR_ENGINE,
     RUN,
     PathValue,
+    StoreOnce,
     add_options,
     options_from_args,
     repeated_options,
+    repeated_refusals,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--session",
         required=True,
+        action=StoreOnce,  # given twice: refused (which session would it be?), not the last silently kept
         type=PathValue("--session"),
         help="fichier de session (créé s'il n'existe pas)",
     )
@@ -94,23 +97,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     from testbench.runner.campaign import RunRequest
 
     options = options_from_args(args)
-    for problem in attach_plan(options, args.lang, args.casebooks):  # the plan refused, or warnings
-        _say(f"testbench run: {problem}")
-    if options.plan is not None and options.plan_record is None:
-        return EXIT_USAGE
-    if (refused := _contradiction(args, options)) is not None:
-        _say(f"testbench run: {translator(args.lang)(refused)}")
-        return EXIT_USAGE
     request = RunRequest(list(args.casebooks), args.session, options, args.resume, args.rerun, list(sys.argv))
     request.failed = args.failed
+    if twice := repeated_refusals(args, {"shard": SHARD_TWICE}):  # before the plan: which one?
+        if "junit" in repeated_options(args):  # which file is this run's? neither is touched
+            options.outputs.junit = None
+        if "lang" in repeated_options(args):  # the command speaks the first one
+            options.outputs.lang = None
+        return _refused(request, twice)
+    problems = list(attach_plan(options, args.lang, args.casebooks))  # the plan refused, or warnings
+    for problem in problems:
+        _say(f"testbench run: {problem}")
+    if options.plan is not None and options.plan_record is None:
+        return _refused(request, problems, said=True)
+    if (refused := _contradiction(args, options)) is not None:
+        return _refused(request, [translator(args.lang)(refused)])
     return execute(request, create_dirs=args.create_dirs)
+
+
+def _refused(request: RunRequest, lines: list[str], *, said: bool = False) -> int:
+    """A run refused before any case ran: ``lines`` (in the person's language) said unless ``said``, and an
+    earlier run's JUnit at ``--junit`` replaced by one that gives them, which CI then publishes instead of an old
+    result (:func:`~testbench.cli.outputs.refused_junit`); the usage error's exit code."""
+    from testbench.cli.outputs import refused_junit
+
+    for line in [] if said else lines:
+        _say(f"testbench run: {line}")
+    outputs = request.options.outputs
+    replaced = refused_junit(outputs.junit, lines, outputs.lang, read_files(request), outputs.report)
+    if replaced is not None:
+        _say(f"testbench run: {replaced}")
+    return EXIT_USAGE
 
 
 def _contradiction(args: argparse.Namespace, options: CampaignOptions) -> str | None:
     """The options that contradict each other or the session (the French sentence), or None: refused before
     anything runs, since one of them would be silently ignored."""
-    if "shard" in repeated_options(args):
-        return SHARD_TWICE
     if args.resume and (args.failed or args.rerun):
         return _t("--failed et --resume ne se combinent pas") if args.failed else RESUME_RERUN
     if options.bench.watch_dir is not None and options.bench.engine != OPERATOR_ENGINE:
@@ -162,10 +184,8 @@ def execute(
         problems.append(other_session_problem(outputs.report, recorded_session_id(request.session), outputs.lang))
     if not any(problems):  # last: with --create-dirs it creates the session's folder
         problems.append(session_dir_problem(request.session, create_dirs, outputs.lang))
-    for problem in filter(None, problems):
-        _say(f"testbench run: {problem}")
     if any(problems):
-        return EXIT_USAGE
+        return _refused(request, [problem for problem in problems if problem])
     outputs.junit = written_through(outputs.junit)
     if os.path.isfile(request.session) and os.path.getsize(request.session) == 0:  # a truncated copy, perhaps
         _say(f"testbench run: {translator(outputs.lang)(EMPTY_SESSION_FILE).format(path=request.session)}")
@@ -186,6 +206,8 @@ def execute(
                 _say(t(str(gone)))
         elif exc.exit_code == EXIT_ENVIRONMENT and exc.vanished is None and request.options.outputs.junit:
             _write_bench_failure(request, exc.lines, t)  # the session unwritten (a full disk): CI gets a JUnit
+        elif exc.exit_code == EXIT_USAGE:  # refused (a casebook, the session): no earlier JUnit read as this run's
+            _refused(request, [t(line) for line in exc.lines], said=True)
         return exc.exit_code
     except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
         return _interrupted(request, t, started=runs_before is None or _run_count(request) != runs_before)

@@ -27,6 +27,7 @@ from testbench.report.labels import clock_text, final_label, operator_name
 from testbench.report.options import Options
 from testbench.report.personal import Scrubber
 from testbench.report.recorded import recorded_words
+from testbench.runner.shard import absent_reason
 from testbench.store.model import StepState
 from testbench.store.read import AttemptDetails, AttemptView, CaseView, ObservationRow, SessionView, observation
 from testbench.traces.bench_text import trace_text
@@ -458,7 +459,7 @@ def gather_case(
         # a deviation or a card guard's difference between two hidden values says how they differ
         "reason": scrub.noted(latest.reason, t, details.comparisons if details else ())
         if latest
-        else scrub(t(session.not_run_reason)),
+        else scrub(t(session.not_run_reason or absent_reason(session, view.key))),  # a merge's absent shard too
         "final_label": final_label(attempts, options.lang),
         "attempts": attempts,
         "steps": _steps(view, session.steps(view, events=details.events if details else []), scrub, options.lang),

@@ -30,6 +30,7 @@ from testbench.report.cover import forced_merge, identity, joined, mixed_version
 from testbench.report.labels import verdict_label
 from testbench.report.personal import Scrubber
 from testbench.runner.reasons import INTERRUPTED, detail_lines
+from testbench.runner.shard import absent_reason
 from testbench.store.model import step_states
 from testbench.store.read import CasebookView, CaseView, SessionView, read_session
 from testbench.store.verdicts import count_verdicts
@@ -147,6 +148,8 @@ def junit_tree(
         tc = _testcase(f"{case.domain}.{case.mode}", case.case_id, seconds)
         testcases.append(tc)
         reason = scrub.noted(latest.reason, t) if latest else not_run  # recorded in French
+        if latest is None and not not_run:  # a case of a shard its merge did not hold: said beside « non exécuté »
+            reason = scrub(t(absent_reason(session, case.key)))
         label = t(verdict_label(verdict))
         if verdict in ("fail", "error", "inconclusive"):
             kind = "failure" if verdict == "fail" else "error"
@@ -248,11 +251,17 @@ BENCH_FAILED = "bench-failure"
 
 
 def bench_failure_tree(
-    reasons: list[str], session_path: Path | None = None, lang: str | None = None
+    reasons: list[str],
+    session_path: Path | None = None,
+    lang: str | None = None,
+    *,
+    case: str = BENCH_FAILED_CASE,
+    kind: str = BENCH_FAILED,
 ) -> etree._ElementTree:
     """The JUnit of a run whose bench failed (its session not written, a full disk…): the cases the session
     already holds, if it can be read, and an error testcase whose text is ``reasons`` (French, as said on stderr).
-    A session that cannot be read (never created, or damaged by the failure) gives a suite of that error alone."""
+    A session that cannot be read (never created, or damaged by the failure) gives a suite of that error alone.
+    ``case`` and ``kind``: the testcase's name (French) and its error's type, for a run refused (exit 3)."""
     t = translator(lang)
     tree: etree._ElementTree | None = None
     scrub = Scrubber(True, lang=lang)
@@ -271,9 +280,9 @@ def bench_failure_tree(
         _properties(suite, {REDACTION: "true"})
         tree = etree.ElementTree(suite)
     suite = tree.getroot()
-    said = [scrub(t(line)) for line in reasons] or [t(BENCH_FAILED_CASE)]
-    tc = _testcase("testbench", t(BENCH_FAILED_CASE), 0.0)
-    _sub(tc, "error", "\n".join(said), message=said[0], type=BENCH_FAILED)
+    said = [scrub(t(line)) for line in reasons] or [t(case)]
+    tc = _testcase("testbench", t(case), 0.0)
+    _sub(tc, "error", "\n".join(said), message=said[0], type=kind)
     suite.append(tc)
     for count in ("tests", "errors"):
         suite.set(count, str(int(suite.get(count, "0")) + 1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -216,10 +216,15 @@ class PathValue:
 #: where :class:`StoreOnce` leaves, on the parsed arguments, the options given more than once (their ``dest``)
 REPEATED = "repeated_options"
 
+#: a single-value option given twice (``--session a.db … --session b.db``): argparse kept the last one unsaid
+REPEATED_OPTION = _t("{option} est donné plusieurs fois : cette option ne prend qu'une valeur ; gardez-en une seule")
+
 
 class StoreOnce(argparse.Action):
     """argparse's ``store``, but a second occurrence is noted in :data:`REPEATED` rather than silently replacing
-    the first (``--shard 1/2 --shard 2/2``): the command refuses it with its other contradictions."""
+    the first (``--session a.db --session b.db``): ``run``, ``merge`` and ``report`` refuse it
+    (:func:`repeated_refusals`) before they act. :func:`add_options` makes every single-value option of the
+    campaign one; the commands declare theirs so. The option is noted as typed, for the refusal to name it."""
 
     def __call__(
         self,
@@ -228,18 +233,40 @@ class StoreOnce(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        given: set[str] = vars(namespace).setdefault(f"_{REPEATED}_given", set())
-        if self.dest in given:
+        typed: dict[str, list[str]] = vars(namespace).setdefault(f"_{REPEATED}_typed", {})
+        if self.dest in typed:
             repeated: list[str] = vars(namespace).setdefault(REPEATED, [])
             if self.dest not in repeated:
                 repeated.append(self.dest)
-        given.add(self.dest)
+        flags = typed.setdefault(self.dest, [])
+        flag = option_string or self.option_strings[0]
+        if flag not in flags:
+            flags.append(flag)
         setattr(namespace, self.dest, values)
 
 
 def repeated_options(args: argparse.Namespace) -> list[str]:
     """The ``dest`` of the :class:`StoreOnce` options given more than once, in the order they were repeated."""
     return list(getattr(args, REPEATED, []))
+
+
+def repeated_refusals(args: argparse.Namespace, own: Mapping[str, str] | None = None) -> list[str]:
+    """One refusal per :class:`StoreOnce` option given more than once: the option as typed (``-o/--output`` when
+    both were) and :data:`REPEATED_OPTION`, or the command's ``own`` sentence for it (its ``dest`` → a French
+    text: ``run --shard`` says why a run plays one shard). Empty when none was. In the language the command
+    speaks (the first ``--lang``, :func:`testbench.cli.main.requested_language`): ``args.lang`` is the last one
+    when ``--lang`` itself is repeated."""
+    from testbench.i18n import translator
+
+    t = translator()
+    typed: dict[str, list[str]] = getattr(args, f"_{REPEATED}_typed", {})
+    said = []
+    for dest in repeated_options(args):
+        if own and dest in own:
+            said.append(t(own[dest]))
+        else:
+            said.append(t(REPEATED_OPTION).format(option="/".join(typed.get(dest) or [dest])))
+    return said
 
 
 def _option(
@@ -389,7 +416,6 @@ class Selection:
     shard: str | None = _option(
         ("--shard",),
         commands=frozenset({RUN}),
-        action=StoreOnce,  # a second --shard would silently win: refused by ``run`` (:data:`REPEATED`)
         metavar="K/N",
         help="n'exécuter que la partition K sur N des cas sélectionnés (CI ; « testbench merge » les réunit)",
     )
@@ -474,7 +500,10 @@ def add_options(parser: argparse.ArgumentParser, command: str) -> None:
         if command not in f.metadata["commands"]:
             continue
         default = f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
-        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **f.metadata["cli"])
+        cli = f.metadata["cli"]
+        if "action" not in cli:  # a single value: given twice, refused rather than the last silently kept
+            cli = {**cli, "action": StoreOnce}
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **cli)
 
 
 def add_group(parser: argparse.ArgumentParser, group: type) -> None:

@@ -20,10 +20,13 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from testbench.casebook.model import Case, Casebook
 from testbench.i18n import _t
+
+if TYPE_CHECKING:
+    from testbench.store.read import SessionView
 
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -56,16 +59,24 @@ def parse_shard(text: str) -> Shard:
 
 def case_key(casebook: Casebook, case: Case) -> str:
     """The stable key that orders a case in the deal: the same on every machine and in every file order."""
-    return hashlib.sha256(f"{casebook.identity.plan_id}\0{case.id}".encode()).hexdigest()
+    return _key(casebook.identity.plan_id, case.id)
 
 
 def assign(selected: Sequence[tuple[Casebook, Case]], count: int) -> list[int]:
     """The shard (0-based) of each selected case, in the selection's order."""
-    weights = [max(1, len(case.steps)) for _, case in selected]
-    keys = [case_key(cb, case) for cb, case in selected]
-    order = sorted(range(len(selected)), key=lambda i: (-weights[i], keys[i], i))
+    return _deal([len(case.steps) for _, case in selected], [case_key(cb, case) for cb, case in selected], count)
+
+
+def _key(plan_id: str, case_id: str) -> str:
+    return hashlib.sha256(f"{plan_id}\0{case_id}".encode()).hexdigest()
+
+
+def _deal(steps: Sequence[int], keys: Sequence[str], count: int) -> list[int]:
+    """The deal of cases by their number of ``steps`` and their :func:`case_key`: the shard (0-based) of each."""
+    weights = [max(1, n) for n in steps]
+    order = sorted(range(len(keys)), key=lambda i: (-weights[i], keys[i], i))
     loads = [0] * count
-    shard_of = [0] * len(selected)
+    shard_of = [0] * len(keys)
     for i in order:
         target = min(range(count), key=lambda s: (loads[s], s))
         shard_of[i] = target
@@ -272,3 +283,47 @@ def _not_started_said(path: str, shard: str, reason: str, ran: int, unrun: int) 
     if not ran:
         return NOT_STARTED.format(path=path, shard=shard, reason=reason)
     return NOT_FINISHED.format(path=path, shard=shard, count=unrun, reason=reason)
+
+
+#: why a case of a merged session has no verdict: its shard was not among the merge's inputs
+#: (``merge --allow-missing-shards``); the report and the JUnit give it beside « non exécuté »
+ABSENT_SHARD = _t("partition {shard} absente de la fusion")
+
+#: the cases of absent shards by merged record (its campaign's casebooks, by SHA-256, fix their cases and steps)
+_ABSENT: dict[str, dict[tuple[str, str], str]] = {}
+
+
+def absent_reason(session: SessionView, key: tuple[str, str]) -> str:
+    """Why the case ``key`` (casebook SHA-256, case id) of ``session`` has no attempt when it belongs to a shard
+    its merge did not hold (:data:`ABSENT_SHARD`, French, as recorded reasons are), else "". The shard is dealt
+    again from the merged session's :data:`MERGED_SHARDS_META` as ``run --shard`` dealt it."""
+    record = session.meta.get(MERGED_SHARDS_META)
+    if not record:
+        return ""
+    if record not in _ABSENT:
+        if len(_ABSENT) >= 8:
+            _ABSENT.clear()
+        _ABSENT[record] = _absent_cases(record, session)
+    return _ABSENT[record].get(key, "")
+
+
+def _absent_cases(record: str, session: SessionView) -> dict[tuple[str, str], str]:
+    """Each case of a shard the merged ``record`` does not hold, with its reason; {} when it holds them all."""
+    try:
+        merged = json.loads(record)
+        count = int(merged["count"])
+        campaign = [(str(sha), str(cid)) for sha, cid in merged["campaign"]]
+        held = {int(index) for index in merged["indices"]}
+    except (ValueError, TypeError, KeyError):
+        return {}
+    if count < 1 or held >= set(range(1, count + 1)):
+        return {}
+    plans = {book.sha256: book.plan_id for book in session.casebooks}
+    steps = {case.key: len(case.definition.get("steps") or ()) for case in session.cases}
+    keys = [_key(plans.get(sha, ""), cid) for sha, cid in campaign]
+    dealt = _deal([steps.get(key, 1) for key in campaign], keys, count)
+    return {
+        key: ABSENT_SHARD.format(shard=f"{index + 1}/{count}")
+        for key, index in zip(campaign, dealt, strict=True)
+        if index + 1 not in held
+    }
