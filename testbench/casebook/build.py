@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook import checks
+from testbench.casebook.act_codes import KnownCodes, check_act_codes
+from testbench.casebook.care_dates import check_care_dates
 from testbench.casebook.errors import Problem
 from testbench.casebook.fixtures_reader import FixturesReader
 from testbench.casebook.frames import NS, Attrs, Frame
@@ -42,6 +44,7 @@ from testbench.casebook.model import (
     PlanIdentity,
 )
 from testbench.casebook.rental import check_rental_periods
+from testbench.casebook.returns_paths import check_returns_paths
 from testbench.casebook.source import SourceText, malformed
 from testbench.casebook.vocabulary import (
     DOMAINS,
@@ -182,10 +185,13 @@ class _OpenCase:
 class Builder:
     """One pass of expat over a casebook's bytes: the model and every semantic problem."""
 
-    def __init__(self, source: SourceText, path: Path) -> None:
+    def __init__(self, source: SourceText, path: Path, codes: KnownCodes | None = None) -> None:
         self.source = source
         self.path = path
         self.problems: list[Problem] = []
+        #: What is worth saying but leaves the casebook valid: a line's code ``codes`` lacks (None: not looked up).
+        self.codes = codes
+        self.warnings: list[Problem] = []
         #: Expat's syntax error, if any (the loader reports libxml2's, unless only expat failed).
         self.malformed: Problem | None = None
         #: Elements the format does not know, counted over the whole file unless ``gave_up``.
@@ -230,6 +236,10 @@ class Builder:
         """
         where = self.source.locate(offset, attribute)
         self.problems.append(Problem.of(where, message, **fields) if fields else Problem(where, message, english))
+
+    def warn(self, offset: int, message: str, attribute: str | None = None, **fields: object) -> None:
+        """Record a warning as :meth:`report` records a problem (a French template and its fields)."""
+        self.warnings.append(Problem.of(self.source.locate(offset, attribute), message, **fields))
 
     # -- the pass --------------------------------------------------------------------------
     def build(self, sha256: str) -> Casebook | None:
@@ -491,6 +501,10 @@ class Builder:
         if not case.unknown and not refused:  # a misspelt <red-vitale> would bring false « no <read-vitale> »
             checks.check_case(cid, domain, mode, case.parts, self._fixtures, self.report)
             check_rental_periods(case.parts, self.report)
+            check_care_dates(case.parts, self._fixtures, self.report)
+            check_returns_paths(case.parts, self.report)
+            if self.codes is not None:
+                check_act_codes(case.parts, self.codes, self.warn)
         tags = attrs.get("tags")
         requirements = attrs.get("requirements")
         texts = case.texts

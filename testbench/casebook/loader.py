@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from testbench.casebook import xsd
+from testbench.casebook.act_codes import KnownCodes
 from testbench.casebook.build import Builder
 from testbench.casebook.errors import CasebookError, Problem, naming_invisible
 from testbench.casebook.model import Case, Casebook, SourceRef
@@ -29,6 +30,7 @@ from testbench.casebook.source import (
 __all__ = [
     "CaseIds",
     "CasebookError",
+    "KnownCodes",
     "LoadLimits",
     "Problem",
     "SelectionError",
@@ -48,10 +50,18 @@ def check_casebook(path: str | Path, limits: LoadLimits | None = None) -> tuple[
 
 
 def check_casebook_cases(
-    path: str | Path, limits: LoadLimits | None = None
+    path: str | Path,
+    limits: LoadLimits | None = None,
+    *,
+    codes: KnownCodes | None = None,
+    warnings: list[Problem] | None = None,
 ) -> tuple[Casebook | None, list[Problem], Sequence[Case]]:
     """:func:`check_casebook`, plus the cases that could be read even when the file is invalid (but
     well-formed): their ids still count against the other files' (:class:`CaseIds`).
+
+    With ``codes`` and a ``warnings`` list, each invoice line billing, without a tariff of its own, a code
+    ``codes`` lacks or does not price at its date is added to ``warnings`` (:mod:`testbench.casebook.act_codes`):
+    the casebook stays valid.
 
     Two parsers read the same checked bytes at once: libxml2 in this thread (the XSD's tree, then
     the schema validation, both without the GIL), and expat in a worker thread, feeding the
@@ -64,7 +74,7 @@ def check_casebook_cases(
     if read.source is None:
         return None, read.problems, ()
     source = read.source
-    builder = Builder(source, path)
+    builder = Builder(source, path, codes if warnings is not None else None)
     outcome: dict[str, Any] = {}
     go = threading.Event()
 
@@ -100,6 +110,8 @@ def check_casebook_cases(
     if "exception" in outcome:
         raise outcome["exception"]
     casebook, problems = _outcome(outcome["casebook"], builder, parsed, source, errors, limits)
+    if warnings is not None and parsed.root is not None and builder.malformed is None:
+        warnings.extend(sorted(builder.warnings, key=lambda w: (w.source.line, w.source.col)))
     if casebook is not None:
         return casebook, problems, casebook.cases
     readable = builder.readable()[0] if parsed.root is not None and builder.malformed is None else []

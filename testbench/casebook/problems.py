@@ -17,7 +17,7 @@ from testbench.casebook.build import Builder
 from testbench.casebook.errors import Problem
 from testbench.casebook.frames import NS
 from testbench.casebook.loader import CaseIds, check_casebook, check_casebook_cases
-from testbench.casebook.model import Casebook, PlanIdentity
+from testbench.casebook.model import CardFixture, Casebook, PlanIdentity
 from testbench.casebook.source import LoadLimits, read_casebook_source
 from testbench.casebook.vocabulary import FORMAT_VERSION
 
@@ -126,3 +126,24 @@ def readable_cases(path: Path, limits: LoadLimits | None = None) -> Casebook | N
         return None
     fallback = PlanIdentity(path.stem, "?", "?", date(1970, 1, 1), "?", "?", "?", path.name)
     return Casebook(path, read.sha256, FORMAT_VERSION, identity or fallback, builder.fixtures, tuple(cases))
+
+
+def declared_cards(path: Path, limits: LoadLimits | None = None) -> list[CardFixture]:
+    """The card fixtures of a well-formed casebook the loader refused, as far as they could be read: ``validate``
+    checks their profiles too, so a broken profile is not said only once the casebook's own problems are fixed."""
+    read = read_casebook_source(path, limits or LoadLimits())
+    if read.source is None:
+        return []
+    builder = Builder(read.source, path)
+    builder.build(read.sha256)
+    if builder.malformed is not None:
+        return []
+    return [card for card in builder.fixtures.cards.values() if _is_file(card.profile)]
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a profile is there to read: one missing, or a path the system refuses, is the casebook's problem."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False

@@ -7,9 +7,13 @@ refuses both at the ``<right>``, in ``validate``, ``run`` and the workstation al
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+
+from testbench.casebook.xsd_messages import no_such_date
+from testbench.i18n import _t
 
 #: Rights that are identity, régime or organisme (caisse, centre), not coverage flags (runner/actions.py).
 IDENTITY_RIGHTS = frozenset({"nir", "name", "first_name", "birth_date", "regime", "caisse", "centre"})
@@ -35,6 +39,8 @@ _NIR = re.compile(r"[1-478][0-9]{4}(?:[0-9]{2}|2[AB])[0-9]{6}(?:[0-9]{2})?")  # 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Report = Callable[..., None]
+_NOT_ISO = _t("droit « {name} » : date « {value} » invalide (AAAA-MM-JJ attendu)")
+_NOT_IN_CALENDAR = _t("droit « {name} » : « {value} » n'est pas une date du calendrier : {reason}")
 
 
 def right_key(name: str) -> str:
@@ -64,7 +70,11 @@ def check_right(name: str, value: str, at: int, report: Report) -> None:
     if key not in KNOWN_RIGHTS:
         _unknown(name, at, report)
     elif is_date_right(key) and not _is_iso_date(value):
-        report(at, "droit « {name} » : date « {value} » invalide (AAAA-MM-JJ attendu)", "value", name=name, value=value)
+        if no_such_date(value, str) is not None:  # written AAAA-MM-JJ: « AAAA-MM-JJ attendu » would say nothing
+            reason = functools.partial(no_such_date, value)
+            report(at, _NOT_IN_CALENDAR, "value", name=name, value=value, reason=reason)
+        else:
+            report(at, _NOT_ISO, "value", name=name, value=value)
     elif key == "nir" and not _NIR.fullmatch(value):
         report(
             at,

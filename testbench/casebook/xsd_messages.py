@@ -267,7 +267,7 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
                 continue
             fields = match.groupdict()
             named = _named_type(fields, template, readable(head["element"]), head["attribute"])
-            if named in ("Date", "xs:date") and (reason := _no_such_date(fields["value"], t)) is not None:
+            if named in ("Date", "xs:date") and (reason := no_such_date(fields["value"], t)) is not None:
                 template, fields = NO_SUCH_DATE, {"value": fields["value"], "reason": reason}
             elif (comma := LIST_COMMA.get(named)) is not None and "," in fields["value"]:
                 template, fields = comma, {}
@@ -309,7 +309,7 @@ def _outside_namespace(element: str, body: str) -> tuple[str, str] | None:
     return written["name"], written["namespace"] or ""
 
 
-def _no_such_date(value: str, t: Callable[[str], str]) -> str | None:
+def no_such_date(value: str, t: Callable[[str], str]) -> str | None:
     """Why a date written AAAA-MM-JJ is not in the calendar (2026-02-30), or None when it is not so written:
     saying « il faut une date AAAA-MM-JJ » of a date so written tells nothing."""
     written = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())

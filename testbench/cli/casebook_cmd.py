@@ -24,6 +24,9 @@ from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.runner.options import PathValue
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from testbench.casebook.act_codes import KnownCodes
     from testbench.casebook.changes import Moves
     from testbench.casebook.errors import Problem
     from testbench.casebook.loader import LoadLimits
@@ -91,11 +94,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args.casebooks, limits, lang)
     failed = 0
-    for path, (casebook, problems) in _check(args.casebooks, limits):
+    warnings: dict[Path, list[Problem]] = {}
+    for path, (casebook, problems) in _check(args.casebooks, limits, warnings):
+        # a warning leaves the file valid: said among its problems, in line order, never counted as one
+        said = sorted([*problems, *warnings.get(path, ())], key=_place(path))
+        for problem in said:
+            print(problem.text(lang), file=sys.stderr)
         if problems:
             failed += 1
-            for problem in problems:
-                print(problem.text(lang), file=sys.stderr)
             continue
         assert casebook is not None
         print(_summary(lang, path, casebook))
@@ -116,24 +122,53 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check(paths: Sequence[Path], limits: LoadLimits) -> list[tuple[Path, Result]]:
+def _check(
+    paths: Sequence[Path], limits: LoadLimits, warnings: dict[Path, list[Problem]] | None = None
+) -> list[tuple[Path, Result]]:
     """Each file checked with the card profiles it names, then case ids checked across the files (a
-    duplicate is a problem of both)."""
+    duplicate is a problem of both). With ``warnings``, each file's warnings are put there: the invoice lines
+    without a tariff whose code the reference engine's tables lack or do not price then (docs/casebook-format.md)."""
     from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook.loader import CaseIds, check_casebook_cases
+    from testbench.casebook.problems import declared_cards
 
+    codes = _reference_codes() if warnings is not None else None
     case_ids = CaseIds()
     results = []
     for path in paths:
-        casebook, problems, cases = check_casebook_cases(path, limits)
+        found: list[Problem] = []
+        casebook, problems, cases = check_casebook_cases(path, limits, codes=codes, warnings=found)
+        if warnings is not None:
+            warnings[path] = found
         if casebook is not None:
             problems.extend(card_profile_problems(casebook.fixtures.cards.values()))
+        else:  # problems of its own: its card profiles are said at once too, not only after the fix
+            problems.extend(card_profile_problems(declared_cards(path, limits)))
         # An invalid file's readable cases too; its own problems in line order, its profiles' after them.
         problems.extend(case_ids.add_cases(path, cases))
-        own = str(path)
-        problems.sort(key=lambda p: (0, p.source.line, p.source.col) if p.source.file == own else (1, 0, 0))
+        problems.sort(key=_place(path))
         results.append((path, (casebook, problems)))
     return results
+
+
+def _place(path: Path) -> Callable[[Problem], tuple[int, int, int]]:
+    """The order a file's problems are said in: its own in line order, then those of other files (its card
+    profiles)."""
+    own = str(path)
+    return lambda p: (0, p.source.line, p.source.col) if p.source.file == own else (1, 0, 0)
+
+
+def _reference_codes() -> KnownCodes:
+    """The LPP codes and NGAP letter keys the reference engine's bundled tables price, and at which dates."""
+    from testbench.casebook.act_codes import KnownCodes
+    from testbench.engines.reference.tables import load_bundled_tables
+
+    tables = load_bundled_tables()
+
+    def priced_at(nomenclature: str, code: str, day: date) -> bool:
+        return tables.tariff(nomenclature, code, day) is not None
+
+    return KnownCodes.of(tables.tariffs, priced_at)
 
 
 def _warn_too_big_to_run(path: Path, t: Callable[[str], str]) -> None:
