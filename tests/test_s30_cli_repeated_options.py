@@ -52,7 +52,7 @@ def _flags(command: str) -> list[str]:
 
 def test_every_single_value_option_is_one_that_refuses_a_second_value() -> None:
     """A new option added as a plain ``store`` would let the last value win again, unsaid."""
-    for command in ("run", "merge", "report"):
+    for command in ("run", "merge", "report", "ui", "demo", "cover"):
         plain = [a.option_strings for a in _single_value_options(command) if not isinstance(a, StoreOnce)]
         assert plain == [], (command, plain)
 
@@ -136,3 +136,25 @@ def test_a_second_session_is_refused_by_the_real_command_in_english(tmp_path: Pa
         "testbench run: --session is given more than once: this option takes a single value; keep only one"
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["ui", str(DEMO), "--session", "a.tbsession", "--session", "b.tbsession"], "testbench ui : --session est"),
+        (["ui", str(DEMO), "--engine", "inprocess", "--engine", "inprocess"], "testbench ui : --engine est"),
+        (["demo", "--headless", "--output", "a", "--output", "b"], "--output est"),
+        (["cover", "s.tbsession", "--sut", "A", "--sut", "B"], "testbench cover : --sut est"),
+    ],
+)
+def test_the_workstation_demo_and_cover_refuse_them_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
+) -> None:
+    """Before anything opens or is written: which session, which folder, which name would it be?"""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(argv) == 3
+    assert capsys.readouterr().err.splitlines() == [f"{said} donné plusieurs fois : cette option ne prend qu'une"
+                                                    " valeur ; gardez-en une seule"]
+    assert list(tmp_path.iterdir()) == []

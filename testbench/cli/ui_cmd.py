@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 
 from testbench.i18n import _t, colon
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
-from testbench.runner.options import UI, PathValue, Unusable, add_options, options_from_args, read_back, remembered
+from testbench.runner.options import (
+    UI,
+    PathValue,
+    StoreOnce,
+    Unusable,
+    add_options,
+    options_from_args,
+    read_back,
+    remembered,
+    repeated_refusals,
+)
 
 if TYPE_CHECKING:
     from testbench.domain.attestation import Operator
@@ -34,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ui.add_argument(
         "--session",
+        action=StoreOnce,  # given twice: refused, not the last silently kept
         type=PathValue("--session"),
         default=None,
         help="fichier de session (défaut : <cahier>.tbsession ici)",
@@ -50,6 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_ui(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem
 
+    for line in (twice := repeated_refusals(args)):
+        print(f"testbench ui{colon(args.lang)}{line}", file=sys.stderr)
+    if twice:
+        return EXIT_USAGE
     session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
     problem = session_dir_problem(session, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
     if problem:

@@ -500,17 +500,20 @@ def add_options(parser: argparse.ArgumentParser, command: str) -> None:
         if command not in f.metadata["commands"]:
             continue
         default = f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
-        cli = f.metadata["cli"]
-        if "action" not in cli:  # a single value: given twice, refused rather than the last silently kept
-            cli = {**cli, "action": StoreOnce}
-        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **cli)
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **_once(f.metadata["cli"]))
+
+
+def _once(cli: dict[str, Any]) -> dict[str, Any]:
+    """An option's argparse settings, a single value made a :class:`StoreOnce`: given twice, refused rather than
+    the last silently kept."""
+    return cli if "action" in cli else {**cli, "action": StoreOnce}
 
 
 def add_group(parser: argparse.ArgumentParser, group: type) -> None:
     """Add one group's options (``Identity``) to the parser of a command outside the campaign's (``cover``),
     with the same flags and help; each lands on ``args.<field name>``."""
     for f in fields(group):
-        parser.add_argument(*f.metadata["flags"], dest=f.name, default=f.default, **f.metadata["cli"])
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=f.default, **_once(f.metadata["cli"]))
 
 
 def options_from_args(args: argparse.Namespace) -> CampaignOptions:
