@@ -12,7 +12,7 @@ from decimal import Context, Decimal, InvalidOperation
 from testbench.domain.decimals import EURO, read_decimal
 from testbench.domain.vocabulary import is_amount, is_rate
 from testbench.i18n import _t
-from testbench.office.mapping import Conversions
+from testbench.office.mapping import Conversions, folded
 
 _CENT = Decimal("0.01")
 #: The most digits a number read from a cell may have, the cents an amount gains included: the precision of
@@ -132,7 +132,7 @@ def date_problem(text: str, conversions: Conversions) -> tuple[str, dict[str, st
 def boolean(text: str, conversions: Conversions) -> str | None:
     """``true``/``false`` from the mapping's words (« Oui », « X », « Non »…); a boolean cell (Excel's VRAI,
     read as ``true``) is yes/no whatever the words."""
-    word = text.strip().casefold()
+    word = folded(text)
     if word in conversions.true_words or (word == "true" and word not in conversions.false_words):
         return "true"
     if word in conversions.false_words or word == "false":

@@ -354,11 +354,20 @@ def _result_headers(table: Table, mapping: Mapping, t: Callable[[str], str], wit
     """Result field -> the header (or letter) of its column. Without a report the evidence column is only the
     one ``[results] evidence`` names, emptied when the document has it (a previous export's link would stand
     beside this session's verdict): a column of the default header is the team's own, never touched."""
-    headers = {name: getattr(mapping.results, name) or t(RESULT_HEADERS[name]) for name in ("verdict", "observed")}
-    evidence = mapping.results.evidence or (t(RESULT_HEADERS["evidence"]) if with_link else None)
+    named = ("verdict", "observed")
+    headers = {name: getattr(mapping.results, name) or _default_header(table, name, t) for name in named}
+    evidence = mapping.results.evidence or (_default_header(table, "evidence", t) if with_link else None)
     if evidence and (with_link or table.column(evidence) is not None):
         headers["evidence"] = evidence
     return headers
+
+
+def _default_header(table: Table, name: str, t: Callable[[str], str]) -> str:
+    """The default header of result ``name`` in the words of ``t``, or in the other language's when the document
+    has that column (an export with the other ``--lang``): a column added beside it would leave that export's
+    values (« Valeurs observées ») next to this one's verdict."""
+    headers = dict.fromkeys((t(RESULT_HEADERS[name]), RESULT_HEADERS[name], translator("en")(RESULT_HEADERS[name])))
+    return next((header for header in headers if table.column(header) is not None), t(RESULT_HEADERS[name]))
 
 
 def _say_emptied(document: Path, table: Table, column: int, header: str, rows: set[int], outcome: ExportResult) -> None:
@@ -432,7 +441,7 @@ def _xlsx(
             warnings.simplefilter("always")
             book = openpyxl.load_workbook(document, keep_vba=macros)
         dropped = [str(warning.message) for warning in caught]
-        sheet = book[mapping.source.sheet or book.sheetnames[0]]
+        sheet = book[table.name]  # the sheet the import read (the active one without sheet =, a name with spaces)
     else:
         book = openpyxl.Workbook()
         sheet = book.active

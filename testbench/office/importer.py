@@ -43,6 +43,7 @@ from testbench.office.mapping import (
     ExpectSpec,
     Mapping,
     StepSpec,
+    folded,
 )
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, read_table
@@ -352,6 +353,15 @@ def _anchors(tree: etree._Element, mapping: Mapping, importer: _Importer) -> lis
     return found
 
 
+#: The separators a CSV file is usually written with, tried when the mapping's finds no column in the header.
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+def _shown_delimiter(delimiter: str) -> str:
+    """A separator as the mapping writes it (a tab: ``\\t``)."""
+    return "\\t" if delimiter == "\t" else delimiter
+
+
 def _some(headers: list[str]) -> str:
     """The first three headers of a list, « … » after them when there are more (one line stays readable)."""
     return ", ".join(headers[:3]) + ("…" if len(headers) > 3 else "")
@@ -485,9 +495,33 @@ class _Importer:
         blamed again for what the missing column would have given."""
         if not self.columns:
             place = self.table.place(self.table.header_row)
+            columns = _some([spec for _name, spec in absent])
+            other = self._other_delimiter([spec for _name, spec in absent])
+            if other is not None:  # a CSV saved with another separator (Excel in English writes commas)
+                template = _t(
+                    "aucune des colonnes attendues ({columns}) dans l'en-tête avec le séparateur « {used} » ; lu avec"
+                    " « {found} », il les a : delimiter = \"{found}\" dans [source]"
+                )
+                used = _shown_delimiter(self.mapping.source.delimiter)
+                return [Problem.of(place, template, columns=columns, used=used, found=_shown_delimiter(other))]
             template = _t("aucune des colonnes attendues ({columns}) dans l'en-tête : est-ce la bonne feuille ?")
-            return [Problem.of(place, template, columns=_some([spec for _name, spec in absent]))]
+            return [Problem.of(place, template, columns=columns)]
         return [self._absent(name, spec) for name, spec in absent]
+
+    def _other_delimiter(self, specs: list[str]) -> str | None:
+        """The usual CSV separator with which the header row gives two of the mapped columns (the one, when
+        only one is mapped), the mapping's own giving none; None for a sheet or a Word table."""
+        if self.table.kind != "csv":
+            return None
+        line = self.mapping.source.delimiter.join(cell.text for cell in self.table.header_cells)
+        wanted = {" ".join(spec.split()).casefold() for spec in specs}
+        for delimiter in _DELIMITERS:
+            if delimiter == self.mapping.source.delimiter:
+                continue
+            found = {" ".join(part.split()).casefold() for part in line.split(delimiter)}
+            if len(wanted & found) >= min(2, len(wanted)):
+                return delimiter
+        return None
 
     def _absent(self, name: str, spec: str) -> Problem:
         """A mapped column the header lacks, with the nearest header no other field reads (« Code LPP »)."""
@@ -976,7 +1010,7 @@ class _CaseBuilder:
                     self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=shown)
                     return None
                 params.append((key.strip(), value.strip()))
-        spec = self.mapping.steps.get(phrase.casefold())
+        spec = self.mapping.steps.get(folded(phrase))
         if spec is None and phrase in ACTIONS:
             spec = StepSpec(phrase)
         if spec is None:
@@ -1102,7 +1136,7 @@ class _CaseBuilder:
         if not sep:
             label, sep, text = item.rpartition(":")
         label, text = label.strip(), text.strip()
-        spec = self.mapping.expected.get(label.casefold())
+        spec = self.mapping.expected.get(folded(label))
         if spec is None and _PATH_LIKE.fullmatch(label):
             spec = ExpectSpec(label, _guess_type(label, text, self.mapping))
         if not sep or spec is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +150,7 @@ class Conversions:
 
     def synonym(self, name: str, text: str) -> str:
         """``text`` through the synonyms of field ``name`` (unchanged when none applies)."""
-        return self.synonyms.get(name, {}).get(text.strip().casefold(), text.strip())
+        return self.synonyms.get(name, {}).get(folded(text), text.strip())
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,17 @@ def column_letters(index: int) -> str:
 
 def same_column(spec: str) -> str:
     """A column spec as compared with another (spaces collapsed, case aside): equal specs name the same column."""
-    return " ".join(spec.split()).casefold()
+    return folded(spec)
+
+
+def folded(text: str) -> str:
+    """A word of the sheet as compared with the mapping's: case aside, spaces collapsed — a non-breaking space
+    (pasted from a PDF, put by a word processor) is a space, an invisible format character (a zero-width space
+    pasted from a web page) nothing: « Lecture CPS » with one was an unknown step, said in words that showed no
+    difference."""
+    if not text.isascii():
+        text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(text.split()).casefold()
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -492,7 +503,7 @@ class _Reader:
                 self.unknown(where, said, value, ACTIONS, "(actions : {known})", phrase=phrase)
                 continue
             pairs = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v)) for k, v in params.items())
-            out[phrase.strip().casefold()] = StepSpec(action=value, params=pairs)
+            out[folded(phrase)] = StepSpec(action=value, params=pairs)
         return out
 
     def expected(self, table: dict[str, Any]) -> dict[str, ExpectSpec]:
@@ -519,7 +530,7 @@ class _Reader:
                 listed = "(docs/casebook-format.md, chemins d'observation)"
                 self.unknown(("expected", label, "path"), said, path, _EXACT_PATHS, listed, label=label)
                 continue
-            out[label.strip().casefold()] = ExpectSpec(path=path, type=kind)
+            out[folded(label)] = ExpectSpec(path=path, type=kind)
         return out
 
     def conversions(self, table: dict[str, Any]) -> Conversions:
@@ -534,7 +545,7 @@ class _Reader:
                     self.problem(key, "« {key} » doit être une liste de textes", key=key)
                     continue
                 given[key] = value
-                words = frozenset(v.strip().casefold() for v in value)
+                words = frozenset(folded(v) for v in value)
                 true_words, false_words = (words, false_words) if key == "true" else (true_words, words)
             elif key == "date-formats":
                 if not isinstance(value, list) or not all(isinstance(v, str) and "%" in v for v in value):
@@ -553,7 +564,7 @@ class _Reader:
                 if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                     self.problem(key, "synonymes de « {key} » : une table texte = valeur attendue", key=key)
                     continue
-                synonyms[key] = {str(k).strip().casefold(): v for k, v in value.items()}
+                synonyms[key] = {folded(str(k)): v for k, v in value.items()}
                 words_of[key] = {}
                 for word, meant in value.items():
                     if str(word).strip():
@@ -562,7 +573,7 @@ class _Reader:
                 self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
         both = true_words & false_words  # such a word read as true: the other list silently lost it
         where = "false" if "false" in given else "true"
-        written = [w.strip() for w in given.get(where, []) if w.strip().casefold() in both] or sorted(both)
+        written = [w.strip() for w in given.get(where, []) if folded(w) in both] or sorted(both)
         for word in dict.fromkeys(written):
             self.problem(where, "« {word} » à la fois dans « true » et dans « false »", word=word)
         return Conversions(

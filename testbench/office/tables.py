@@ -61,6 +61,8 @@ _OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTION_INFO = "EncryptionInfo"
 #: A spreadsheet shows a computed number with 15 significant digits: Excel stores =1,1*20 as 22.000000000000004.
 _SHOWN_DIGITS = 15
+#: An XLSX number format that pads a whole number with zeros to its length (« 000 »: 7 shows as 007).
+_ZERO_PADDED = re.compile(r"0{2,}")
 
 
 @dataclass(frozen=True)
@@ -342,10 +344,39 @@ def _read_xlsx(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[
                 for col in range(span.min_col, span.max_col + 1):
                     merged.add((row, col))
         grid = _sparse_grid(sheet, merged)
+        _header_from_above(sheet, grid, mapping.source.header_row)
+        hidden_rows = [row for row, dimension in sheet.row_dimensions.items() if dimension.hidden]
+        notes.extend(_hidden_rows(document, sheet_name, hidden_rows, grid, mapping))
         part = next(rel.target for found, rel in reader.parser.find_sheets() if found.name == sheet_name)
         with zipfile.ZipFile(file) as package:  # the file already open: its directory is read again, not the book
             uncomputed = _uncomputed_formulas(package, part, grid)
     return sheet_name, grid, uncomputed
+
+
+def _header_from_above(sheet: Any, grid: _Grid, header: int) -> None:
+    """A header cell merged with the rows above it (a two-level header: « N° cas » over rows 3 and 4, beside
+    « Ligne de facture » over its columns) holds its text in the merge's first cell, above the header row: it is
+    the column's header, as the sheet shows it. It was « colonne « N° cas » absente de l'en-tête »."""
+    for span in sheet.merged_cells.ranges:
+        if span.min_row < header <= span.max_row and header <= len(grid):
+            first = sheet._cells.get((span.min_row, span.min_col))
+            text = _shown(first) if first is not None and first.value is not None else ""
+            row = grid[header - 1]
+            if text and not (len(row) >= span.min_col and row[span.min_col - 1][0]):
+                row.extend([_BLANK] * (span.min_col - len(row)))
+                row[span.min_col - 1] = (text, True)
+
+
+def _hidden_rows(document: Path, sheet: str, rows: list[int], grid: _Grid, mapping: Mapping) -> list[Problem]:
+    """A note naming the rows of cases hidden or filtered out in the sheet: they are read like the others (a
+    filter is a view), but a case the editor hid would otherwise be imported and run unseen."""
+    first = max(mapping.source.first_data_row, mapping.source.header_row + 1)
+    held = [r for r in sorted(rows) if first <= r <= len(grid) and any(text.strip() for text, _ in grid[r - 1])]
+    if not held:
+        return []
+    places = ", ".join(Place(sheet, row, 0, "sheet").text() for row in held[:5]) + ("…" if len(held) > 5 else "")
+    template = _t("lignes masquées ou filtrées, lues comme les autres ({count}) : {places}")
+    return [Problem.of(document, template, count=len(held), places=places)]
 
 
 def _xlsx_default_sheet(book: Any) -> str:
@@ -383,14 +414,23 @@ def _sparse_grid(sheet: Any, merged: set[tuple[int, int]]) -> _Grid:
     cell far below or far right (XFD1048576) made ``iter_rows`` walk every cell of the rectangle up to it
     (minutes, gigabytes); the rows in between are empty lists. ``_cells`` is openpyxl's own map of the cells
     a sheet holds (its ``iter_rows`` builds on it)."""
-    held = sorted((rc, cell.value) for rc, cell in sheet._cells.items() if cell.value is not None or rc in merged)
+    held = sorted((rc, cell) for rc, cell in sheet._cells.items() if cell.value is not None or rc in merged)
     last_row = max((r for (r, _c), _v in held), default=0)
     grid: _Grid = [[] for _ in range(last_row)]
-    for (r, c), value in held:
+    for (r, c), cell in held:
         row = grid[r - 1]
         row.extend([("", (r, k) in merged) for k in range(len(row) + 1, c)])
-        row.append((cell_text(value), (r, c) in merged))
+        row.append((_shown(cell), (r, c) in merged))
     return grid
+
+
+def _shown(cell: Any) -> str:
+    """An XLSX cell's text; a whole number in a cell formatted ``000`` as the sheet shows it, its leading zeros
+    kept: a case id « 001 », a code « 0241763 » typed as numbers read 1 and 241763 (the zeros are its format)."""
+    text = cell_text(cell.value)
+    if isinstance(cell.value, (int, float)) and text.isdigit() and _ZERO_PADDED.fullmatch(cell.number_format):
+        return text.zfill(len(cell.number_format))
+    return text
 
 
 def _uncomputed_formulas(package: zipfile.ZipFile, part: str, grid: _Grid) -> _Uncomputed:
@@ -530,6 +570,7 @@ def _read_ods(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[s
         notes.extend(_sheet_notes(document, sheet.name, hidden, [name for name in others if name != sheet.name]))
     else:
         notes.extend(_sheet_notes(document, sheet.name, [], []))
+    notes.extend(_hidden_rows(document, sheet.name, sheet.hidden, sheet.grid, mapping))
     return sheet.name, sheet.grid, frozenset(sheet.uncomputed)
 
 
@@ -562,6 +603,7 @@ class _OdsSheet:
         self.grid: _Grid = []
         self.uncomputed: set[tuple[int, int]] = set()
         self.blank_rows = 0  # blank rows seen since the last row that holds something, not yet in the grid
+        self.hidden: list[int] = []  # rows hidden or filtered out (table:visibility) that hold something
         self.done = False
 
     def place(self, row: int, col: int = 0) -> Place:
@@ -610,6 +652,8 @@ class _OdsSheet:
         empty: list[tuple[str, bool]] = []
         self.grid.extend([empty] * self.blank_rows)  # one shared empty row: never changed by the readers
         self.blank_rows = 0
+        if element.get(f"{_TABLE}visibility") in ("collapse", "filter"):
+            self.hidden.extend(range(len(self.grid) + 1, len(self.grid) + 1 + repeat))
         for _ in range(repeat):
             self.uncomputed.update((len(self.grid) + 1, col) for col in formulas)
             self.grid.append(cells)
@@ -625,7 +669,7 @@ class _OdsSheet:
                 if formula:
                     return "", True
                 raise OfficeError([Problem.of(self.place(row, col), _ODS_BAD_NUMBER, text=raw or "")])
-            text = cell_text(number)
+            text = _ods_padded(cell_text(number), cell)
         elif value_type == "date":
             text = (cell.get(f"{_OFFICE}date-value") or "").removesuffix("T00:00:00")
         elif value_type == "boolean":
@@ -635,6 +679,15 @@ class _OdsSheet:
             # a value type is the computed value's: a formula's empty text then is its result, not a lack
             return text, formula and value_type is None and not text
         return text, formula and not text
+
+
+def _ods_padded(text: str, cell: Any) -> str:
+    """A whole number as the sheet shows it when its shown text only adds leading zeros (a number style with
+    ``number:min-integer-digits``: « 007 » for 7), as :func:`_shown` reads an XLSX cell formatted ``000``."""
+    shown = "".join(_ods_text(p) for p in cell if p.tag == f"{_TEXT}p")
+    if text.isdigit() and shown.isascii() and shown.isdigit() and len(shown) > len(text) and int(shown) == int(text):
+        return shown
+    return text
 
 
 def _repeat(value: str | None) -> int:
@@ -678,10 +731,19 @@ def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid, tuple[int, 
     """
     raw = document.read_bytes()
     encoding = mapping.source.encoding
+    not_text = _not_text(document, raw, encoding)
+    if not_text is not None:
+        raise OfficeError([not_text])
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise OfficeError([_undecodable(document, raw, encoding, exc)]) from None
+    # UTF-16 read as an 8-bit encoding (cp1252 takes any byte) has a null after each ASCII character and every
+    # header garbled; a stray null in a cell is only a space (:func:`cell_text`)
+    if text.count("\x00") * 4 > len(text):
+        start = text.index("\x00")
+        where = f"{document}:{text.count(chr(10), 0, start) + 1}:{start - text.rfind(chr(10), 0, start)}"
+        raise OfficeError([_csv_problem(where, _CSV_NUL)])
     rows: list[list[str]] = []
     lines: list[int] = []
     done = 0  # the file line the last record read ends on
@@ -712,6 +774,22 @@ def _bad_quote(document: Path, line: int, at_end: bool) -> Problem:
             ' guillemet suivi du séparateur ou de la fin de ligne (un guillemet dans le texte s\'écrit "")'
         )
     return _csv_problem(f"{document}:{line}", reason)
+
+
+_CSV_WORKBOOK = _t("c'est un classeur (XLSX, ODS ou XLS), pas un texte : importez-le sous son extension")
+_CSV_UTF16 = _t('texte en UTF-16 (le « Texte Unicode » d\'Excel) : encoding = "utf-16" dans la correspondance')
+_CSV_NUL = _t('caractères nuls : un texte en UTF-16 (encoding = "utf-16") ou un fichier qui n\'est pas du texte')
+
+
+def _not_text(document: Path, raw: bytes, encoding: str) -> Problem | None:
+    """A file named ``.csv`` that is no text in ``encoding``: a workbook renamed (a zip, an OLE file), or
+    UTF-16 (Excel's « Texte Unicode ») under another encoding, whose hint would otherwise be cp1252."""
+    if raw.startswith((b"PK\x03\x04", _OLE)):
+        return _csv_problem(str(document), _CSV_WORKBOOK)
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if utf16 and not codecs.lookup(encoding).name.startswith("utf-16"):
+        return _csv_problem(str(document), _CSV_UTF16)
+    return None
 
 
 def _undecodable(document: Path, raw: bytes, encoding: str, exc: UnicodeDecodeError) -> Problem:
@@ -749,7 +827,6 @@ def _csv_problem(where: str, reason: str, **fields: str) -> Problem:
 
 def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
     import docx
-    from docx.table import _Cell
 
     word = docx.Document(str(document))
     tables = word.tables
@@ -765,7 +842,28 @@ def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
         for tc in tr.tc_lst:
             span = tc.grid_span
             merged = span > 1 or tc.vMerge is not None
-            text = cell_text(_Cell(tc, table).text)
+            text = cell_text(_docx_cell_text(tc))
             cells.extend([(text, merged)] * span)
         grid.append(cells)
     return str(number), grid
+
+
+def _docx_cell_text(tc: Any) -> str:
+    """A Word cell's text as Word shows it: python-docx reads only a paragraph's own runs, so the text of a
+    tracked insertion (``w:ins``: a reviewer's « 33,61 » over « 33,60 », revisions on), of a content control
+    or of a smart tag was dropped unsaid; deleted and moved-away text (``w:del``, ``w:moveFrom``) is not shown."""
+    from docx.oxml.ns import qn
+
+    paragraph, run, gone = qn("w:p"), qn("w:r"), {qn("w:del"), qn("w:moveFrom")}
+
+    def shown(p: Any) -> str:
+        out = []
+        for r in p.iter(run):
+            parent = r.getparent()
+            while parent is not None and parent is not p and parent.tag not in gone and parent.tag != paragraph:
+                parent = parent.getparent()
+            if parent is p:  # not deleted, not in a text box's paragraph of its own
+                out.append(r.text)
+        return "".join(out)
+
+    return "\n".join(shown(p) for p in tc.xpath("./w:p | ./w:sdt/w:sdtContent/w:p"))

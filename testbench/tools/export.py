@@ -67,18 +67,7 @@ def export_tool(
         copied, shown = len(done.copied_personal), done.copied_personal[:5]
         more = "…" if copied > len(shown) else ""
         result.warn(
-            lambda _t, lang: tn(
-                "{count} cellule recopiée du document contient des données personnelles (nom, NIR, date de"
-                " naissance…) : elle reste telle que le document l'avait, seules les colonnes de résultats écrites"
-                " par testbench sont anonymisées ({places}) ; ce fichier contient donc des données personnelles",
-                "{count} cellules recopiées du document contiennent des données personnelles (nom, NIR, date de"
-                " naissance…) : elles restent telles que le document les avait, seules les colonnes de résultats"
-                " écrites par testbench sont anonymisées ({places}) ; ce fichier contient donc des données"
-                " personnelles",
-                copied,
-                lang,
-                places=", ".join(p.text(lang) for p in shown) + more,
-            )
+            lambda _t, lang: _copied_personal(copied, lang, ", ".join(p.text(lang) for p in shown) + more, redact)
         )
     if not redact:
         result.say(
@@ -107,6 +96,35 @@ def export_tool(
         )
         result.code = EXIT_ENVIRONMENT
     return result
+
+
+def _copied_personal(count: int, lang: str | None, places: str, redact: bool) -> str:
+    """What is said of the document's cells copied with personal data: with --no-redact the result columns are
+    not masked either, so the sentence does not claim they are."""
+    if redact:
+        return tn(
+            "{count} cellule recopiée du document contient des données personnelles (nom, NIR, date de"
+            " naissance…) : elle reste telle que le document l'avait, seules les colonnes de résultats écrites"
+            " par testbench sont anonymisées ({places}) ; ce fichier contient donc des données personnelles",
+            "{count} cellules recopiées du document contiennent des données personnelles (nom, NIR, date de"
+            " naissance…) : elles restent telles que le document les avait, seules les colonnes de résultats"
+            " écrites par testbench sont anonymisées ({places}) ; ce fichier contient donc des données"
+            " personnelles",
+            count,
+            lang,
+            places=places,
+        )
+    return tn(
+        "{count} cellule recopiée du document contient des données personnelles (nom, NIR, date de"
+        " naissance…) : elle reste telle que le document l'avait ({places}) ; ce fichier contient donc des"
+        " données personnelles",
+        "{count} cellules recopiées du document contiennent des données personnelles (nom, NIR, date de"
+        " naissance…) : elles restent telles que le document les avait ({places}) ; ce fichier contient donc"
+        " des données personnelles",
+        count,
+        lang,
+        places=places,
+    )
 
 
 def _usage_problem(target: Path, document: Path) -> Render | None:
