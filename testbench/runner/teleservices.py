@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from testbench.cards.nir import normalize_nir
 from testbench.casebook.model import Step
+from testbench.domain.normalize import apply
 from testbench.engines.api import JsonObject
 from testbench.runner.actions import ActionContext, ActionError, beneficiary, patient_of, rank_of
 from testbench.services.process import ServicesDown
@@ -59,9 +61,24 @@ def _identity(ctx: ActionContext, step: Step) -> JsonObject:
         for ben in vitale.get("beneficiaries") or []:
             if rank_of(ben) == rank:
                 nir = ben.get("nir") or vitale.get("nir")
-                return {"nir": nir, "rank": rank, **{k: ben.get(k) for k in ("name", "first_name", "birth_date")}}
+                return _as_sent({"nir": nir, "rank": rank, **{k: ben.get(k) for k in _TRAITS}})
     rights = {k.replace("-", "_"): v for k, v in (patient.rights if patient else {}).items()}
-    return {"nir": rights.get("nir"), "rank": rank, **{k: rights.get(k) for k in ("name", "first_name", "birth_date")}}
+    return {"nir": rights.get("nir"), "rank": rank, **{k: rights.get(k) for k in _TRAITS}}
+
+
+_TRAITS = ("name", "first_name", "birth_date")
+
+
+def _as_sent(who: JsonObject) -> JsonObject:
+    """A card read's identity as the simulator takes it: the NIR without its spaces, a birth date written day
+    first in ISO. An operator keys them as the product shows them (« 1 80 01 75 123 456 78 », « 17/03/1961 »),
+    which the simulator refused, and the step was an error blamed on the casebook."""
+    nir, born = who.get("nir"), who.get("birth_date")
+    if isinstance(nir, str):
+        who["nir"] = normalize_nir(nir)
+    if isinstance(born, str):
+        who["birth_date"] = apply(("date",), born)
+    return who
 
 
 #: The sex a NIR's first digit says (3, 4: foreign-born provisional; 7, 8: temporary numbers).
