@@ -55,6 +55,13 @@ LOG_UTF16 = _t(
 )
 
 
+#: a log extractor that read no value in the last lines of its channel (:func:`_unmatched`)
+UNMATCHED_LINE = _t("la ligne lue ne correspond pas au motif : {files} (canal {channel})")
+UNMATCHED_LINES = _t("aucune des {count} lignes lues ne correspond au motif : {files} (canal {channel})")
+NO_LINE_READ = _t("aucune ligne lue : {files} (canal {channel})")
+NO_LOG_ON_CHANNEL = _t("aucun journal du profil n'écrit sur le canal {channel} : cet extracteur ne lira aucune ligne")
+
+
 class OutputFile(NamedTuple):
     mtime: float
     name: str
@@ -229,6 +236,19 @@ def _unclosed_problem(spec: ExtractorSpec, path: Path) -> str:
     return OUTPUT_UNCLOSED.format(closing=spec.closing, file=path, seconds=seconds(spec.stable_for + 0.5, "fr"))
 
 
+def _unmatched(channel: str, logs: list[LogReading], count: int) -> str:
+    """Why a log extractor read no value, as a run says it (the logs it followed on its channel): the files read and
+    how many of their last lines none matched, or that no log of the profile writes on its channel at all."""
+    read = [str(log.file or log.source.path) for log in logs if log.source.channel == channel]
+    if not read:
+        return NO_LOG_ON_CHANNEL.format(channel=channel)
+    files = ", ".join(read)
+    if not count:
+        return NO_LINE_READ.format(files=files, channel=channel)
+    # two sentences, not a plural entry: a note is recorded in French and read back by its shape
+    return (UNMATCHED_LINE if count == 1 else UNMATCHED_LINES).format(count=count, files=files, channel=channel)
+
+
 def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> CheckReport:
     """Read what is there now; nothing is written, nothing waits longer than a file's stability check."""
     from testbench.extract.run import extract_file, extract_lines
@@ -245,6 +265,8 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
                 reading.values = extract_lines(spec, channel_lines, captured=False)  # the log's own times only
             except ExtractError as exc:
                 reading.problem = str(exc)
+            if not reading.values and not reading.problem:
+                reading.note = _unmatched(channel, logs, len(channel_lines))
             readings.append(reading)
             continue
         candidates = list(reversed(profile.watched_files(spec)))

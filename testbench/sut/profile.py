@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from testbench.casebook.source import SourceText
 from testbench.domain.vocabulary import ENGINE_CALLS
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.i18n import _t, colon, translator
@@ -574,8 +575,10 @@ def load_profile(path: Path | str) -> SutProfile:
     try:
         text = raw.decode("utf-8")
         doc = parse_toml(text)
-    except UnicodeDecodeError:
-        raise SutProfileError(file, _t("le profil n'est pas du texte UTF-8")) from None
+    except UnicodeDecodeError as exc:  # placed on the first bad byte (a profile saved in cp1252), as a plan's is
+        at = SourceText(str(file), raw).ref_at(exc.start)
+        said = _t("pas du texte UTF-8 (octet illisible) : enregistrez-le en UTF-8")
+        raise SutProfileError(file, said, line=at.line, col=at.col) from None
     except TomlSyntaxError as exc:
         said, params = exc.said()
         raise SutProfileError(file, said, line=exc.line, col=exc.col, **params) from None

@@ -77,6 +77,9 @@ class Followed:
     mtime_ns: int = -1
     codec: str = ""  # the encoding its lines are read in, once its first bytes said it (logtext.file_encoding)
     newline: bytes = b"\n"  # where its lines end in that encoding
+    # the last bytes read before ``offset``: a file rewritten from its start past it, its first bytes the same (an
+    # application's banner), no longer holds them there
+    guard: bytes = b""
 
     def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
         if self.ino and ino:

@@ -14,8 +14,9 @@ an inode number, else a signature of its first bytes (FAT, some network shares).
    are read **before** any new file, so a rotation loses and duplicates nothing;
 3. a file seen for the first time is read from its start (or from its end for files already there when
    following starts, unless ``from_start``);
-4. a file that shrank, or whose first bytes changed, was truncated (copytruncate): it is read again
-   from offset 0.
+4. a file that shrank, or whose first bytes or the bytes just before its offset changed, was truncated
+   (copytruncate, or opened anew by an application restarted): what was not read yet is read from the copy
+   beside it, when there is one, then the file again from offset 0.
 
 A file that left the patterns is still polled for ``drain_grace_s`` after its last growth, for
 applications that write a few more lines to the old handle after renaming it.
@@ -76,6 +77,9 @@ _CUT_BOUNDARIES = (
 )
 #: Bytes read from one file in one poll at most, so one huge file does not starve the others.
 MAX_READ_PER_POLL = 8 << 20
+#: The bytes before a file's offset checked at each read: a file rewritten from its start past the offset, with the
+#: same first bytes (an application's banner), no longer holds them (:attr:`Followed.guard`).
+GUARD_BYTES = 64
 
 
 _WILDCARDS = frozenset("*?[")
@@ -137,6 +141,7 @@ class FileTailer(Delivery):
         self.rotations = 0
         self.truncations = 0
         self._followed: list[Followed] = []
+        self._copies: list[Followed] = []  # copies read from in this poll (:meth:`_read_copy`), followed from their end
         self._first_scan = True
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -335,9 +340,17 @@ class FileTailer(Delivery):
             elif followed.partial:
                 data, followed.partial = followed.partial, b""
                 self._emit_bytes(followed, data, batch, *stamp())
+        for copy in self._copies:  # read from already: not new files
+            claimed.add(copy.path)
+            keep.append(copy)
+        self._copies = []
         # New files, oldest first: two rotations between polls leave two new files (app.log.1, app.log).
         for path, dev, ino, size, head, _mt in sorted(current, key=_modified):
             if path in claimed:
+                continue
+            if not self._first_scan and any(self._copy_of(path, size, item) is not None for item in keep):
+                # a copy of a followed file, seen before its truncation: its lines are that file's, read there
+                keep.append(Followed(origin=path, path=path, dev=dev, ino=ino, head=b"", offset=size, at_start=False))
                 continue
             # a file at a resumed path that is not the resumed file, or at a rotated name of a path a
             # resumed file was rotated away from, came after it: read it whole
@@ -464,13 +477,18 @@ class FileTailer(Delivery):
                 truncated = size < followed.offset or (
                     len(followed.head) > 0 and head[: len(followed.head)] != followed.head
                 )
+                if not truncated and followed.guard:  # same first bytes, grown past the offset: the same file still?
+                    handle.seek(followed.offset - len(followed.guard))
+                    truncated = handle.read(len(followed.guard)) != followed.guard
                 if truncated:
                     self.truncations += 1
+                    self._read_copy(followed, batch, live=live)  # copytruncate: what was not read yet is in the copy
                     if followed.partial:  # what we saw of the last line before the truncation
                         data, followed.partial = followed.partial, b""
                         self._emit_bytes(followed, data, batch, *stamp(), live=live)
                     followed.offset = 0
                     followed.at_start = True
+                    followed.guard = b""
                 if len(head) > len(followed.head) or truncated:
                     followed.head = head
                 if not followed.codec:
@@ -486,6 +504,7 @@ class FileTailer(Delivery):
             return False
         mono, wall = stamp()
         followed.offset += len(data)
+        followed.guard = (followed.guard + data)[-GUARD_BYTES:] if len(data) < GUARD_BYTES else data[-GUARD_BYTES:]
         followed.last_growth = time.monotonic()
         nl = followed.newline
         if truncated:
@@ -502,8 +521,84 @@ class FileTailer(Delivery):
             followed.partial = buffer
             return True
         followed.partial = buffer[cut + len(nl) :]
-        self._emit_bytes(followed, buffer[:cut], batch, mono, wall, live=live)
+        self._emit_lines(followed, buffer[:cut], batch, mono, wall, live=live)
         return True
+
+    def _emit_lines(
+        self, followed: Followed, data: bytes, batch: list[RawLine], mono: int, wall: float, *, live: bool = True
+    ) -> None:
+        """Complete lines; one longer than :data:`MAX_LINE_BYTES` in pieces, as a line still without its end is, so
+        that a line is stored alike whether it came in one read or over several."""
+        nl, codec = followed.newline, followed.codec or self.encoding
+        start = line = 0  # the first line not emitted yet; the line looked at
+        while len(data) - line > MAX_LINE_BYTES:  # a window of that size at a time: a flood of short lines is cheap
+            last = _newline_before(data, nl, line, line + MAX_LINE_BYTES + len(nl))
+            if last >= 0:
+                line = last + len(nl)
+                continue
+            end = _newline_at(data, nl, line)  # the line at ``line`` is longer than the limit
+            if line > start:
+                self._emit_bytes(followed, data[start : line - len(nl)], batch, mono, wall, live=live)
+            piece = data[line:end]
+            while len(piece) > MAX_LINE_BYTES:
+                at = cut_point(piece, codec)
+                self._emit_bytes(followed, piece[:at], batch, mono, wall, live=live)
+                piece = piece[at:]
+            self._emit_bytes(followed, piece, batch, mono, wall, live=live)
+            start = line = end + len(nl)
+        if start <= len(data):
+            self._emit_bytes(followed, data[start:], batch, mono, wall, live=live)
+
+    def _copy_of(self, path: str, size: int, followed: Followed) -> bytes | None:
+        """The first bytes of ``path`` when it is a copy of ``followed`` as read so far (copytruncate): as long, with
+        its first bytes and the bytes before its offset; else None. Only where files have an inode: without one, a
+        file is known by its first bytes, which a copy shares."""
+        if not followed.ino or not followed.offset or not followed.guard or size < followed.offset:
+            return None
+        try:
+            with open_shared(path) as handle:
+                head = handle.read(HEAD_BYTES)
+                if head[: len(followed.head)] != followed.head:
+                    return None
+                handle.seek(followed.offset - len(followed.guard))
+                return head if handle.read(len(followed.guard)) == followed.guard else None
+        except OSError:
+            return None
+
+    def _read_copy(self, followed: Followed, batch: list[RawLine], *, live: bool) -> None:
+        """Before a truncated file is read again from its start, its bytes the bench had not read yet, from the copy
+        made of it beside it (``app.log.1``, ``app.log-20261207``), as its lines; the copy is then followed from its
+        end (:attr:`_copies`), so that a glob that matches it does not read it again."""
+        folder, name = os.path.split(followed.path)
+        stem = name.split(".", 1)[0]
+        taken = {item.path for item in self._followed} | {item.path for item in self._copies}
+        for entry in _scan(folder):
+            if entry.path in taken or not entry.name.startswith(stem) or entry.name.lower().endswith(_COMPRESSED):
+                continue
+            st = self._stat(entry.path)
+            head = None if st is None else self._copy_of(entry.path, st[2], followed)
+            if st is None or head is None:
+                continue
+            try:
+                with open_shared(entry.path) as handle:
+                    handle.seek(followed.offset)
+                    data = handle.read(st[2] - followed.offset)
+            except OSError:
+                continue
+            mono, wall = stamp()
+            buffer, followed.partial = followed.partial + data, b""
+            cut = last_newline(buffer, followed.newline)
+            if cut >= 0:
+                self._emit_lines(followed, buffer[:cut], batch, mono, wall, live=live)
+            rest = buffer[cut + len(followed.newline) :] if cut >= 0 else buffer
+            if rest:  # the copy cut this line: its end went to neither file
+                self._emit_bytes(followed, rest, batch, mono, wall, live=live)
+            copy = Followed(
+                origin=entry.path, path=entry.path, dev=st[0], ino=st[1], head=head, offset=st[2], at_start=False
+            )
+            copy.in_patterns, copy.codec, copy.newline = self._matches(entry.path), followed.codec, followed.newline
+            self._copies.append(copy)
+            return
 
     def _settle(self, followed: Followed) -> None:
         """The encoding a file's lines are read in, once its first bytes can say it (UTF-16 or not)."""
@@ -552,6 +647,24 @@ def cut_point(buffer: bytes, codec: str) -> int:
         while end > start and buffer[end] & 0xC0 == 0x80:  # not inside a character's bytes
             end -= 1
     return end
+
+
+def _newline_before(data: bytes, nl: bytes, start: int, end: int) -> int:
+    """Where the last ``nl`` within ``data[start:end]`` begins, at a character boundary (``data`` and ``start`` are
+    at one), or -1."""
+    cut = data.rfind(nl, start, end)
+    while cut > start and cut % len(nl):  # UTF-16: « \n\0 » across two characters
+        cut = data.rfind(nl, start, cut + len(nl) - 1)
+    return cut
+
+
+def _newline_at(data: bytes, nl: bytes, start: int) -> int:
+    """Where the first ``nl`` at or after ``start`` begins, at a character boundary (``data`` starts at one), else
+    the end of ``data``."""
+    cut = data.find(nl, start)
+    while cut > 0 and cut % len(nl):  # UTF-16: « \n\0 » across two characters
+        cut = data.find(nl, cut + 1)
+    return len(data) if cut < 0 else cut
 
 
 def _one_byte_per_character(data: bytes, codec: str) -> bytes:
