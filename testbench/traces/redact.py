@@ -31,7 +31,8 @@ What is redacted (see docs/traces.md for the rules and their limits):
   or after a civility: « Essai de lecture » is a title's word); a whole name (first name and surname) in any case,
   glued too as a login, an address or a URL writes it (``sarah.modele@``) — and inside hex runs, byte arrays
   (``0x32,0x39…``, Java's ``[50, 57…]``) and base64 tokens; and, in a trace's lines redacted together
-  (:meth:`Redactor.sub_cut_values`, :meth:`Redactor.redact_lines`), one a dump's line break cut between two lines.
+  (:meth:`Redactor.sub_cut_values`, :meth:`Redactor.redact_lines`), one a dump's line breaks cut (over two lines or
+  more), a base64 token wrapped over them, and a known number a message's line break cut.
 
 In a fixed-width record (``records=True``, a line without markup) every mask keeps the width of the
 value it replaces (``0`` per digit, ``X`` per letter), so the record's other fields stay in their columns.
@@ -290,6 +291,14 @@ _CIVILITY_BEFORE = re.compile(
 )
 
 
+#: In a casebook's text written all in capitals (« EXEMPLE DE FACTURE ») capitals are no evidence: a one-word name that
+#: starts it (or a part after « : », « - ») and is followed by a preposition is the language's noun (« ESSAI DE
+#: LECTURE », « MODELE POUR FSE »), as no title puts a surname so (« FACTURE DE DUPONT », « DUPONT JEAN » stay names).
+_CAPITALS_TITLE_WORD = re.compile(
+    r"(?:(?<=^)|(?<=[:–—-] )|(?<=[«(] ))[^\W\d_]+[ \u00a0]+(?:DE|D['’]|DU|DES|POUR|SUR|SANS|AVEC|EN|PAR)(?![^\W\d_])"
+)
+
+
 class _NameSearch:
     """The known names' search of a :class:`Redactor`, with the ``re`` API it uses (``subn``, ``search``).
 
@@ -321,8 +330,10 @@ class _NameSearch:
         if not self._wording:
             return True
         word = m.group()
-        if word.isupper() or not _ONE_WORD.fullmatch(word):
-            return True  # in capitals as a card writes it, or a whole name (several words)
+        if not _ONE_WORD.fullmatch(word):
+            return True  # a whole name (several words)
+        if word.isupper():  # in capitals as a card writes it, but a title all in capitals has no other case
+            return not _CAPITALS_TITLE_WORD.match(m.string, m.start()) or m.string.upper() != m.string
         return _CIVILITY_BEFORE.search(m.string, max(0, m.start() - 14), m.start()) is not None
 
     def search(self, text: str) -> re.Match[str] | None:
@@ -413,8 +424,10 @@ class Redactor:
         # A known number is found with a space, a dot or a dash between any of its digits too (« 1 80 01 99
         # 999 001 68 », « 1.80.01… », an RPPS « 10 00 123 456 7 »), or what a URL's query writes for a space
         # (« 1+80+01… », « 1%2080%2001… »): its own digits in order, so nothing else is taken for it.
+        # A line break between two of its digits too: a message of several lines wraps a number anywhere (its line
+        # break kept by the mask), and two lines of a trace are read joined so (:meth:`sub_cut_values`).
         def spelled(value: str) -> str:
-            return "(?:[ .+-]|%20)?".join(re.escape(c) for c in value)
+            return "(?:[ .+-]|%20|[ \t]*\r?\n[ \t]*)?".join(re.escape(c) for c in value)
 
         def group(kind: str, values: set[str]) -> str:
             ordered = sorted(values, key=len, reverse=True)
@@ -479,6 +492,9 @@ class Redactor:
                 def repl(m: re.Match[str]) -> str:
                     kind = m.lastgroup or "nir"
                     ctx.counts[kind] += 1
+                    if "\n" in m.group():  # a number a line break cut: its lines stay
+                        end = "\r\n" if "\r\n" in m.group() else "\n"
+                        return ctx.mask(kind, re.sub(r"\s", "", m.group())) + end
                     return ctx.mask(kind, m.group())
 
                 return numbers.sub(repl, text)
@@ -546,6 +562,39 @@ class Redactor:
         one per value."""
         if self._encoded:
             self._encoded.sub_cut(lines, sources, counts)
+        if self._numbers is not None:
+            self._sub_wrapped_numbers(lines, sources, counts)
+
+    def _sub_wrapped_numbers(
+        self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]
+    ) -> None:
+        """A known number a line break cut in a message its application wrote over two lines (« NIR 1 61 03 75 » then
+        « 123 456 42 »): the end of a line that ends with a digit read with the start of the next line of its source
+        that starts with one; each piece becomes the number's marker, one counted. Most lines start with no digit, or
+        follow one that ends with none."""
+        assert self._numbers is not None
+        # a wrapped message's next line starts with the number's digits, not with a date, a time or a dump's offset
+        stamp = _STAMP_OR_OFFSET.match
+        found = [i for i, text in enumerate(lines) if text[:1].isdigit() and not stamp(text)]
+        for i in found:
+            text = lines[i]
+            if sources[i] is None:
+                continue
+            before = i - 1
+            while before >= 0 and sources[before] != sources[i]:
+                before -= 1
+            first = lines[before].rstrip() if before >= 0 else ""
+            if not first[-1:].isdigit():
+                continue
+            tail, head = first[-_WRAP_SIDE:], text[:_WRAP_SIDE]
+            joined = tail + "\n" + head
+            for m in self._numbers.finditer(joined):
+                if m.start() < len(tail) < m.end() - 1:  # its digits on both lines
+                    kind = m.lastgroup or "nir"
+                    counts[kind] += 1
+                    lines[before] = first[: len(first) - len(tail) + m.start()] + MARKERS[kind]
+                    lines[i] = MARKERS[kind] + text[m.end() - len(tail) - 1 :]
+                    break
 
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:
         """Each line, and a base64 token wrapped over several of them (its code is in none alone), a code or a known
@@ -562,6 +611,10 @@ class Redactor:
             total.update(result.counts)
         return out, total
 
+
+#: the characters of each of two lines read joined for a number a line break cut (a NIR spaced out: 21 characters)
+_WRAP_SIDE = 40
+_STAMP_OR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d|[0-9A-Fa-f]{4,8}:")
 
 #: bytes as C, C#, Java and Python logs write them, which no hex run is: ``0x32,0x39,…`` (or spaced, or in
 #: braces), ``\\x32\\x39…``, Java's ``Arrays.toString`` ``[50, 57, -1, …]`` (signed decimal, in brackets); each

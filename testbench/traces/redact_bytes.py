@@ -27,6 +27,7 @@ Names follow the text rule (testbench.traces.known): whole words only, given nam
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableSequence, Sequence
@@ -48,12 +49,15 @@ from testbench.traces.known import (
 from testbench.traces.redact_rules import (
     CONTINUED_DUMP,
     MARKERS,
+    STAMP_LINE,
     DumpBytes,
+    DumpSpan,
     b64_bytes,
     continued_head,
     dump_tail,
     same_width_mask,
     span_bytes,
+    wrapped_b64,
 )
 
 #: what the marker says, per card field or redaction kind (French; English in testbench/i18n.py)
@@ -329,6 +333,19 @@ _BETWEEN_SURNAME_FIRST = {
 }
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def bcd_dates(date: str) -> set[bytes]:
+    """A birth date in BCD, two digits a byte, in the orders a card or a program packs it: year first (« 19 61 03 17 »)
+    and day first (« 17 03 19 61 »); 8 digits, never the 6 of a short year (3 bytes are too common by chance)."""
+    iso = next((s for s in date_spellings(date) if _ISO_DATE.fullmatch(s)), None)  # its one ISO spelling
+    if iso is None:
+        return set()
+    y, m, d = iso.split("-")
+    return {bytes.fromhex(y + m + d), bytes.fromhex(d + m + y)}
+
+
 def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
     """One bytes pattern with a named group per redaction kind (a hit's ``lastgroup`` is its kind)."""
     groups: dict[str, bytes] = {}
@@ -354,6 +371,7 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
     if "birth_date" in kinds:
         values["birth_date"] = {s for d in known.birth_dates for s in date_spellings(d)}
     values |= {kind: v for kind, v in known.numbers.items() if kind in kinds}
+    bcd = {packed for d in known.birth_dates for packed in bcd_dates(d)} if "birth_date" in kinds else set()
     for kind, spellings in values.items():
         if spellings:
             # a NIR's body is found among other digits too, as the text rule finds it: a card number holds it
@@ -363,6 +381,8 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
                 fence(family, {_literal(family, value.encode(encoding)) for value in spellings})
                 for encoding, family in (("utf-8", "bytes"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"))
             )
+    if bcd:  # a birth date packed two digits a byte, as a Vitale 1 card or another program stores it
+        groups["birth_date"] = b"|".join(filter(None, [groups.get("birth_date"), _alternatives(bcd)]))
     if not groups:
         return None
     return re.compile(b"|".join(b"(?P<" + k.encode() + b">" + v + b")" for k, v in groups.items()))
@@ -478,7 +498,7 @@ class EncodedValues:
         self._fields = _FieldSearch(known.names) if spelled else None
         self._t = t
         lengths = [len(n.encode("utf-8")) for n in known.names] + [len(v) for vs in known.numbers.values() for v in vs]
-        lengths += [6] * bool(known.birth_dates)
+        lengths += [4] * bool(known.birth_dates)  # a birth date in BCD: 4 bytes
         self._shortest = max(2, min(lengths, default=2))
         # hex runs (spaced, with colons, or packed) and base64 tokens long enough to hold a known value
         # hexdump -C writes two spaces in the middle of its 16 bytes: a name across them is one run
@@ -583,34 +603,145 @@ class EncodedValues:
 
     def sub_cut(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
         """Mask, in ``lines`` (a trace in its order; ``sources``: each line's source), each known value a dump's line
-        break cut in two (see :class:`_AcrossSearch`): on each line the piece it holds, and the same piece in its
-        column of characters; ``counts`` gets one per value. A line is read with the line of the same source before
-        it, other sources' lines between them skipped (captures interleave); a line whose source is None is left out
-        (a source whose every line is whole)."""
+        breaks cut (see :class:`_AcrossSearch`): on each line the piece it holds, and the same piece in its column of
+        characters; ``counts`` gets one per value. A line is read with the line of the same source before it, other
+        sources' lines between them skipped (captures interleave), and its own source's lines that hold a timestamp
+        alone (:data:`~testbench.traces.redact_rules.STAMP_LINE`: a logger stamps each write); a value over three lines
+        or more (a dump of fewer bytes a line than it holds) is found on the chain of such lines. A line whose source
+        is None is left out (a source whose every line is whole)."""
         if self._pattern is None:
             return
+        self._sub_wrapped(lines, sources, counts)
         continued = CONTINUED_DUMP.match
         # most lines continue no dump: one comprehension finds the few that may, then the line of their source before
         pairs = enumerate(zip(sources, lines, strict=True))
         found = [i for i, (source, text) in pairs if source is not None and continued(text)]
+        chains: list[list[int]] = []
+        ends: dict[int, list[int]] = {}  # a chain's last line → the chain
         for i in found:
-            source, before = sources[i], i - 1
-            while before >= 0 and sources[before] != source:
-                before -= 1
+            before = self._before(lines, sources, i)
             if before < 0:
                 continue
-            first, second = lines[before], lines[i]
-            key = (first, second)
-            if key in self._pairs:
-                hit = self._pairs[key]
-            else:
-                hit = self._across_pair(first, second)
-                if len(self._pairs) >= 4096:  # bounded: unique lines do not grow the memory
-                    self._pairs.clear()
-                self._pairs[key] = hit
-            if hit is not None:
-                lines[before], lines[i] = hit[0], hit[1]
-                counts.update(hit[2])
+            chain = ends.pop(before, None)
+            if chain is None:
+                chain = [before]
+                chains.append(chain)
+            chain.append(i)
+            ends[i] = chain
+        for chain in chains:
+            if len(chain) >= 3:
+                self._sub_chain(lines, chain, counts)
+            for before, i in itertools.pairwise(chain):
+                first, second = lines[before], lines[i]
+                key = (first, second)
+                if key in self._pairs:
+                    hit = self._pairs[key]
+                else:
+                    hit = self._across_pair(first, second)
+                    if len(self._pairs) >= 4096:  # bounded: unique lines do not grow the memory
+                        self._pairs.clear()
+                    self._pairs[key] = hit
+                if hit is not None:
+                    lines[before], lines[i] = hit[0], hit[1]
+                    counts.update(hit[2])
+
+    def _sub_wrapped(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
+        """A base64 token wrapped over lines of one source (MIME's 76 columns, PEM's 64, or fewer:
+        testbench.traces.redact_rules.wrapped_b64) whose joined bytes hold a known value: every piece masked (each line
+        alone holds a piece of the bytes, or of the value, that no search of one line finds), one counted a kind."""
+        assert self._pattern is not None
+        # the lines a wrapped token may start on: 16 of its characters at their end (most lines end with a word, a
+        # number, a bracket); then the next lines of its source (other sources' lines between skipped), while they
+        # end so too, and one more (its last piece)
+        ends = _TOKEN_END.search
+        starts = [
+            i
+            for i, (text, source) in enumerate(zip(lines, sources, strict=True))
+            if source is not None and (" " not in text[-16:] or text[-1:] == " ") and ends(text, max(0, len(text) - 24))
+        ]
+        pending, after = set(starts), 0
+        for i in starts:
+            if i < after:  # a line of a chain already read
+                continue
+            source, chain, j = sources[i], [i], i + 1
+            while j < len(lines) and j - chain[-1] <= _OTHER_LINES_BETWEEN:
+                if sources[j] == source:
+                    chain.append(j)
+                    if j not in pending:
+                        break
+                j += 1
+            after = chain[-1]
+            if len(chain) < 2:
+                continue
+            texts = [lines[n] for n in chain]
+            for pieces in wrapped_b64(texts):
+                data = b64_bytes("".join(texts[n][start:end] for n, start, end in pieces))
+                kinds = {str(m.lastgroup) for m in self._pattern.finditer(data)} if data else set()
+                if not kinds:
+                    continue
+                counts.update(kinds)
+                for n, start, end in pieces:
+                    size = len(texts[n][start:end].rstrip("=")) * 3 // 4
+                    lines[chain[n]] = texts[n][:start] + marker("base64", size, self._t) + texts[n][end:]
+
+    @staticmethod
+    def _before(lines: Sequence[str], sources: Sequence[str | None], i: int) -> int:
+        """The line of ``i``'s source before it that a dump's line ``i`` continues: other sources' lines and, at most
+        :data:`_STAMPS_BETWEEN` of its own, timestamps alone, skipped; -1 when there is none."""
+        source, before, stamps = sources[i], i - 1, 0
+        while before >= 0:
+            if sources[before] == source:
+                if stamps >= _STAMPS_BETWEEN or not STAMP_LINE.fullmatch(lines[before] + " "):
+                    return before
+                stamps += 1
+            before -= 1
+        return -1
+
+    def _sub_chain(self, lines: MutableSequence[str], chain: Sequence[int], counts: Counter[str]) -> None:
+        """Mask the known values that cross two breaks or more of ``chain`` (the indexes of a dump's lines, each
+        continuing the one before): the first line's last bytes, every byte of the lines wholly inside the value, the
+        last line's first bytes. The values that cross one break are :meth:`_across_pair`'s."""
+        if self._across is None:
+            self._across = _AcrossSearch(self._known, self._kinds)
+        segment: list[tuple[int, DumpSpan]] = []
+        for n, i in enumerate(chain):
+            head = continued_head(lines[i]) if n else None
+            tail = dump_tail(lines[i])
+            if segment and head is not None:
+                segment.append((i, head))
+                # a line whose head holds all its bytes (a short line) lets a value run on into the next one
+                if tail is not None and head[0] == tail[0] and head[2] == tail[2]:
+                    continue
+            if len(segment) >= 3:
+                self._sub_segment(lines, segment, counts)
+            segment = [(i, tail)] if tail is not None else []
+        if len(segment) >= 3:
+            self._sub_segment(lines, segment, counts)
+
+    def _sub_segment(
+        self, lines: MutableSequence[str], segment: list[tuple[int, DumpSpan]], counts: Counter[str]
+    ) -> None:
+        """:meth:`_sub_chain` on one run of lines whose bytes follow on (``segment``: each line and its span)."""
+        assert self._across is not None
+        data = b"".join(span[2] for _, span in segment)
+        offsets = [0]
+        for _, span in segment:
+            offsets.append(offsets[-1] + len(span[2]))
+        hits = self._across.hits(data, offsets[1:-1], least=2)
+        touched: set[int] = set()
+        for start, end, kind in hits:
+            parts = [n for n in range(len(segment)) if offsets[n] < end and start < offsets[n + 1]]
+            if touched & set(parts):  # a line another value already cut: its text moved (rare; left to the pairs)
+                continue
+            touched |= set(parts)
+            counts[kind] += 1
+            for n in parts:
+                i, span = segment[n]
+                lo, hi = max(start, offsets[n]) - offsets[n], min(end, offsets[n + 1]) - offsets[n]
+                spans = span_bytes(lines[i], span)
+                lines[i] = _mask_cut_piece(
+                    lines[i], spans[lo:hi], span[3], span[2][lo:hi], kind, self._t, at_end=n == parts[0]
+                )
 
     def _across_pair(self, first: str, second: str) -> tuple[str, str, Counter[str]] | None:
         """``first`` and ``second`` with the known values the break between them cut masked, and their count; None
@@ -673,10 +804,17 @@ def _mask_column_edges(text: str, edges: list[tuple[str, str]], mask: Callable[[
 # name, part on one line and the rest on the next; each line alone holds a piece no search of one line can take for
 # the value. The bytes that end a line's area of bytes and those that start the next line of the same source (a dump's
 # continuation: testbench.traces.redact_rules.continued_head) are read together, and a known value across the break is
-# masked on both lines. Two lines: a value cut over three (a dump of fewer bytes a line than the value holds) is not.
+# masked on both lines; a value cut over three lines or more (a dump of fewer bytes a line than the value holds) on the
+# chain of the dump's lines (:meth:`EncodedValues._sub_chain`).
 #: the fewest letters of a known name looked for across a break: a piece of a two-letter name on each side of a break
 #: is no evidence (any two bytes may read so)
 _ACROSS_NAME_LETTERS = 3
+#: a line that ends with a piece of a wrapped base64 token (testbench.traces.redact_rules.wrapped_b64: 16 characters
+#: at least), and the lines of other sources a wrap may have between two of its lines (captures interleave)
+_TOKEN_END = re.compile(r"[A-Za-z0-9+/_-]{16}[ \t\r]*\Z")
+_OTHER_LINES_BETWEEN = 16
+#: the lines of a dump's own source that hold a timestamp alone, skipped between two of its lines
+_STAMPS_BETWEEN = 2
 
 
 class _AcrossSearch:
@@ -707,20 +845,23 @@ class _AcrossSearch:
             for encoding in _FAMILIES
             for b in form.encode(encoding, "ignore")
         ) | frozenset(b" \t\n\r\x0b\x0c'-,")
+        self._bytes |= frozenset(b"".join(bcd for d in known.birth_dates for bcd in bcd_dates(d)))  # in BCD too
 
-    def hits(self, data: bytes, cut: int) -> list[tuple[int, int, str]]:
-        """(start, end, kind) of the known values in ``data`` that start before ``cut`` and end after it, in order,
-        none overlapping."""
+    def hits(self, data: bytes, cut: int | Sequence[int], least: int = 1) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of the known values in ``data`` that cross ``least`` or more of the ``cut`` offsets (the
+        line breaks: a value starts before one and ends after it), in order, none overlapping."""
+        cuts = (cut,) if isinstance(cut, int) else tuple(cut)
         found: list[tuple[int, int, str]] = []
-        if data[cut - 1] in self._bytes and data[cut] in self._bytes:
+        if any(data[c - 1] in self._bytes and data[c] in self._bytes for c in cuts):
             if self._pattern is not None:
                 found += [(m.start(), m.end(), str(m.lastgroup)) for m in self._pattern.finditer(data)]
             if self._fields is not None:
                 found += [(m.start(), m.end(), "name") for m in self._fields.finditer(data)]
         if self._bcd is not None:  # a digit's nibble: the bytes it stands in
             found += [(m.start() // 2, (m.end() + 1) // 2, str(m.lastgroup)) for m in self._bcd.finditer(data.hex())]
+        crossing = (h for h in found if sum(h[0] < c < h[1] for c in cuts) >= least)
         kept: list[tuple[int, int, str]] = []
-        for hit in sorted((h for h in found if h[0] < cut < h[1]), key=lambda h: (h[0], -h[1])):
+        for hit in sorted(crossing, key=lambda h: (h[0], -h[1])):
             if not kept or hit[0] >= kept[-1][1]:
                 kept.append(hit)
         return kept

@@ -789,6 +789,10 @@ _LONG_HEAD_BYTES = re.compile(
 _LONG_SINGLE_SEP_HEAD = re.compile(
     rf"[0-9A-Fa-f]{{2}}(?:[ \t:-]?[0-9A-Fa-f]{{2}}){{0,{_VALUE_SIDE - 1}}}(?![0-9A-Za-z])"
 )
+#: a line between two lines of a dump that holds none of its bytes: empty, or a log's timestamp (and level) alone or
+#: with a few words without a digit (« 2026-12-07 10:00:01.124 DEBUG suite : »), as a logger that stamps each of its
+#: writes puts between a dump's pieces
+STAMP_LINE = re.compile(rf"[ \t]*(?:{_STAMP}[^\d\r\n]{{0,40}})?")  # read with a space after the line (a stamp's own)
 #: a line that may continue a dump, as :data:`_CONTINUATION` reads one, or a dump's last line of one byte
 #: (« 00000018  35               |5| »: where a value's last byte may be); each part read once (possessive: every line
 #: of a trace is tried, most of them a log's line after its timestamp, which fails at its first word)
