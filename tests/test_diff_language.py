@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from shard_content import ATTESTATIONS, run_demo
+from shard_content import ATTESTATIONS, DEMO, run_demo
 
 from testbench.cli.main import main
 
@@ -28,7 +28,8 @@ def sessions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (work / "not-printed.json").write_text(json.dumps(not_printed), encoding="utf-8")
     a, b = work / "a.tbsession", work / "b.tbsession"
     assert run_demo(a, "-k", "DEMO-FSE-030") == 0
-    assert run_demo(b, "-k", "DEMO-FSE-030", "--attestations", str(work / "not-printed.json")) == 1
+    bench = ["--cards", "inprocess", "--engine", "inprocess", "--attestations", str(work / "not-printed.json")]
+    assert main(["run", str(DEMO), "--session", str(b), *bench, "-k", "DEMO-FSE-030"]) == 1
     with sqlite3.connect(b) as db:  # another card's answer to the first SELECT
         (line_id,) = db.execute("SELECT min(id) FROM trace_lines WHERE channel = 'apdu' AND text LIKE '%9000 succès%'")
         db.execute(

@@ -5,10 +5,12 @@ case: the verdict change, the values observed for each expectation (amounts flag
 after normalisation — timestamps, durations, invoice/lot references, UUIDs and handles legitimately
 vary between runs and are replaced by markers first; the rules applied are named in the output.
 
-A *regression* is a case that now fails (``fail`` or ``error``) and did not before, including a case
-that did not exist before; regressions come first and set the exit code a CI gates on. A case of A that B
-does not have, or has without a final verdict (a shard missing from a merge, a run cut short, a case left
-``en attente`` of an operator), is *absent*.
+A *regression* is a case that now fails (``fail`` or ``error``) and did not before; a case that did not exist
+before, or that A has without a final verdict, is a *new failure*: both come first and set the exit code a CI
+gates on. A case that fails now only on expectations B's casebook added or rewrote, the product answering as
+before, is such a failure too (it gates CI) but is named for what changed: the casebook asks more, the product
+did not regress. A case of A that B does not have, or has without a final verdict (a shard missing from a merge,
+a run cut short, a case left ``en attente`` of an operator), is *absent*.
 
 Each session's journal chain is checked as ``report`` checks it: a comparison with an altered session is
 written with a warning at its top, since its verdicts are no evidence.
@@ -39,7 +41,8 @@ from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import keyed, origin_text
-from testbench.i18n import _t, colon, default_language, tn, translator
+from testbench.i18n import LANGUAGES, _t, colon, default_language, tn, translator
+from testbench.report import hidden_difference
 from testbench.report.diff_bench import (
     BENCH_RULES,
     EnvChange,
@@ -49,11 +52,12 @@ from testbench.report.diff_bench import (
     bench_normaliser,
     bench_order,
     bench_phrasing,
+    bench_set_aside,
     either_guard_check,
     product_changes,
 )
 from testbench.report.labels import verdict_label
-from testbench.report.personal import Scrubber
+from testbench.report.personal import Scrubber, value_kind
 from testbench.report.recorded import recorded_words
 from testbench.store.read import CaseView, SessionView, read_session
 from testbench.traces.bench_text import trace_text
@@ -115,6 +119,9 @@ class ValueChange:
     #: has (B compared nothing: its missing value is no product's); ``added``, one only B's case has; "" for one
     #: both cases have (or sessions that do not say)
     expectation: str = ""
+    #: language → how A's and B's observed values differ when the redaction hides both whole, as one kind
+    #: (« 3 caractères sur 15 diffèrent », « même valeur »): made from the raw values, which are not kept
+    hidden_change: dict[str, str] = field(default_factory=dict)
 
     @property
     def from_casebook(self) -> bool:
@@ -142,8 +149,12 @@ class CaseDiff:
     trace_added: int = 0
     trace_removed: int = 0
     casebook_changed: bool = False
-    #: the trace differs only by what the casebooks made it say: the end-of-case line quoting a rewritten expectation
+    #: the trace differs only by what the casebooks made it say: the end-of-case line, which quotes the expectations
+    #: each side failed
     trace_from_casebook: bool = False
+    #: the expectations B's latest attempt failed (its comparisons' ids): a failure the casebook alone made names
+    #: only expectations B's casebook added or rewrote
+    failed_after: frozenset[str] = frozenset()
     # each side as the read model states it (testbench.store.read), as the report and the workstation do
     retained_before: str | None = None  # the verdict the review retains
     retained_after: str | None = None
@@ -153,9 +164,25 @@ class CaseDiff:
     cards_after: dict[str, str] = field(default_factory=dict)
 
     @property
+    def from_casebook(self) -> bool:
+        """Whether the casebooks alone make what differs: every value change is one (:attr:`ValueChange.
+        from_casebook`) and the traces are the same but for the end-of-case line that quotes them."""
+        traced = not self.trace_diff or self.trace_from_casebook
+        return bool(self.values) and traced and all(v.from_casebook for v in self.values)
+
+    @property
+    def failed_on_casebook(self) -> bool:
+        """Whether B fails only on expectations B's casebook added or rewrote, the product answering as in A."""
+        made = {v.expectation_id for v in self.values if v.from_casebook}
+        return self.from_casebook and bool(self.failed_after) and self.failed_after <= made
+
+    @property
     def kind(self) -> str:
         if self.after in FAILING and self.before not in FAILING:
-            return "regression" if self.before is not None else "new-failure"
+            if self.before is None or not Verdict(self.before).is_final:
+                return "new-failure"  # no verdict in A (not run, cut short, left to an operator): nothing regressed
+            # still a failure (it gates CI), but the casebook asks more: the product did not change its answers
+            return "casebook-failure" if self.failed_on_casebook else "regression"
         if self.before is None:
             return "new"
         if self.after is None or (not Verdict(self.after).is_final and Verdict(self.before).is_final):
@@ -166,8 +193,7 @@ class CaseDiff:
             return "changed"
         if self.retained_before != self.retained_after:
             return "reviewed"  # same recorded verdict, but a review on one side retains another: never « identique »
-        traced = not self.trace_diff or self.trace_from_casebook
-        if self.values and traced and all(v.from_casebook for v in self.values):
+        if self.from_casebook:
             return "casebook"  # expectations one casebook has and the other not, or rewrote: not the product's doing
         if self.values or self.trace_diff:
             return "details"
@@ -175,12 +201,18 @@ class CaseDiff:
 
     @property
     def regression(self) -> bool:
-        return self.kind in ("regression", "new-failure")
+        """Whether the case fails now and did not before: what sets the exit code a CI gates on."""
+        return self.kind in GATING
+
+
+#: the kinds of a case failing now that did not before (exit 1)
+GATING = ("regression", "new-failure", "casebook-failure")
 
 
 KIND_FR = {
     "regression": "RÉGRESSION",
     "new-failure": "NOUVEL ÉCHEC",
+    "casebook-failure": "ÉCHEC SUR ATTENTE AJOUTÉE OU RÉÉCRITE",
     "changed": "verdict changé",
     "fixed": "corrigé",
     "reviewed": "verdict retenu changé par une revue",
@@ -194,6 +226,7 @@ KIND_FR = {
 KIND_ORDER = (
     "regression",
     "new-failure",
+    "casebook-failure",
     "changed",
     "fixed",
     "reviewed",
@@ -225,7 +258,13 @@ class SessionDiff:
 
     @property
     def regressions(self) -> list[CaseDiff]:
+        """Every case failing now that did not before (exit 1), those failing on the casebook's change included."""
         return [c for c in self.cases if c.regression]
+
+    @property
+    def casebook_failures(self) -> list[CaseDiff]:
+        """The cases failing now only on expectations B's casebook added or rewrote: no regression of the product."""
+        return [c for c in self.cases if c.kind == "casebook-failure"]
 
     @property
     def absent(self) -> list[CaseDiff]:
@@ -273,6 +312,17 @@ def _expectation_change(
     return ""
 
 
+def _hidden_change(path: str, before: Any, after: Any, comparison: dict[str, Any]) -> dict[str, str]:
+    """How A's and B's observed values differ, in each language, when both are personal values of one kind that
+    the diff shows as the same marker (« ‹NIR› → ‹NIR› » says nothing else); {} otherwise."""
+    if comparison.get("kind") == "trace" or any(v in (None, "", True, False) for v in (before, after)):
+        return {}
+    kind = value_kind(path, before)
+    if kind is None or kind != value_kind(path, after):
+        return {}
+    return {lang: hidden_difference.change(kind, before, after, lang) for lang in LANGUAGES}
+
+
 def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str, Any]], list[Row]]:
     latest = case.latest
     if latest is None:
@@ -284,28 +334,53 @@ def _latest_details(session: SessionView, case: Any) -> tuple[dict[str, dict[str
 _END_OF_CASE = "fin du cas "
 
 
-def _as_if_expected(rows: list[Row], comp_a: dict[str, dict[str, Any]], comp_b: dict[str, dict[str, Any]]) -> list[Row]:
-    """B's trace rows with its end-of-case line quoting each expectation B's casebook rewrote as A's comparison
-    quoted it (« e-amo : attendu 163,50 € … » → « … 163,00 € … »): equal to A's, the trace differs only by what the
-    casebook changed. The line quotes the comparison's recorded message (testbench.runner.runner)."""
-    quoted = [
-        (f"{eid} : {y.get('message')}", f"{eid} : {x.get('message')}")
-        for eid, y in comp_b.items()
-        if (x := comp_a.get(eid)) and not _same_expected(x, y) and x.get("message") != y.get("message")
+#: a reason's count of the other deviations, as recorded (testbench.runner.reasons.others_said, in French)
+_OTHERS_SAID = re.compile(r" \(et \d+ autres? écarts?\)$")
+#: a comparison's outcomes that are no deviation (testbench.runner.reasons.deviations)
+_MET = ("pass", "none")
+#: an attempt's comparisons by expectation id
+Comparisons = dict[str, dict[str, Any]]
+
+
+def _said_by_comparisons(text: str, case_id: str, comparisons: Comparisons) -> bool:
+    """Whether ``text`` is the case's end-of-case line as its comparisons make it read: its verdict alone when it
+    failed none, else its verdict and one failed expectation's deviation (« e-amo : attendu 163,50 €, … »), with how
+    many others it failed (testbench.runner.runner). A step's refusal or a bench fault as the reason is not."""
+    head = f"{_END_OF_CASE}{case_id} : "
+    if not text.startswith(head):
+        return False
+    said = text[len(head) :]
+    failed = {f"{eid} : {c.get('message')}" for eid, c in comparisons.items() if c.get("outcome") not in _MET}
+    for verdict in Verdict:
+        if said == verdict.label_fr:
+            return not failed
+        if said.startswith(f"{verdict.label_fr} "):
+            return _OTHERS_SAID.sub("", said[len(verdict.label_fr) + 1 :]) in failed
+    return False
+
+
+def _as_if_expected(
+    case_id: str, rows_a: list[Row], rows_b: list[Row], comp_a: Comparisons, comp_b: Comparisons
+) -> list[Row]:
+    """B's trace rows with its end-of-case line as A's, when each side's says only what its comparisons make it
+    say (:func:`_said_by_comparisons`): the line quotes the expectations the case failed, which a casebook that
+    added or rewrote one changes (« échec e-amo : attendu 163,50 € … » for « … 163,00 € … », « (et 1 autre écart) »
+    more, « échec e-new : … » for « réussi »). Equal to A's then, the trace differs only by what the casebooks
+    changed; the comparisons themselves are compared as values."""
+    ends = [
+        [i for i, (channel, _, text) in enumerate(rows) if channel == "bench" and text.startswith(_END_OF_CASE)]
+        for rows in (rows_a, rows_b)
     ]
-    if not quoted:
-        return rows
-    out = []
-    for channel, step, text in rows:
-        if channel == "bench" and text.startswith(_END_OF_CASE):
-            for b_said, a_said in quoted:
-                text = text.replace(b_said, a_said)
-        out.append((channel, step, text))
-    return out
+    if [len(found) for found in ends] != [1, 1]:
+        return rows_b
+    end_a, end_b = rows_a[ends[0][0]], rows_b[ends[1][0]]
+    if not (_said_by_comparisons(end_a[2], case_id, comp_a) and _said_by_comparisons(end_b[2], case_id, comp_b)):
+        return rows_b
+    return [end_a if i == ends[1][0] else row for i, row in enumerate(rows_b)]
 
 
 def _trace_lines(rows: list[Row], bench: Callable[[str], str]) -> list[str]:
-    ordered = bench_lifetime(bench_order([(ch, text) for ch, _, text in rows]))
+    ordered = bench_set_aside(bench_lifetime(bench_order([(ch, text) for ch, _, text in rows])))
     return [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in ordered]
 
 
@@ -350,6 +425,7 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 expects_a, expects_b = _expectation_ids(ca), _expectation_ids(cb)
                 rows_a, rows_b = either_guard_check(rows_a, rows_b)  # a card read again or a kept check
                 lines_a, lines_b = _trace_lines(rows_a, bench_a), _trace_lines(rows_b, bench_b)
+                d.failed_after = frozenset(eid for eid, c in comp_b.items() if c.get("outcome") not in _MET)
                 for eid in list(comp_b) + [e for e in comp_a if e not in comp_b]:
                     x, y = comp_a.get(eid), comp_b.get(eid)
                     before = x.get("observed") if x else None
@@ -372,12 +448,14 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                                 if expected_before is None
                                 else scrub.at_path(path, expected_before),
                                 expectation=expectation,
+                                hidden_change=_hidden_change(path, before, after, y or x or {}),
                             )
                         )
                 if d.values:
                     _add_provenance(d.values, a, ca, b, cb, scrub)
                 if lines_a != lines_b:
-                    d.trace_from_casebook = lines_a == _trace_lines(_as_if_expected(rows_b, comp_a, comp_b), bench_b)
+                    as_if = _as_if_expected(d.case_id, rows_a, rows_b, comp_a, comp_b)
+                    d.trace_from_casebook = lines_a == _trace_lines(as_if, bench_b)
                     diff = list(difflib.unified_diff(lines_a, lines_b, "A", "B", n=trace_context, lineterm=""))[2:]
                     diff = [scrub(line) for line in diff]
                     d.trace_added = sum(1 for x in diff if x.startswith("+"))
@@ -471,7 +549,10 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
         "a": diff.a,
         "b": diff.b,
         "counts": diff.counts(),
+        # every case failing now that did not before (exit 1); among them, those failing only on expectations B's
+        # casebook added or rewrote (``kind`` ``casebook-failure``)
         "regressions": len(diff.regressions),
+        "casebook_failures": len(diff.casebook_failures),
         "absent": [{"plan_id": c.plan_id, "case_id": c.case_id} for c in diff.absent],
         "integrity": {
             side.lower(): {
@@ -529,6 +610,8 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "after_label": _shown(v, v.after, lang),
                         "origin_before": _origin(v, v.before, v.provenance_before, t, lang, v.source_before),
                         "origin_after": _origin(v, v.after, v.provenance_after, t, lang, v.source_after),
+                        # how the two observed values differ when the redaction hides both (null otherwise)
+                        "redacted_difference": _hidden(v, lang) or None,
                     }
                     for v in c.values
                 ],
@@ -548,6 +631,11 @@ def _shown(change: ValueChange, value: object, lang: str | None) -> str:
     (« présent /motif/ sur engine », « accepté ») in ``lang``, a dash when there is none."""
     value = recorded_words(change.kind, value, translator(lang))
     return fmt.typed(change.value_type, value, lang, is_amount(change.path))
+
+
+def _hidden(value: ValueChange, lang: str | None) -> str:
+    """How A's and B's hidden observed values differ, in ``lang``; "" when the values are shown."""
+    return value.hidden_change.get(lang or default_language(), "")
 
 
 def _expected(change: ValueChange, lang: str | None) -> str:
@@ -668,15 +756,34 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
         for v in c.values:
             out.append(f"  {_named(v, t)}{sep}{_change(v, t, sep, lang)}")
             out += [f"    {side}{sep}{text}" for side, text in _origins(v, t, lang)]
+            if note := _hidden(v, lang):
+                out.append(f"    A → B{sep}{note}")
         if c.trace_diff:
             counts_line = t("traces : +{added} −{removed} lignes (après normalisation)")
             out.append("  " + counts_line.format(added=c.trace_added, removed=c.trace_removed))
             out += [f"    {_markers(line, t)}" for line in c.trace_diff]
     out += _absent_block(diff, t, sep)
     out.append("")
-    n = len(diff.regressions)
-    out.append(tn("{count} régression", "{count} régressions", n, lang) if n else t("aucune régression"))
+    out.append(failures_said(diff, lang))
     return "\n".join(out) + "\n"
+
+
+def failures_said(diff: SessionDiff, lang: str | None) -> str:
+    """« 1 régression », « aucune régression », or the failures on expectations B's casebook added or rewrote
+    said apart (« 1 échec sur attente ajoutée ou réécrite du cahier »): both gate CI, only one is the product's."""
+    casebook = len(diff.casebook_failures)
+    product = len(diff.regressions) - casebook
+    said = [tn("{count} régression", "{count} régressions", product, lang)] if product else []
+    if casebook:
+        said.append(
+            tn(
+                "{count} échec sur attente ajoutée ou réécrite du cahier",
+                "{count} échecs sur attentes ajoutées ou réécrites du cahier",
+                casebook,
+                lang,
+            )
+        )
+    return " ; ".join(said) if said else translator(lang)("aucune régression")
 
 
 def _absent_block(diff: SessionDiff, t: Callable[[str], str], sep: str) -> list[str]:
@@ -727,7 +834,8 @@ _HTML_CSS = (
     "body{font:14px/1.45 system-ui,sans-serif;margin:1rem auto;max-width:1200px;padding:0 1rem;color:#1d2430}"
     "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d5dae1;padding:.25rem .45rem;"
     "text-align:left;vertical-align:top}th{background:#f2f4f7}.k-regression,.k-new-failure{background:#fde0e0}"
-    ".k-fixed{background:#dcf5e3}pre{font:12px/1.3 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;"
+    ".k-casebook-failure{background:#fdecd0}.k-fixed{background:#dcf5e3}"
+    "pre{font:12px/1.3 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;"
     "word-break:break-all;margin:0}.add{color:#135c2b}.del{color:#8a1414}"
     ".altered{background:#fde0e0;border:2px solid #8a1414;padding:.5rem}"
 )
@@ -761,6 +869,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
         values = "".join(
             f"<div>{escape(_named(v, t))}{sep}{_html_change(v, t, sep, lang)}"
             + "".join(f"<br><small>{escape(side)}{sep}{escape(text)}</small>" for side, text in _origins(v, t, lang))
+            + (f"<br><small>A → B{sep}{escape(note)}</small>" if (note := _hidden(v, lang)) else "")
             + "</div>"
             for v in c.values
         )
@@ -777,7 +886,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     counts = ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in diff.counts().items())
     rules = _rules(t, (name for name, _ in TRACE_RULES))
     title = escape(t("Comparaison de campagnes"))
-    regressions = tn("{count} régression", "{count} régressions", len(diff.regressions), lang)
+    regressions = failures_said(diff, lang)
     warning = absent_warning(len(diff.absent), (c.case_id for c in diff.absent), lang)
     altered = altered_lines(diff, lang)
     headings = ("Changement", "Cas", "Verdict", "Valeurs", "Traces")

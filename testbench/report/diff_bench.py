@@ -34,6 +34,7 @@ _ENGINE_WORDS = frozenset({"reference", "inprocess", "operator"})
 #: Trace markers, in the order they are applied (named in the diff's output).
 BENCH_RULES = (
     "lecteurs",
+    "lecteurs mis de côté",
     "poste",
     "chemins",
     "commande du moteur",
@@ -73,6 +74,9 @@ def _refusal_numbered(text: str) -> str:
 #: testbench.services.process: the simulator's start, said in the case that first needed it (which one is the
 #: run's order: a shard starts its own simulator), dropped from the compared lines
 _SIMULATOR_STARTED = re.compile(r"^téléservices simulés à l'écoute sur http://127\.0\.0\.1:\d+ \(")
+#: testbench.cards.bay.SET_ASIDE: a reader the bay stopped using (its port held by another bench on the host, its
+#: card held by another program, a reader gone), dropped from the compared lines
+_SET_ASIDE = re.compile(r"^lecteur \S+ « [^»]*» mis de côté : ")
 #: testbench.services.process.format_record: a request the simulated service closed with no answer (fault « down »)
 _CLOSED = " → connexion fermée sans réponse · "
 
@@ -217,6 +221,14 @@ def bench_order(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
         run = []
         out.append(line)
     return out[:-1]
+
+
+def bench_set_aside(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The « lecteurs mis de côté » rule, on (channel, text) lines: the bay's line of a reader it stopped using is
+    dropped. Which of a slot's readers the bay uses is the bench's (its readers are already ‹lecteur›), and whether
+    one is set aside is the host's: another bench holding a reader's port, a reader unplugged. The card the case
+    then used, its guard and the product's exchanges are compared as they are."""
+    return [(channel, text) for channel, text in lines if not (channel == "bench" and _SET_ASIDE.match(text))]
 
 
 def bench_lifetime(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -37,6 +37,12 @@ def difference(kind: str, expected: Any, observed: Any, lang: str | None) -> str
     return _characters_difference(a, b, lang)
 
 
+def change(kind: str, before: Any, after: Any, lang: str | None) -> str:
+    """How a hidden value changed between two sessions (``testbench diff``: A's observed value, B's): how they
+    differ, or « même valeur » — a value line shown because its expectation changed, the product giving the same."""
+    return difference(kind, before, after, lang) or translator(lang)("même valeur")
+
+
 def _characters_difference(a: str, b: str, lang: str | None) -> str:
     """An identifier's (NIR, RPPS, FINESS…): how many characters differ, or both lengths."""
     if len(a) != len(b):
