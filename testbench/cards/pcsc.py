@@ -3,6 +3,17 @@
 Only this module (and the emulator's bay) imports pyscard, lazily, so the rest of the card layer
 works without it. Every pyscard failure becomes :class:`CardUnavailable` with a sentence in the
 active language (:mod:`.pcsc_errors`), never pcsc-lite's or winscard's own text.
+
+Three PC/SC calls may wait without a limit inside the C library: SCardConnect and SCardTransmit on a mute card,
+SCardBeginTransaction while another program keeps the card. PC/SC cannot cancel them, and a ^C (or a SIGTERM
+taken as one) cannot stop a thread waiting there. So a transport hands them to one thread of its own,
+:class:`_Caller`, and waits for it in slices (plain lock waits, no POSIX call: the same on Windows). What
+ends a wait past its limit differs, not the thread: a transaction waited for is ended by disconnecting the
+handle (pcsc-lite retries between sleeps), and the thread is let go to finish that wait; a mute card's call
+cannot be ended, so its thread keeps that connection and context until the call returns (:class:`CardMute`).
+Either way the next call gets a fresh thread. The one call not handed over is a connect or command to a card
+the caller can pull (the bay's emulated cards, ``answer_timeout=None``): a hand-over would cost a quarter to a
+half of a virtual card's answer.
 """
 
 from __future__ import annotations
@@ -231,12 +242,13 @@ class _Job:
 
 
 class _Caller:
-    """The thread that makes a transport's calls that wait on the card (SCardConnect, SCardTransmit).
+    """The thread that makes a transport's calls that may wait without a limit (SCardConnect, SCardTransmit,
+    SCardBeginTransaction).
 
     Neither pcsc-lite nor winscard puts a time limit on them, and PC/SC cannot cancel them; pyscard lets the
     interpreter run meanwhile, so the caller's thread waits here in slices, with a limit, and sees a ^C or a
-    SIGTERM at once. One thread for all the transport's calls: a thread started per command would add its
-    start-up to every command."""
+    SIGTERM at once. One thread for all the transport's calls: a thread started per command (or per
+    transaction) would add its start-up to each."""
 
     def __init__(self, reader: str) -> None:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -364,6 +376,7 @@ class PyscardTransport:
     (:class:`_Caller`), so the caller's thread never waits inside the C library: a ^C or SIGTERM stops it at once,
     and a card that says nothing for that long ends the call with :class:`CardMute`. Without it (None), they run
     on the caller's thread, as fast as it gets: for a card whose owner can pull it (the bay's emulated cards).
+    The wait for another application's transaction runs on that same thread in either case.
     A mute card's connection and context are left to the thread still waiting (releasing them would wait as
     long), and let go by it if the call ever returns; the next call makes a fresh context and thread.
     """
@@ -407,9 +420,7 @@ class PyscardTransport:
         a limit, ``call()`` on the caller's thread: nothing to hand over (the card's owner can end it)."""
         if self.answer_timeout is None:
             return call()
-        caller = self._caller
-        if caller is None:
-            caller = self._caller = _Caller(self.reader)
+        caller = self._thread()
         try:
             done, value = caller.call(call, self.answer_timeout)
         finally:
@@ -420,6 +431,13 @@ class PyscardTransport:
             limit = self.answer_timeout or 0.0
             raise CardMute(mute_message(self.reader, limit, connecting), connecting)
         return value
+
+    def _thread(self) -> _Caller:
+        """The transport's :class:`_Caller`, started at its first call."""
+        caller = self._caller
+        if caller is None:
+            caller = self._caller = _Caller(self.reader)
+        return caller
 
     def _abandon(self, conn: Any) -> None:
         """Leave the connection and context to the caller thread stuck in the library: it lets them go (no reset,
@@ -493,30 +511,38 @@ class PyscardTransport:
         return 0
 
     def _begin(self, conn: Any) -> int:
-        """SCardBeginTransaction, waited for up to ``busy_timeout`` s: pcsc-lite and winscard wait for another
-        application's transaction without a limit, and a ^C cannot stop a wait inside the C library. Past
-        the limit the caller disconnects, which ends that wait (the library retries between sleeps)."""
-        answer: list[int] = []
+        """SCardBeginTransaction on the transport's thread, waited for up to ``busy_timeout`` s: pcsc-lite and
+        winscard wait for another application's transaction without a limit, and a ^C cannot stop a wait inside
+        the C library. Past the limit, or on a ^C, ``conn`` is disconnected, which ends that wait (the library
+        retries between sleeps), and the thread is let go to finish it: the next call gets a fresh one."""
 
-        def begin() -> None:
+        def begin() -> int:
             try:
-                answer.append(conn.begin_transaction())
+                return int(conn.begin_transaction())
             except Exception:  # the handle was let go meanwhile (^C): nothing to take any more
-                answer.append(E.E_INVALID_HANDLE)
+                return E.E_INVALID_HANDLE
 
-        helper = threading.Thread(target=begin, name="pcsc-transaction", daemon=True)
-        helper.start()
+        caller = self._thread()
         self.waiting = True
         try:
-            helper.join(self.busy_timeout)
+            done, hr = caller.call(begin, self.busy_timeout)
         except BaseException:  # ^C: let the card go, the wait ends with the handle
+            if caller.stuck:
+                self._let_go(caller)
             self._release(conn, leave=True)
             raise
         finally:
             self.waiting, self.waited = False, time.monotonic()
-        if not answer:
+        if not done:  # the caller releases ``conn`` (E_SHARING_VIOLATION), which ends the wait
+            self._let_go(caller)
             return E.E_SHARING_VIOLATION
-        return answer[0] & 0xFFFFFFFF
+        return hr & 0xFFFFFFFF
+
+    def _let_go(self, caller: _Caller) -> None:
+        """``caller`` still waits for a transaction that the disconnect about to come ends: it stops after it."""
+        if self._caller is caller:
+            self._caller = None
+        caller.stop()
 
     def _connect(self) -> Any:
         """A connection to the card (SCardConnect), retried while pcscd powers a re-inserted card up."""

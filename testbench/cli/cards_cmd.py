@@ -9,19 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from testbench.i18n import _t, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import PathValue, port_number, seconds_or_zero
-
-T = TypeVar("T")
 
 #: ``cards replay --export-scriptor`` writes a script and presents no card: a serving option would be ignored
 EXPORT_SERVES_NOTHING = _t(
@@ -260,7 +256,9 @@ def _open_channel(reader: str | None, sinks: list, beside: bool = False) -> Any:
     from testbench.cards.link import Link, SingleChannel
     from testbench.cards.pcsc import PyscardTransport
 
-    transport = PyscardTransport(_reader_with_card(reader), reset_on_release=not beside, transaction=beside)
+    transport = PyscardTransport(
+        _reader_with_card(reader), reset_on_release=not beside, transaction=beside, answer_timeout=MUTE_AFTER
+    )
     return SingleChannel(Link(transport, "probe", sinks))
 
 
@@ -284,42 +282,10 @@ def _reader_with_card(reader: str | None) -> str:
     return found
 
 
-#: seconds without an answer after which a card is taken for mute: beyond the 5 s another application's
-#: PC/SC transaction is waited for, far beyond any answer of a working card
+#: seconds a connect or a command may go unanswered before the card is taken for mute (the transport's
+#: ``answer_timeout``: neither pcscd nor vpcd puts a limit on them, and PC/SC cannot cancel one); far beyond any
+#: answer of a working card. Another application's PC/SC transaction is waited for apart (5 s).
 MUTE_AFTER = 10.0
-
-
-def _while_the_card_answers(reader: str | None, work: Callable[[str, list], T]) -> T:
-    """``work(reader, sinks)`` on a thread of its own, given up once the card has said nothing for
-    :data:`MUTE_AFTER` seconds: neither pcscd nor vpcd puts a limit on a connect or a command, and PC/SC
-    cannot cancel one, so a mute card would hold the command for ever (and ^C with it)."""
-    from testbench.cards.api import CardUnavailable
-    from testbench.cards.pcsc import mute_message
-
-    reader = _reader_with_card(reader)
-    heard = [time.monotonic(), 0]  # when the card last answered, how many answers
-
-    def answered(_exchange: object) -> None:
-        heard[:] = [time.monotonic(), heard[1] + 1]
-
-    box: list[tuple[bool, Any]] = []
-
-    def run() -> None:
-        try:
-            box.append((True, work(reader, [answered])))
-        except BaseException as exc:  # handed to the command's thread as it is
-            box.append((False, exc))
-
-    worker = threading.Thread(target=run, name="cards-command", daemon=True)  # left behind on a mute card
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.1)
-        if worker.is_alive() and time.monotonic() - heard[0] > MUTE_AFTER:
-            raise CardUnavailable(mute_message(reader, MUTE_AFTER, connecting=not heard[1]))
-    ok, value = box[0]
-    if not ok:
-        raise value
-    return value
 
 
 def _real(nature: str, family: str | None) -> bool:
@@ -471,7 +437,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
             ch.release()
 
     try:
-        fam, data = _while_the_card_answers(args.reader, probe)
+        fam, data = probe(args.reader, [])
     except CardError as exc:
         _print_trace(exchanges, masked=not args.allow_real_cards)  # a card whose nature was not read: maybe real
         _err(str(exc))
@@ -619,7 +585,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             ch.release()
 
     try:
-        rec = _while_the_card_answers(args.reader, record)
+        rec = record(args.reader, [])
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
