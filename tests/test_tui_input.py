@@ -173,7 +173,7 @@ def test_help_shows_keys_as_written_each_group_once(tmp_path: Path) -> None:
             assert (keys["step-next"], keys["step-prev"]) == ("]", "[")
             groups = [str(row[0]) for row in rows if not str(row[2])]
             assert len(groups) == len(set(groups)) == 6, groups  # « Outils », the CLI's tools, last
-            assert (keys["diff"], keys["merge"]) == ("D", "—")  # a palette-only tool has no key to show
+            assert (keys["diff"], keys["merge"]) == ("D", "palette\n(Ctrl+P)")  # a palette-only tool: where it is run
 
     asyncio.run(scenario())
 

@@ -381,8 +381,8 @@ def describe(spec: ActionSpec, lang: str) -> str:
     return translator(lang, "tui")(spec.help)
 
 
-#: Textual key names whose Unicode name differs from the key name.
-_KEY_CHARACTERS = {"slash": "/"}
+#: Textual key names whose Unicode name differs from the key name (Textual itself finds no character for them).
+KEY_CHARACTERS = {"slash": "/"}
 
 #: Textual key names as a French keyboard names them (their English is in the catalogue, ``tui`` context); a
 #: name not here is shown as its character (``question_mark`` → ``?``) or as it is written.
@@ -423,7 +423,7 @@ def display_key(keys: str, t: Callable[[str], str] | None = None) -> str:
 
 def _display_one(key: str, t: Callable[[str], str]) -> str:
     *modifiers, name = key.split("+")
-    char = _KEY_CHARACTERS.get(name)
+    char = KEY_CHARACTERS.get(name)
     if char is None and name in KEY_NAMES:
         char = t(KEY_NAMES[name])
     elif char is None and len(name) > 1 and name[0] == "f" and name[1:].isdigit():

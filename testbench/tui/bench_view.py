@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from testbench.runner.options import OPERATOR_ENGINE
 from testbench.tui.fault import fault_text
-from testbench.tui.screens import ReadingWindow
+from testbench.tui.screens import CLOSE, ReadingWindow, workstation_keys
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -86,7 +86,10 @@ class BenchScreen(ReadingWindow[None]):
     BenchScreen > VerticalScroll { width: 95%; max-width: 140; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", CLOSE),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
+    ]
 
     def __init__(self, waiting: str, refill: Callable[[BenchScreen], None] | None = None) -> None:
         super().__init__()
@@ -100,7 +103,7 @@ class BenchScreen(ReadingWindow[None]):
             self.filled = False
             self.refill(self)
 
-    def compose(self) -> ComposeResult:
+    def content_widgets(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text(self.waiting, style="dim"), id="bench-text")
 

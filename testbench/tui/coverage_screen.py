@@ -29,7 +29,8 @@ from testbench.scope.text import coverage_text, readiness_text
 from testbench.store.connection import SessionError
 from testbench.tui.actions import display_key, effective_keys, reach
 from testbench.tui.bench_view import BenchWindows
-from testbench.tui.screens import FormScreen, OneValue, ReadingWindow, T
+from testbench.tui.footer import WholeKeysFooter
+from testbench.tui.screens import CLOSE, FormScreen, OneValue, ReadingWindow, T, workstation_keys
 from testbench.tui.tools import unquoted
 
 if TYPE_CHECKING:
@@ -70,7 +71,10 @@ class CoverageScreen(ReadingWindow[bool]):
         background: $surface; padding: 0 1; }
     CoverageScreen #coverage-hint { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,c,q", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,c,q", "close", CLOSE),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
+    ]
 
     def __init__(
         self, content: Text, plan_key: str = "p", hint: str = "", again: Callable[[], tuple[Text, str]] | None = None
@@ -86,7 +90,7 @@ class CoverageScreen(ReadingWindow[bool]):
             self.content, self.hint = self.again()
             await self.recompose()
 
-    def compose(self) -> ComposeResult:
+    def content_widgets(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.content, id="coverage-text")
             if self.hint:
@@ -114,7 +118,10 @@ class PlanScreen(FormScreen[Path | None]):
     PlanScreen OptionList { height: auto; max-height: 8; }
     PlanScreen .hint { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Annuler"),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
+    ]
 
     def __init__(self, plans: list[Path], t: T, current: Path | None) -> None:
         super().__init__()
@@ -124,6 +131,7 @@ class PlanScreen(FormScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
+        self.label_keys()
         with Vertical():
             yield Label(Text(t("Plan d'examen de la couverture"), style="bold"))
             yield self.notice_line()
@@ -136,6 +144,7 @@ class PlanScreen(FormScreen[Path | None]):
             yield OneValue(placeholder=t("chemin du plan, puis {enter}").format(enter=enter), id="plan-path")
             hint = t("{enter} : choisir · {tab} : liste ou chemin · {escape} : annuler")
             yield Static(hint.format(enter=enter, tab=tab, escape=escape), classes="hint")
+        yield WholeKeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#plans" if self.plans else "#plan-path").focus()
@@ -161,7 +170,7 @@ class PlanScreen(FormScreen[Path | None]):
         self.dismiss(path)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_unless_typed(None)
 
 
 class CoverageWindow(BenchWindows):

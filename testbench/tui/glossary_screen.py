@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from testbench.tui.screens import ReadingWindow
+from testbench.tui.screens import CLOSE, ReadingWindow, workstation_keys
 
 
 class GlossaryScreen(ReadingWindow[None]):
@@ -26,7 +26,10 @@ class GlossaryScreen(ReadingWindow[None]):
     GlossaryScreen > VerticalScroll { width: 90%; max-width: 110; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,d,q", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,d,q", "close", CLOSE),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
+    ]
 
     def __init__(self, content: Text, again: Callable[[], Text] | None = None) -> None:
         super().__init__()
@@ -38,7 +41,7 @@ class GlossaryScreen(ReadingWindow[None]):
             self.content = self.again()
             self.query_one("#glossary-text", Static).update(self.content)
 
-    def compose(self) -> ComposeResult:
+    def content_widgets(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.content, id="glossary-text")
 

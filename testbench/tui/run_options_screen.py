@@ -12,8 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from testbench.tui.footer import WholeKeysFooter
 from testbench.tui.run_options import RunChoice
-from testbench.tui.screens import FormScreen, OneValue
+from testbench.tui.screens import FormScreen, OneValue, workstation_keys
 
 T = Callable[[str], str]
 
@@ -40,6 +41,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "Appliquer"),
         Binding("escape", "cancel", "Annuler"),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
     AUTO_FOCUS = "#workers"
 
@@ -51,6 +53,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
 
     def compose(self) -> ComposeResult:
         t, current = self.t, self.current
+        self.label_keys()
         with Vertical():
             title = Text(t("Options d'exécution"), style="bold")  # the keys too: 80×24 has no room for the buttons
             keys = t("{enter} : appliquer · {escape} : annuler").format(
@@ -82,6 +85,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
             with Horizontal(id="buttons"):
                 yield Button(f"{t('Appliquer')} ({self.key('ctrl+s')})", id="apply", variant="primary")
                 yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
+        yield WholeKeysFooter()
 
     def action_apply(self) -> None:
         answer = self.check(self.query_one("#workers", Input).value, self.query_one("#shard", Input).value)
@@ -91,7 +95,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
             self.show_notice("\n".join(self.t(line) for line in answer), "error")  # one line per problem
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_unless_typed(None)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

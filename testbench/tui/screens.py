@@ -85,6 +85,8 @@ QUIT_DROPS_FIELDS = "{quit} encore pour quitter : ce qui est tapé dans cette fe
 CANCEL_DROPS_REVIEW = (
     "{escape} à nouveau pour fermer sans enregistrer : le motif tapé sera perdu ({save} enregistre l'annotation)"
 )
+#: Escape in any other window with fields (a tool's, the run options, the plan) where something was typed
+CANCEL_DROPS_FIELDS = "{escape} à nouveau pour fermer : ce qui est tapé dans cette fenêtre sera perdu"
 #: Escape in a manual step's window: it closes only by an answer, or by stopping the run
 ESCAPE_IN_MANUAL_STEP = (
     "{escape} ne ferme pas l'étape manuelle : {confirm} confirme, {reject} rejette (motif dans la note), {stop} arrête"
@@ -121,6 +123,29 @@ def workstation_keys(*ids: str) -> list[Binding]:
     return [Binding(spec.key.split(",")[0], f"app.{spec.action}", spec.label, id=spec.id) for spec in specs]
 
 
+#: the label of the key that closes a reading window or a tool's window
+CLOSE = _t("Fermer")
+
+
+def label_window_keys(window: ModalScreen[Any], t: T) -> None:
+    """A window's footer labels in the language of ``t``: the workstation's actions and a manual step's from the
+    registry, by id; the window's own from their French, through ``t`` (an empty one stays empty: gettext's "" is
+    the catalogue's header)."""
+    lang = getattr(window.app, "lang", "fr")
+
+    def label(binding: Binding) -> str:
+        spec = registry.BY_ID.get(binding.id or "") or STEP_ACTIONS.get(binding.id or "")
+        if spec is not None:
+            return registry.label(spec, lang)
+        return t(binding.description) if binding.description else ""
+
+    french = type(window)._merged_bindings
+    keys = window._bindings.key_to_bindings
+    for key, bindings in (french.key_to_bindings if french else {}).items():
+        keys[key] = [replace(b, description=label(b)) for b in bindings]
+    window.refresh_bindings()
+
+
 class OneLine(Input):
     """A field of a window, which remembers what it opened with: what was typed since is what closing the
     window, stopping the run or quitting would lose (:meth:`FormScreen.typed`)."""
@@ -131,6 +156,11 @@ class OneLine(Input):
 
     def typed(self) -> bool:
         return self.value.strip() != self.opened_with.strip()
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """The keys this field types: « / » too, for which Textual finds no character — the footer kept « / Filtrer »
+        in the filter and the trace query box, where the key types a slash."""
+        return super().check_consume_key(key, character or registry.KEY_CHARACTERS.get(key))
 
     def _paste_lines(self, text: str) -> list[str]:
         """The lines of a paste that hold something (a value copied with its line end is one line)."""
@@ -266,6 +296,16 @@ class FormScreen(ModalScreen[ScreenResultType]):
         """``keys`` (Textual's names) as this window shows them, in its language (``actions.display_key``)."""
         return display_key(keys, self.t)
 
+    def close_unless_typed(self, result: ScreenResultType) -> None:
+        """Escape in a window with fields: closed at once when nothing was typed; else the first press says that
+        what was typed would be lost, and the second closes (as the quit key does: nothing dropped unsaid). A field
+        only emptied loses nothing: the window opens again with its default."""
+        kept = any(field.typed() and field.value.strip() for field in self.query(OneLine))
+        if kept and self.typed() and self.first_press("cancel"):
+            self.show_notice(self.t(CANCEL_DROPS_FIELDS).format(escape=self.key("escape")), "warning")
+            return
+        self.dismiss(result)
+
     def first_press(self, key: str) -> bool:
         """Whether ``key`` (an action id) is pressed for the first time in this window: a key that would drop what
         was typed says so at its first press and acts at the second (F2 clears the warning said, so the count
@@ -298,21 +338,8 @@ class FormScreen(ModalScreen[ScreenResultType]):
         self.show_notice("\n".join(lines), worst)
 
     def label_keys(self) -> None:
-        """The footer's labels in the language shown (F2 composes the window again): the workstation's actions
-        and a manual step's from the registry, by id; the window's own from their French, through ``t``."""
-        french = type(self)._merged_bindings
-        keys = self._bindings.key_to_bindings
-        for key, bindings in (french.key_to_bindings if french else {}).items():
-            keys[key] = [replace(b, description=self._label(b)) for b in bindings]
-        self.refresh_bindings()
-
-    def _label(self, binding: Binding) -> str:
-        """A binding's footer label in the window's language (an empty one stays empty: gettext's "" is the
-        catalogue's header)."""
-        spec = registry.BY_ID.get(binding.id or "") or STEP_ACTIONS.get(binding.id or "")
-        if spec is not None:
-            return registry.label(spec, getattr(self.app, "lang", "fr"))
-        return self.t(binding.description) if binding.description else ""
+        """The footer's labels in the language shown (F2 composes the window again)."""
+        label_window_keys(self, self.t)
 
 
 class AttestScreen(FormScreen[Attestation | None]):
@@ -699,7 +726,8 @@ class ContinueScreen(FormScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "restart", show=False),
-        Binding("escape", "cancel", show=False),
+        Binding("escape", "cancel", "Annuler"),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
     AUTO_FOCUS = "#continue"
 
@@ -715,6 +743,7 @@ class ContinueScreen(FormScreen[str | None]):
         go_on = t("Continuer à l'étape {position} ({step})").format(position=resumed.position, step=resumed.following)
         again = t("Nouvelle tentative depuis l'étape 1")
         done = ", ".join(resumed.done) or "—"
+        self.label_keys()
         with Vertical():
             yield Label(Text(f"{t('Tentative inachevée')} {case.id}", style="bold"))
             yield self.notice_line()  # what the bench says while the window is open (``WorkstationApp.notify``)
@@ -723,6 +752,7 @@ class ContinueScreen(FormScreen[str | None]):
                 yield Button(f"{go_on} ({self.key('enter')})", id="continue", variant="success")
                 yield Button(f"{again} ({self.key('n')})", id="restart", variant="warning")
                 yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
+        yield WholeKeysFooter()
 
     def action_restart(self) -> None:
         self.dismiss("restart")
@@ -908,9 +938,21 @@ class ReadingWindow(ModalScreen[ScreenResultType]):
     async def action_switch_language(self) -> None:
         await self.app.run_action("toggle_language")
         await self.retranslate()
+        label_window_keys(self, self.app.t)  # type: ignore[attr-defined]  # the workstation's, just switched
 
     async def retranslate(self) -> None:
         """Draw the content again in the language now shown (each window knows how)."""
+
+    def compose(self) -> ComposeResult:
+        """The window's content, then its own footer: the keys that act in it (the main screen's footer, seen
+        under the window, listed keys that do nothing here)."""
+        label_window_keys(self, self.app.t)  # type: ignore[attr-defined]
+        yield from self.content_widgets()
+        yield WholeKeysFooter()
+
+    def content_widgets(self) -> ComposeResult:
+        """What the window shows (each window composes its own)."""
+        return iter(())
 
 
 #: what the F1 window lists: (action, key) pairs, the translator, each action's help, the keymap's line
@@ -925,7 +967,11 @@ class HelpScreen(ReadingWindow[None]):
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,question_mark,q", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "close", show=False),  # before: its footer names Escape, not « ? »
+        Binding("escape,f1,q", "close", CLOSE),
+        *workstation_keys("quit"),
+    ]
 
     def __init__(
         self,
@@ -947,7 +993,7 @@ class HelpScreen(ReadingWindow[None]):
             self.actions, self.t, self.describe, self.extra = self.again()
             await self.recompose()
 
-    def compose(self) -> ComposeResult:
+    def content_widgets(self) -> ComposeResult:
         t = self.t
         table = Table(title=t("Touches"), expand=True, show_lines=False)
         table.add_column(t("Touche"), no_wrap=True, style="bold cyan")
@@ -956,10 +1002,14 @@ class HelpScreen(ReadingWindow[None]):
         groups: dict[str, list[tuple[ActionSpec, str]]] = {}
         for spec, key in self.actions:  # each group once, in the order it first appears
             groups.setdefault(spec.group, []).append((spec, key))
+        # an action without a key is run from the palette: said where its key would be (« — » said nothing), on two
+        # lines, so that the key column stays narrow at 80 columns
+        palette = next((key for spec, key in self.actions if spec.id == "palette" and key.strip()), "")
+        no_key = f"{t('palette')}\n({display_key(palette, t)})" if palette else "—"
         for group, rows in groups.items():
             table.add_row(Text(t(group), style="bold underline"), "", "")
             for spec, key in rows:
-                table.add_row(display_key(key, t), self.describe(spec), spec.id)
+                table.add_row(display_key(key, t) if key.strip() else no_key, self.describe(spec), spec.id)
         with VerticalScroll():
             yield Static(table)
             if self.extra:
@@ -974,15 +1024,31 @@ class WorkstationPalette(CommandPalette):
     nothing matches (Textual writes "No matches found" in its countdown, rewritten here: textual is pinned).
     F2 switches the workstation's language and searches again: the actions listed in the new one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "switch_language", show=False, id="language")]
+    # the list measures each entry's height as it comes, at the width it has then: its scroll bar appearing later
+    # narrowed it, and an entry wrapped onto a second line showed its first only (« … unfinished one) » without
+    # its key « (r) », after F2 at 80 columns). Its room kept for the bar, the width never changes
+    DEFAULT_CSS = """
+    WorkstationPalette CommandList { scrollbar-gutter: stable; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "switch_language", show=False, id="language"),
+        Binding("escape", "escape", CLOSE),  # Textual's label is English only
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
+    ]
 
     def __init__(self, t: Callable[[str], str]) -> None:
         super().__init__(placeholder=t("Chercher une commande ou un cas…"), id="--command-palette")
         self._no_matches_text = t("Aucune correspondance")
 
+    def compose(self) -> ComposeResult:
+        label_window_keys(self, self.app.t)  # type: ignore[attr-defined]
+        yield from super().compose()
+        yield WholeKeysFooter()
+
     async def action_switch_language(self) -> None:
         await self.app.run_action("toggle_language")
         t: T = self.app.t  # type: ignore[attr-defined]  # the workstation's translator, just switched
+        label_window_keys(self, t)
         self._no_matches_text = t("Aucune correspondance")
         search = self.query_one(CommandInput)
         search.placeholder = t("Chercher une commande ou un cas…")

@@ -21,7 +21,8 @@ from textual.widgets import Input, Label, Select, Static
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult
 from testbench.tui.fault import fault_text
-from testbench.tui.screens import FormScreen, OneValue, T
+from testbench.tui.footer import WholeKeysFooter
+from testbench.tui.screens import CLOSE, FormScreen, OneValue, T, workstation_keys
 from testbench.tui.tools import TOOLS, Field, Tool, ToolContext, Values, defaults
 
 if TYPE_CHECKING:
@@ -74,8 +75,13 @@ class ToolScreen(FormScreen[None]):
     ToolScreen.-short Select:focus > SelectCurrent { background: $boost; text-style: bold; }
     ToolScreen .hint { color: $text-muted; }
     ToolScreen #tool-output { height: 1fr; border-top: solid $primary; }
+    /* at 80×24 the window covers the main screen's footer, its hint line says its keys: the room is its result's */
+    ToolScreen.-short WholeKeysFooter { display: none; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", CLOSE),
+        *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
+    ]
 
     def __init__(self, tool: Tool, defaults: Values, t: T, run: Callable[[ToolScreen, Values], None]) -> None:
         super().__init__()
@@ -89,6 +95,7 @@ class ToolScreen(FormScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
+        self.label_keys()
         with Vertical():
             yield Label(Text(t(self.tool.title), style="bold"))
             yield self.notice_line()
@@ -101,6 +108,7 @@ class ToolScreen(FormScreen[None]):
             )
             with VerticalScroll(id="tool-output"):
                 yield Static(self._output(), id="tool-result")
+        yield WholeKeysFooter()
 
     def _widget(self, field: Field) -> Input | Select[str]:
         """A text to type, or a list to choose from (in the language shown; its default, else the first)."""
@@ -152,7 +160,7 @@ class ToolScreen(FormScreen[None]):
         app.notify(said, severity="information" if result.code == EXIT_OK else "warning", markup=False)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close_unless_typed(None)
 
 
 class ToolWindows:
