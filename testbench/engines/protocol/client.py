@@ -492,6 +492,8 @@ class SubprocessEngine:
     def _exchanged(self, proc: EngineProcess, method: str, params: Any, timeout: float, after: bool) -> Any:
         msg_id = next(self._ids)
         deadline = time.monotonic() + timeout
+        # a line the engine had begun before this request went out cannot be its answer: its last answer's stray
+        begun = after and self._last is not None and proc.partial() is not None
         sent = self._send(proc, J.request(msg_id, method, params), deadline)
         heard = False  # a byte of an answer came: the engine read the request
         while True:
@@ -502,19 +504,21 @@ class SubprocessEngine:
             if kind in ("eof", "cut"):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
+                if not heard and self._before_ours(proc, begun, True) is not None:  # gone before it read ours
+                    raise _StoppedBetween(self._between(proc))  # a line it had begun was no answer to ours
                 if kind == "cut":
                     raise EngineCrash(self._cut(proc, method, payload))
-                if not heard and self._last is not None and proc.untaken():  # gone before it read the request
-                    raise _StoppedBetween(self._between(proc))
                 raise EngineCrash(f"{_stopped(proc.popen.returncode, method)}{proc.stderr_tail()}")
             if kind == "garbage":
                 reason, excerpt = self._unreadable(payload)
-                if after and not heard and self._last is not None and proc.untaken():  # written before it read ours
+                if (last := self._before_ours(proc, begun, after and not heard)) is not None:
                     raise EngineProtocolError(
-                        self._strayed(self._last, f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
+                        self._strayed(last, f"une sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
                     )
                 raise EngineProtocolError(f"{method} : sortie qui n'est pas du JSON-RPC ({reason}) : « {excerpt} »")
             if kind == "oversize":
+                if (last := self._before_ours(proc, begun, after and not heard)) is not None:
+                    raise EngineProtocolError(self._strayed(last, _oversize(payload, self.max_line)))
                 raise EngineProtocolError(_oversize(payload, self.max_line, method))
             heard = True
             msg: dict[str, Any] = payload
@@ -542,6 +546,14 @@ class SubprocessEngine:
             if "error" in msg:
                 raise J.exception_from_error(msg["error"], method)
             return msg["result"]
+
+    def _before_ours(self, proc: EngineProcess, begun: bool, unheard: bool) -> tuple[Any, str] | None:
+        """The request answered last, when the line just read came before the engine took the current one: it had
+        begun before the request went out (``begun``), or, nothing of an answer heard yet (``unheard``), the request
+        still lies unread in the engine's stdin. Else None: the line may be the start of the current answer."""
+        if self._last is None or not (begun or (unheard and proc.untaken())):
+            return None
+        return self._last
 
     def _answer_of(self, msg_id: int, method: str) -> None:
         """Note request ``msg_id`` (``method``) as answered, and answered last: stray output after it is its."""

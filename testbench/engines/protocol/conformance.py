@@ -436,7 +436,7 @@ class _Checker:
             self.engine.end_case(settle=not interrupted)
         except EngineTimeout as exc:
             self.timeouts.append(check_id)
-            self._blame(check_id, f"délai dépassé : {exc}")
+            self._blame(check_id, _engine_words(f"délai dépassé : {exc}"))  # it quotes a line begun
         except EngineCrash as exc:
             self._blame(check_id, _engine_words(str(exc)))
 
@@ -456,11 +456,11 @@ class _Checker:
             self._add(check_id, label, False, str(exc))
         except EngineTimeout as exc:
             self.timeouts.append(check_id)
-            self._add(check_id, label, False, f"délai dépassé : {exc}")
+            self._add(check_id, label, False, _engine_words(f"délai dépassé : {exc}"))  # it quotes a line begun
         except EngineCrash as exc:  # its words say how it stopped (« secure_invoice : le moteur s'est arrêté »)
             self._add(check_id, label, False, _engine_words(str(exc)))
         except EngineUnavailable as exc:
-            self._add(check_id, label, False, f"redémarrage impossible : {exc}")
+            self._add(check_id, label, False, _engine_words(f"redémarrage impossible : {exc}"))
         except EngineProtocolError as exc:
             self._add(check_id, label, False, _engine_words(f"protocole : {exc}"))
         except EngineRefusal as exc:

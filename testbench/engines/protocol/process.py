@@ -36,6 +36,8 @@ STDERR_KEPT_CHARS = 1_000_000
 #: at most this many characters of stderr in a reason, its end kept: one huge line must not make a huge verdict
 STDERR_CHARS = 500
 REAP_TIMEOUT = 2.0  # after a kill, how long to wait for the process to be reaped
+#: while it waits for an answer, how often the bench looks whether the engine has ended (its stdout may stay open)
+EXIT_LOOK = 0.2
 _THREADS_TIMEOUT = 1.0  # after a kill, how long (in all) to wait for the pipe threads to see the end
 #: once the engine is known dead, how long to wait for the stderr reader to drain what it wrote last (a
 #: grandchild that escaped with the pipe open holds it no longer than this)
@@ -489,7 +491,20 @@ class EngineProcess:
         return self._pipes.write(data, deadline)
 
     def receive(self, deadline: float) -> Received:
-        """The engine's next message, or why there is none by ``deadline``: see :data:`Received`."""
+        """The engine's next message, or why there is none by ``deadline``: see :data:`Received`.
+
+        The wait looks every :data:`EXIT_LOOK` whether the engine has ended: one that ended while a process it
+        started still holds its stdout (a wrapper's helper in the background, a fork) sends no end of file, and
+        would be taken for silent until the deadline; it is at its end at once (« s'est arrêté (code 5) »)."""
+        while True:
+            step = min(deadline, time.monotonic() + EXIT_LOOK)
+            kind, payload = self._receive(step)
+            if kind != "timeout" or step >= deadline:
+                return kind, payload
+            if self.popen.poll() is not None:
+                return self._ended()
+
+    def _receive(self, deadline: float) -> Received:
         if self._pipes is not None:
             return self._pipes.receive(deadline)
         remaining = deadline - time.monotonic()
@@ -497,6 +512,19 @@ class EngineProcess:
             return self._messages.get(timeout=remaining) if remaining > 0 else self._messages.get_nowait()
         except queue.Empty:
             return "timeout", None
+
+    def _ended(self) -> Received:
+        """The end of an engine that ended with its stdout held open by another process: what it wrote before it
+        ended is all there is (taken first), then the line it had begun (« cut ») or its end."""
+        if self._pipes is not None:
+            kind, payload = self._pipes.receive(time.monotonic())
+            if kind != "timeout":
+                return kind, payload
+            return self._pipes.end()
+        with contextlib.suppress(queue.Empty):  # the reader thread's time to pass on what the pipe held at the end
+            return self._messages.get(timeout=EXIT_LOOK)
+        raw = self._stdout.pending if self._stdout is not None else b""
+        return _last(raw) if raw.strip() else ("eof", None)
 
     def partial(self) -> str | None:
         """The start of a line the engine began on stdout and has not ended (no newline yet), as a person reads it;
@@ -638,6 +666,11 @@ class _PolledPipes:
                 buffer += chunk
             else:
                 self._eof = True
+
+    def end(self) -> Received:
+        """Take the engine's end as read (it ended, another process holds the pipe): the line begun, or eof."""
+        self._eof = True
+        return self.receive(time.monotonic())
 
     @staticmethod
     def _wait(poller: Any, deadline: float) -> bool:
