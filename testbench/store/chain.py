@@ -368,31 +368,41 @@ def iter_entries(conn: sqlite3.Connection, upto: int | None = None) -> Iterator[
 
 
 def verify_links(items: Iterable[dict[str, Any]]) -> ChainReport:
-    """Check that the entries link up (what a report folder can check without the session).
+    """Check that the entries link up (what a report folder can check without the session)."""
+    check = LinkCheck()
+    for e in items:
+        check.add(e)
+    return check.report
+
+
+class LinkCheck:
+    """:func:`verify_links` one entry at a time, for a reader that keeps no more of an entry than it needs (a
+    report's ``journal-chain.json`` read in parts: 115,000 entries held as dicts weigh some 90 MB).
 
     A break in the numbering is said once, where it is: the entries after a deleted one are all one place
     off, and naming each would bury the one line that matters."""
-    report = ChainReport()
-    prev = GENESIS
-    i = last_seq = 0
-    for i, e in enumerate(items, start=1):
-        seq = e["seq"]
+
+    def __init__(self) -> None:
+        self.report = ChainReport()
+        self._last_seq = 0
+
+    def add(self, e: dict[str, Any]) -> None:
+        report, prev = self.report, self.report.head
+        report.length += 1
+        seq, i = e["seq"], report.length
         unlinked = e["prev"] != prev
-        if seq > last_seq + 1 and unlinked:  # entries missing here, and the next one's link shows it
-            report.problems.append(_deleted(last_seq + 1, seq - 1))
+        if seq > self._last_seq + 1 and unlinked:  # entries missing here, and the next one's link shows it
+            report.problems.append(_deleted(self._last_seq + 1, seq - 1))
             unlinked = False
-        elif seq not in (last_seq + 1, i):  # out of place, and not merely following one that was
+        elif seq not in (self._last_seq + 1, i):  # out of place, and not merely following one that was
             report.problems.append(f"chaîne : entrée n° {seq} à la place {i} (entrée supprimée ou déplacée)")
-        last_seq = seq
+        self._last_seq = seq
         if unlinked:
             report.problems.append(f"chaîne : l'entrée {seq} ne suit pas la précédente (prev différent)")
         expected = link_hash(e["prev"], e["kind"], e["first_id"], e["last_id"], e["digest"])
         if e["hash"] != expected:
             report.problems.append(f"chaîne : l'entrée {e['seq']} ({_word(e['kind'])}) a été modifiée")
-        prev = e["hash"]
-    report.length = i
-    report.head = prev
-    return report
+        report.head = e["hash"]
 
 
 def _deleted(first: int, last: int) -> str:
