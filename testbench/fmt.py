@@ -394,6 +394,15 @@ _OS_REASONS = {
 #: Windows' ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: a file another program holds open (the exam
 #: book in Excel, the report in a PDF reader), which Python reports as EACCES, not a lack of rights
 WINDOWS_FILE_IN_USE = (32, 33)
+#: Windows' ERROR_FILENAME_EXCED_RANGE: a path past 260 characters (a deep exam folder, a long case id), which
+#: Python reports as ENOENT — « introuvable » would send the person looking for a file that is not the matter
+WINDOWS_NAME_TOO_LONG = 206
+#: Windows' ERROR_INVALID_NAME: a name with a character Windows forbids (a time typed in a file name, « 12:30 »),
+#: which Python reports as EINVAL — « chemin invalide » did not say which characters
+WINDOWS_INVALID_NAME = 123
+WINDOWS_NAME_RULE = _t(
+    'nom refusé par Windows : les caractères * ? " < > | et « : » (sauf après la lettre du lecteur) y sont interdits'
+)
 
 
 def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) -> str:
@@ -402,6 +411,10 @@ def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) 
     if getattr(exc, "winerror", None) in WINDOWS_FILE_IN_USE:
         return t("fichier ouvert dans un autre programme (Excel, lecteur PDF…) : fermez-le puis recommencez")
     code = exc.errno if isinstance(exc, OSError) else None
+    if getattr(exc, "winerror", None) == WINDOWS_NAME_TOO_LONG:
+        code = errno.ENAMETOOLONG
+    if getattr(exc, "winerror", None) == WINDOWS_INVALID_NAME:
+        return t(WINDOWS_NAME_RULE)
     if code in _OS_REASONS:
         return t(_OS_REASONS[code])
     if code:

@@ -10,6 +10,7 @@ branch: which side is POSIX is for the reader of that ``if``), or in a function 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,44 @@ POSIX_ATTRIBUTES = {
         "getloadavg",
         "set_blocking",
         "sync",
+        "setpgid",
+        "getpgrp",
+        "getsid",
+        "getegid",
+        "getgroups",
+        "setuid",
+        "setgid",
+        "nice",
+        "chown",
+        "lchown",
+        "fchown",
+        "chroot",
+        "fchdir",
+        "mknod",
+        "statvfs",
+        "fstatvfs",
+        "fdatasync",
+        "openpty",
+        "ttyname",
+        "ctermid",
+        "uname",
+        "posix_spawn",
+        "posix_spawnp",
+        "sendfile",
+        "waitid",
+        "WIFEXITED",
+        "WEXITSTATUS",
+        "WIFSIGNALED",
+        "WTERMSIG",
+        "O_NONBLOCK",
+        "O_CLOEXEC",
+        "O_NOFOLLOW",
+        "O_DIRECTORY",
+        "O_SYNC",
+        "O_DSYNC",
     },
-    "select": {"poll", "epoll", "kqueue"},
+    # Windows' select takes sockets only: ``select.select`` on a pipe (an engine's stdout) fails there
+    "select": {"poll", "epoll", "kqueue", "devpoll", "select"},
     "signal": {
         "SIGKILL",
         "SIGHUP",
@@ -52,11 +89,51 @@ POSIX_ATTRIBUTES = {
         "SIGQUIT",
         "alarm",
         "setitimer",
+        "getitimer",
         "pthread_kill",
+        "pthread_sigmask",
+        "sigwait",
+        "sigtimedwait",
+        "sigpending",
+        "siginterrupt",
+        "SIGWINCH",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGPROF",
+        "SIGVTALRM",
+        "SIGXCPU",
+        "SIGBUS",
+        "SIGTRAP",
+        "SIGURG",
+        "SIGIO",
+        "SIGSYS",
     },
 }
-POSIX_MODULES = {"fcntl", "termios", "tty", "pty", "pwd", "grp", "resource", "posix", "syslog", "crypt"}
+POSIX_MODULES = {
+    "fcntl",
+    "termios",
+    "tty",
+    "pty",
+    "pwd",
+    "grp",
+    "spwd",
+    "resource",
+    "posix",
+    "syslog",
+    "crypt",
+    "curses",
+    "readline",
+    "nis",
+}
 POSIX_KEYWORDS = {"preexec_fn", "start_new_session", "pass_fds", "process_group"}
+#: Popen's options that exist on POSIX only; other calls take keywords of these names (a Textual worker's group)
+POSIX_POPEN_KEYWORDS = {"user", "group", "extra_groups", "umask"}
+POPEN_CALLS = {"Popen", "run", "call", "check_call", "check_output"}
+#: asyncio's loops add signal handlers on POSIX only (Windows' raise NotImplementedError)
+POSIX_METHODS = {"add_signal_handler", "remove_signal_handler"}
+#: a path of a POSIX system's own tree written in the code (``/proc/self/mounts``, ``/dev/tty``, ``/usr/sbin``):
+#: none is there on Windows (``os.devnull`` is the null device everywhere)
+POSIX_PATH = re.compile(r"/(proc|dev|sys|etc|usr|bin|sbin|var|tmp)(/|$)")
 
 
 def _platform_test(node: ast.expr, flags: set[str]) -> bool:
@@ -85,7 +162,9 @@ def _platform_flags(tree: ast.Module) -> set[str]:
 def _uses(tree: ast.Module) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        if isinstance(node, ast.Attribute) and node.attr in POSIX_METHODS:  # whatever names the loop
+            found.append((node.lineno, f".{node.attr}"))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.attr in POSIX_ATTRIBUTES.get(node.value.id, ()):
                 found.append((node.lineno, f"{node.value.id}.{node.attr}"))
         elif isinstance(node, ast.Import | ast.ImportFrom):
@@ -95,7 +174,15 @@ def _uses(tree: ast.Module) -> list[tuple[int, str]]:
             found.append((node.value.lineno, f"{node.arg}="))
         elif isinstance(node, ast.Constant) and node.value in POSIX_KEYWORDS:  # an option built in a dict
             found.append((node.lineno, f"{node.value}="))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and POSIX_PATH.match(node.value):
+            found.append((node.lineno, repr(node.value)))
+        elif isinstance(node, ast.Call) and _called(node) in POPEN_CALLS:
+            found += [(k.value.lineno, f"{k.arg}=") for k in node.keywords if k.arg in POSIX_POPEN_KEYWORDS]
     return found
+
+
+def _called(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
 
 
 def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
@@ -118,7 +205,7 @@ def _exits_early(statement: ast.stmt, flags: set[str]) -> bool:
     )
 
 
-def _guarded(tree: ast.Module, line: int) -> bool:
+def _guarded(tree: ast.Module, line: int, seen: frozenset[str] = frozenset()) -> bool:
     """Whether the source line lies in a platform-chosen branch, or in a definition whose every use does."""
     flags, parents, annotations = _platform_flags(tree), _parents(tree), _annotations(tree)
     at = min((n for n in ast.walk(tree) if getattr(n, "lineno", None) == line), key=lambda n: n.col_offset)
@@ -135,13 +222,25 @@ def _guarded(tree: ast.Module, line: int) -> bool:
             and any(_exits_early(before, flags) for before in block[: block.index(node)])
         ):
             return True
-        if isinstance(node, ast.FunctionDef | ast.ClassDef) and parent is tree:
-            uses = [
-                n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == node.name and id(n) not in annotations
-            ]
-            return bool(uses) and all(_guarded(tree, u.lineno) for u in uses)
+        named = _defined(node) if parent is tree else []
+        if named:  # a module-level function, class or constant: guarded when every use of it is
+            if seen.intersection(named):  # a use inside its own definition (recursion) decides nothing
+                return True
+            uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in named and id(n) not in annotations]
+            uses = [u for u in uses if not isinstance(u.ctx, ast.Store)]
+            return bool(uses) and all(_guarded(tree, u.lineno, seen.union(named)) for u in uses)
         node = parent
     return False
+
+
+def _defined(node: ast.AST) -> list[str]:
+    """The names a module-level statement defines: a function's, a class's, a constant's (``_PROC = "/proc"``)."""
+    if isinstance(node, ast.FunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [t.id for t in targets if isinstance(t, ast.Name)]
+    return []
 
 
 def posix_only_calls() -> list[str]:
@@ -199,6 +298,52 @@ pipes: _Pipes | None = None
     # stop() at the top of a function; _Pipes named in an annotation only, no use chosen by the platform
     assert flagged == ["os.killpg", "os.set_blocking", "signal.SIGKILL"]
     assert len(_uses(tree)) == 7
+
+
+def test_the_scan_finds_posix_paths_loop_signals_and_popen_options(tmp_path: Path) -> None:
+    """What the scan added: a POSIX system path written in the code (a constant counts where it is used), an
+    asyncio loop's signal handler, Popen's POSIX-only options (not another call's keyword of the same name), and
+    ``select.select``, which takes no pipe on Windows."""
+    source = """
+import os, select, subprocess, sys
+from pathlib import Path
+MOUNTS = Path("/proc/self/mounts")
+_SBIN = ("/usr/sbin", "/sbin")
+TTY = "/dev/tty"
+
+def mounts():
+    if sys.platform == "win32":
+        return None
+    return MOUNTS.read_text()
+
+def sbin():
+    return os.pathsep.join(_SBIN)
+
+def tty():
+    return open(TTY)
+
+def watch(loop, pipe, stop):
+    loop.add_signal_handler(15, stop)
+    select.select([pipe], [], [], 1)
+    subprocess.run(["x"], user="nobody", umask=0o22)
+    work(group="report")
+    return "/ docs/proc" + os.devnull
+
+def fact(n):
+    return 1 if n < 2 else n * fact(n - 1)
+"""
+    tree = ast.parse(source)
+    flagged = sorted(name for line, name in _uses(tree) if not _guarded(tree, line))
+    assert flagged == [
+        "'/dev/tty'",
+        "'/sbin'",
+        "'/usr/sbin'",
+        ".add_signal_handler",
+        "select.select",
+        "umask=",
+        "user=",
+    ]
+    assert len(_uses(tree)) == 8  # /proc/self/mounts, used only on the POSIX side, is found and accepted
 
 
 def test_every_text_file_the_package_opens_names_its_encoding() -> None:

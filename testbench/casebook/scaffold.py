@@ -31,6 +31,7 @@ from testbench.casebook.source import make_parser
 from testbench.casebook.vocabulary import DOMAINS, MODE_SPELLINGS
 from testbench.i18n import translator
 from testbench.paths import CARD_PROFILES_DIR
+from testbench.wholefile import replace_over
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: The skeleton of a new casebook (``-o``): its fixtures are the values a printed case uses too.
@@ -346,10 +347,13 @@ def _replace_whole(target: Path, data: bytes, check: Callable[[Path], list[Probl
             shutil.copymode(target, temporary)
         problems = check(temporary) if check is not None else []
         if not problems:
-            os.replace(temporary, target)
+            replace_over(temporary, target)  # Windows: a casebook open in another program said so
         return problems
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        named = OSError(exc.errno, exc.strerror, str(target))
+        if hasattr(exc, "winerror"):  # what tells a file open in another program from a lack of rights
+            named.winerror = exc.winerror  # type: ignore[attr-defined]
+        raise named from None
     finally:
         with contextlib.suppress(OSError):  # never hides the write's own error
             temporary.unlink(missing_ok=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench import cmdline
 from testbench.i18n import _t, colon
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import (
@@ -123,7 +123,8 @@ def _not_reopened(session: Path, casebooks: list[Path], unusable: list[Unusable]
     said = t("testbench : la dernière session {session} a été ouverte avec {option} « {value} » : {why}")
     for item in unusable:
         print(said.format(session=session, option=item.flag, value=item.value, why=item.why), file=sys.stderr)
-    command = shlex.join(["testbench", "ui", *map(str, casebooks), "--session", str(session)])
+    # quoted as this system's shell reads it: a Windows path with a space between double quotes, not POSIX's '…'
+    command = cmdline.join(["testbench", "ui", *map(str, casebooks), "--session", str(session)])
     print(t("rouvrez-la avec l'option corrigée : {command} …").format(command=command), file=sys.stderr)
     return EXIT_USAGE
 
