@@ -96,11 +96,13 @@ class ReviewAndReport:
         except Exception as exc:  # a file the system refuses, a damaged session, a defect: the session is unverified
             self.call_from_thread(self._say_unchecked, self.ws.unchecked_reason(exc))
             return
-        if altered:
-            self.call_from_thread(self._say_altered, altered)
+        self.call_from_thread(self._say_altered, altered)
 
     def _say_unchecked(self, reason: str) -> None:
-        """The integrity could not be checked: said at once (notice, run log) and kept in the overview."""
+        """The integrity could not be checked: said at once (notice, run log) and kept in the overview — once per
+        reason: the check made again at each change of the session says a reason already said no more."""
+        if reason == self.ws.unchecked:
+            return
         self.ws.unchecked = reason
         said = self.t(INTEGRITY_UNCHECKED).format(reason=self.t(reason))
         self.notify(said, severity="warning", timeout=15)
@@ -108,8 +110,15 @@ class ReviewAndReport:
         self.refresh_overview()
 
     def _say_altered(self, altered: list[str]) -> None:
-        """A session altered after the fact: said at once (notice, run log) and kept in the overview."""
-        self.ws.altered = altered
+        """A session altered after the fact: said at once (notice, run log) and kept in the overview — once per
+        alteration: the check made again at each change of the session (a poll, a run's end) says the same
+        problems no more; an intact session (the check made, nothing found) is said so by the overview alone."""
+        if altered == self.ws.altered and self.ws.unchecked is None:
+            return
+        self.ws.altered, self.ws.unchecked = altered, None
+        if not altered:
+            self.refresh_overview()
+            return
         self.notify(self.t(ALTERED), severity="error", timeout=15)
         self.log_line(lambda: f"⚠ {self.t(ALTERED)}")
         for line in altered:

@@ -432,7 +432,7 @@ class RunHandlers:
         """
         if self.active_view == "traces" and self.running_attempt is not None:
             self.query_one("#trace-panes", TracePanes).show_attempt(
-                self.trace_source(), self.running_attempt, force=True
+                self.trace_source(), self.running_attempt, force=True, keep_position=True
             )
 
     def on_operator_notice(self, message: OperatorNotice) -> None:
@@ -514,6 +514,9 @@ class RunHandlers:
             outcome = message.outcome
             self.log_line(lambda: self._run_summary(outcome).plain)
             self.reload()
+        # the watch resumes: no poll could tell another process's writes from the run's, so what the session holds
+        # now is checked as the opening checked it (a file put in its place is said by the reload)
+        self.resume_checks()
         self.apply_pending_casebooks()  # a save during the run is shown now (tui.casebook_reload)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -670,5 +673,5 @@ class RunHandlers:
         self.refresh_labels()
         self.refresh_case_views()
         self.refresh_overview()
-        if self.active_view == "traces":
-            self.refresh_traces(force=True)
+        if self.active_view == "traces":  # the same attempt read again: each pane stays on its line
+            self.refresh_traces(force=True, keep_position=True)

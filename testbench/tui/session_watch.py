@@ -14,6 +14,10 @@
   opening checked the rest (its integrity). A file put in its place (another session, or this one copied back at an
   earlier state: :meth:`~testbench.store.read.SessionView.continues`) is said: SQLite's cache would have kept
   showing the old one.
+- **Its own run or tool under way**: no poll compares the files, the workstation writing them too. A tool's end,
+  the next poll follows; a run's end, its reload says a file put in the session's place and the session is
+  checked again (:meth:`SessionWatch.resume_checks`): what another process rewrote meanwhile is said then. Each
+  alteration is said once, however often the check is made again.
 """
 
 from __future__ import annotations
@@ -119,11 +123,33 @@ class SessionWatch:
     @contextlib.contextmanager
     def reading_session(self) -> Iterator[None]:
         """The session read (the opening, the workstation's every reload): what the system says of its files just
-        before is what the next polls compare with — a write landing while it reads is read at the next poll."""
-        stamp = session_stamp(self.ws.session_path)
+        before is what the next polls compare with — a write landing while it reads is read at the next poll. A
+        file put in its place since the last read is said, whatever read it: a poll, or the end of a run during
+        which no poll could compare the files (the run writes them too)."""
+        before, stamp = self.ws.session, session_stamp(self.ws.session_path)
         yield
-        self._read_stamp = stamp
+        previous, self._read_stamp = self._read_stamp or (None, None), stamp
         self._say_set_aside()
+        after = self.ws.session
+        if self.ws.unreadable is not None or before is None or after is None or after is before:
+            return
+        try:
+            other = replaced(before, after, (previous[0], stamp[0]))
+        except READ_FAILURES as exc:  # the file read, then failed (being written over again): said as unreadable
+            if (reason := unreadable_reason(exc, self.ws.session_path)) is None:
+                raise
+            self.session_unreadable(reason)
+            return
+        if other:
+            self._say_replaced()
+
+    def _say_replaced(self) -> None:
+        """Another file at the session's path: said; what was found in the file it replaces no longer holds (its
+        own integrity is checked by whoever read it)."""
+        self.ws.altered, self.ws.unchecked = [], None
+        said = partial(lambda file: self.t(SESSION_REPLACED).format(file=file), self.ws.session_path)
+        self.log_line(lambda: f"⚠ {said()}")
+        self.notify(said(), severity="warning", timeout=15)
 
     def _say_set_aside(self) -> None:
         """Another file replaced the session: what was typed for it and not confirmed, set aside, is said."""
@@ -161,28 +187,19 @@ class SessionWatch:
         return self.ws.session is not None and session_stamp(self.ws.session_path) != self._read_stamp
 
     def _follow_change(self) -> None:
-        """The session read again and shown; a file put in its place is said, its content shown from now on. Once
+        """The session read again and shown (a file put in its place said there: :meth:`reading_session`). Once
         no other process writes it, what changed is checked as the opening checked the rest (a writer's end is
         checked by :meth:`_poll_writer`)."""
-        before, stamp = self.ws.session, self._read_stamp or (None, None)
+        before = self.ws.session
         self.reload()  # one that cannot be read is said there
-        after = self.ws.session
-        if self.ws.unreadable is not None or before is None or after is None or after is before:
-            return
-        try:
-            other = replaced(before, after, (stamp[0], (self._read_stamp or (None, None))[0]))
-        except READ_FAILURES as exc:  # the file read, then failed (being written over again): said as unreadable
-            if (reason := unreadable_reason(exc, self.ws.session_path)) is None:
-                raise
-            self.session_unreadable(reason)
-            return
-        if other:
-            self.ws.altered, self.ws.unchecked = [], None  # what was found in the file it replaces
-            said = partial(lambda file: self.t(SESSION_REPLACED).format(file=file), self.ws.session_path)
-            self.log_line(lambda: f"⚠ {said()}")
-            self.notify(said(), severity="warning", timeout=15)
-            self.refresh_overview()
-        if not self.ws.read_only:
+        if self.ws.unreadable is None and self.ws.session is not before:
+            self.resume_checks()
+
+    def resume_checks(self) -> None:
+        """The session read again after a change the watch could not attribute — another process's between two
+        polls, or whatever was written beside the workstation's own run (no poll compares the files while it
+        writes them): checked as the opening checked it, said only when that changes what was said."""
+        if not self.ws.read_only and self.ws.unreadable is None:
             self.check_integrity()
 
     # -- a session that cannot be read now ---------------------------------------------------------

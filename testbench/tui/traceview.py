@@ -399,13 +399,22 @@ class TracePanes(Vertical):
             self.view(target).focus()
 
     # -- loading ---------------------------------------------------------------------------------
-    def show_attempt(self, source: TraceSource | None, attempt_id: int | None, force: bool = False) -> None:
-        """Show an attempt: a first screen of each channel at once, the full index from a worker."""
-        if not force and source is self.source and attempt_id == self.attempt_id:
+    def show_attempt(
+        self, source: TraceSource | None, attempt_id: int | None, force: bool = False, keep_position: bool = False
+    ) -> None:
+        """Show an attempt: a first screen of each channel at once, the full index from a worker. ``force``: read
+        again the attempt shown; ``keep_position``: that attempt read again for the lines added since (a reload, a
+        run writing it) — the lines shown stay until its full index replaces them, each pane on its line (cursor,
+        mark, scroll), as the engineer left them; a first screen would have put them back at the top."""
+        same = source is self.source and attempt_id == self.attempt_id
+        if not force and same:
             return
-        self.source, self.attempt_id = source, attempt_id
         self._generation += 1
         contains = self.query_text if self.filter_mode else ""
+        if keep_position and same and source is not None and attempt_id is not None:
+            self.call_after_refresh(self._load_full, source, attempt_id, contains, self._generation)
+            return
+        self.source, self.attempt_id = source, attempt_id
         head = max(64, (self.size.height or 40) * 2)
         with self.app.batch_update():  # one layout pass for the four panes, not four
             for view in self.views():

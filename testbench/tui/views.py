@@ -245,11 +245,13 @@ class ViewSwitching:
         return self._trace_source
 
     @reads_session
-    def refresh_traces(self, force: bool = False) -> None:
+    def refresh_traces(self, force: bool = False, keep_position: bool = False) -> None:
+        """The chosen attempt's traces; ``force``: read again; ``keep_position``: the same attempt read again (its
+        lines added since), each pane kept on its line (``TracePanes.show_attempt``)."""
         entry = self.current_entry()
         panes = self.query_one("#trace-panes", TracePanes)
         attempt = self.chosen_attempt(entry)
-        panes.show_attempt(self.trace_source(), attempt.id if attempt else None, force=force)
+        panes.show_attempt(self.trace_source(), attempt.id if attempt else None, force, keep_position)
 
     def action_show_view(self, view: str) -> None:
         if view in VIEWS:
