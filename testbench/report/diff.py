@@ -41,7 +41,7 @@ from testbench.domain import normalize
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import keyed, origin_text
-from testbench.i18n import LANGUAGES, _t, colon, default_language, tn, translator
+from testbench.i18n import LANGUAGES, _t, colon, default_language, semicolon, tn, translator
 from testbench.report import hidden_difference
 from testbench.report.diff_bench import (
     BENCH_RULES,
@@ -783,7 +783,7 @@ def failures_said(diff: SessionDiff, lang: str | None) -> str:
                 lang,
             )
         )
-    return " ; ".join(said) if said else translator(lang)("aucune régression")
+    return semicolon(lang).join(said) if said else translator(lang)("aucune régression")
 
 
 def _absent_block(diff: SessionDiff, t: Callable[[str], str], sep: str) -> list[str]:
