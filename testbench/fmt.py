@@ -395,8 +395,13 @@ _OS_REASONS = {
 #: book in Excel, the report in a PDF reader), which Python reports as EACCES, not a lack of rights
 WINDOWS_FILE_IN_USE = (32, 33)
 #: Windows' ERROR_FILENAME_EXCED_RANGE: a path past 260 characters (a deep exam folder, a long case id), which
-#: Python reports as ENOENT — « introuvable » would send the person looking for a file that is not the matter
+#: Python reports as ENOENT — « introuvable » would send the person looking for a file that is not the matter; a
+#: short name in a deep folder gets it too, so the rule names the whole path, not only the name
 WINDOWS_NAME_TOO_LONG = 206
+WINDOWS_LENGTH_RULE = _t(
+    "nom ou chemin trop long pour Windows (260 caractères au plus pour le chemin entier) : raccourcissez le nom ou"
+    " choisissez un dossier moins profond"
+)
 #: Windows' ERROR_INVALID_NAME: a name with a character Windows forbids (a time typed in a file name, « 12:30 »),
 #: which Python reports as EINVAL — « chemin invalide » did not say which characters
 WINDOWS_INVALID_NAME = 123
@@ -408,13 +413,14 @@ WINDOWS_NAME_RULE = _t(
 def os_reason(exc: OSError | ValueError, t: Callable[[str], str] | None = None) -> str:
     """Why a path could not be checked or read, worded by ``t`` (French by default)."""
     t = t or translator("fr")
-    if getattr(exc, "winerror", None) in WINDOWS_FILE_IN_USE:
+    winerror = getattr(exc, "winerror", None)
+    if winerror in WINDOWS_FILE_IN_USE:
         return t("fichier ouvert dans un autre programme (Excel, lecteur PDF…) : fermez-le puis recommencez")
-    code = exc.errno if isinstance(exc, OSError) else None
-    if getattr(exc, "winerror", None) == WINDOWS_NAME_TOO_LONG:
-        code = errno.ENAMETOOLONG
-    if getattr(exc, "winerror", None) == WINDOWS_INVALID_NAME:
+    if winerror == WINDOWS_NAME_TOO_LONG:
+        return t(WINDOWS_LENGTH_RULE)
+    if winerror == WINDOWS_INVALID_NAME:
         return t(WINDOWS_NAME_RULE)
+    code = exc.errno if isinstance(exc, OSError) else None
     if code in _OS_REASONS:
         return t(_OS_REASONS[code])
     if code:

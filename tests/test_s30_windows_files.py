@@ -150,8 +150,9 @@ def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path: Path) -> 
 def test_a_path_past_windows_limit_is_said_too_long_not_missing(lang: str) -> None:
     """Windows' ERROR_FILENAME_EXCED_RANGE reaches Python as ENOENT: « introuvable » sent the person looking."""
     far = _windows_error(FileNotFoundError, errno.ENOENT, 206, "C:/Examen/" + "x" * 260)
-    expected = {"fr": "nom trop long pour le système de fichiers", "en": "name too long for the file system"}[lang]
-    assert os_reason(far, translator(lang)) == expected != translator(lang)("introuvable")
+    expected = {"fr": "nom ou chemin trop long pour Windows", "en": "name or path too long for Windows"}[lang]
+    said = os_reason(far, translator(lang))
+    assert said.startswith(expected) and translator(lang)("introuvable") not in said, said
     assert os_reason(FileNotFoundError(errno.ENOENT, "x")) == "introuvable"
 
 
@@ -196,6 +197,6 @@ def test_a_name_with_a_character_windows_forbids_says_which() -> None:
         " interdits"
     )
     assert os_reason(bad, translator("en")) == (
-        'name Windows refuses: the characters * ? " < > | and “:” (but after the drive letter) are not allowed in it'
+        'name Windows refuses: the characters * ? " < > | and “:” (except after the drive letter) are not allowed in it'
     )
     assert os_reason(OSError(errno.EINVAL, "x")) == "chemin invalide"  # elsewhere, as before
