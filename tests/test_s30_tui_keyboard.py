@@ -132,7 +132,11 @@ def test_a_field_only_emptied_closes_at_the_first_escape(tmp_path: Path) -> None
         app = make_app(tmp_path, lang="en")
         async with app.run_test(size=NARROW) as pilot:
             await pilot.pause()
-            await pilot.press("o", "ctrl+u", "escape")  # the parallel benches' « 1 » erased
+            await pilot.press("o", "ctrl+u")  # the parallel benches' « 1 » erased
+            await pilot.pause()
+            field = app.screen.query_one("#workers", Input)
+            assert isinstance(app.screen, RunOptionsScreen) and field.value == "" and field.opened_with == "1"
+            await pilot.press("escape")
             await pilot.pause()
             assert len(app.screen_stack) == 1
 

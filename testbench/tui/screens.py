@@ -298,11 +298,15 @@ class FormScreen(ModalScreen[ScreenResultType]):
 
     def close_unless_typed(self, result: ScreenResultType) -> None:
         """Escape in a window with fields: closed at once when nothing was typed; else the first press says that
-        what was typed would be lost, and the second closes (as the quit key does: nothing dropped unsaid). A field
-        only emptied loses nothing: the window opens again with its default."""
+        what was typed would be lost, and the next closes while that warning is in sight (nothing dropped unsaid:
+        a refusal or a tool's run in its place on the notice line, the warning is said again). A field only
+        emptied loses nothing: the window opens again with its default."""
         kept = any(field.typed() and field.value.strip() for field in self.query(OneLine))
-        if kept and self.typed() and self.first_press("cancel"):
-            self.show_notice(self.t(CANCEL_DROPS_FIELDS).format(escape=self.key("escape")), "warning")
+        said = self.t(CANCEL_DROPS_FIELDS).format(escape=self.key("escape"))
+        notice = self.query_one("#notice", Static)
+        in_sight = notice.has_class("-shown") and str(notice.content) == said
+        if kept and self.typed() and not in_sight:
+            self.show_notice(said, "warning")
             return
         self.dismiss(result)
 
