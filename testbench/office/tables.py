@@ -734,16 +734,18 @@ def _read_csv(document: Path, mapping: Mapping) -> tuple[str, _Grid, tuple[int, 
     not_text = _not_text(document, raw, encoding)
     if not_text is not None:
         raise OfficeError([not_text])
+    # UTF-16 without its byte order mark has a null beside each ASCII character: read as an 8-bit encoding
+    # (cp1252 takes any byte) every header came garbled, and under UTF-8 its first « ° » got the cp1252 hint —
+    # counted before decoding, so that either way the hint is UTF-16's; a stray null in a cell is only a space
+    # (:func:`cell_text`)
+    if raw.count(b"\x00") * 4 > len(raw) and not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        start, newline = raw.index(b"\x00"), b"\n"
+        where = f"{document}:{raw.count(newline, 0, start) + 1}:{start - raw.rfind(newline, 0, start)}"
+        raise OfficeError([_csv_problem(where, _CSV_NUL)])
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise OfficeError([_undecodable(document, raw, encoding, exc)]) from None
-    # UTF-16 read as an 8-bit encoding (cp1252 takes any byte) has a null after each ASCII character and every
-    # header garbled; a stray null in a cell is only a space (:func:`cell_text`)
-    if text.count("\x00") * 4 > len(text):
-        start = text.index("\x00")
-        where = f"{document}:{text.count(chr(10), 0, start) + 1}:{start - text.rfind(chr(10), 0, start)}"
-        raise OfficeError([_csv_problem(where, _CSV_NUL)])
     rows: list[list[str]] = []
     lines: list[int] = []
     done = 0  # the file line the last record read ends on
