@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,12 @@ from demo_books import demo_books, demo_session  # noqa: F401
 # processes the tests start; platformdirs reads it on Linux, where CI runs)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="testbench-tests-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+
+# a suite started in the background by a shell without job control (« cmd & » in a script) ignores ^C, and every
+# command a test starts inherits it: a test that sends ^C to a command would then wait for ever. The commands meet
+# ^C as from a terminal (that a command started ignoring it keeps ignoring it is tested on its own)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
