@@ -8,13 +8,13 @@ with the step. A simulator that is not there raises :class:`ServicesDown` (the r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 from testbench.cards.nir import normalize_nir
 from testbench.casebook.model import Step
-from testbench.domain.normalize import apply
 from testbench.engines.api import JsonObject
 from testbench.runner.actions import ActionContext, ActionError, beneficiary, patient_of, rank_of
 from testbench.services.process import ServicesDown
@@ -67,17 +67,21 @@ def _identity(ctx: ActionContext, step: Step) -> JsonObject:
 
 
 _TRAITS = ("name", "first_name", "birth_date")
+#: a birth date keyed day first off the product's screen, its year whole; day or month 00 (lunar) kept
+_DAY_FIRST = re.compile(r"(\d{2})[/.\- ](\d{2})[/.\- ](\d{4})")
 
 
 def _as_sent(who: JsonObject) -> JsonObject:
     """A card read's identity as the simulator takes it: the NIR without its spaces, a birth date written day
     first in ISO. An operator keys them as the product shows them (« 1 80 01 75 123 456 78 », « 17/03/1961 »),
-    which the simulator refused, and the step was an error blamed on the casebook."""
+    which the simulator refused, and the step was an error blamed on the casebook. A lunar date (« 00/00/1961 ») is
+    turned too; a year of two digits is not (no century is guessed for a birth): it goes as keyed, refused."""
     nir, born = who.get("nir"), who.get("birth_date")
     if isinstance(nir, str):
         who["nir"] = normalize_nir(nir)
-    if isinstance(born, str):
-        who["birth_date"] = apply(("date",), born)
+    if isinstance(born, str) and (day_first := _DAY_FIRST.fullmatch(born.strip())):
+        day, month, year = day_first.groups()
+        who["birth_date"] = f"{year}-{month}-{day}"
     return who
 
 
