@@ -239,10 +239,12 @@ def _unclosed_problem(spec: ExtractorSpec, path: Path) -> str:
 def _unmatched(channel: str, logs: list[LogReading], count: int) -> str:
     """Why a log extractor read no value, as a run says it (the logs it followed on its channel): the files read and
     how many of their last lines none matched, or that no log of the profile writes on its channel at all."""
-    read = [str(log.file or log.source.path) for log in logs if log.source.channel == channel]
-    if not read:
+    on_channel = [log for log in logs if log.source.channel == channel]
+    if not on_channel:
         return NO_LOG_ON_CHANNEL.format(channel=channel)
-    files = ", ".join(read)
+    # a log that matched no file, or could not be read, read no line: named only when none was read
+    read = [log for log in on_channel if log.file is not None and not log.problem] or on_channel
+    files = ", ".join(str(log.file or log.source.path) for log in read)
     if not count:
         return NO_LINE_READ.format(files=files, channel=channel)
     # two sentences, not a plural entry: a note is recorded in French and read back by its shape
