@@ -80,6 +80,9 @@ class Followed:
     # the last bytes read before ``offset``: a file rewritten from its start past it, its first bytes the same (an
     # application's banner), no longer holds them there
     guard: bytes = b""
+    # a copy of a followed file seen before its truncation (copytruncate), perhaps still being written: its bytes are
+    # that file's, read there (or from the copy once the file is truncated), never as its own lines
+    mirror: bool = False
 
     def same_file(self, dev: int, ino: int, head: bytes | None) -> bool:
         if self.ino and ino:

@@ -570,14 +570,14 @@ class Redactor:
     ) -> None:
         """A known number a line break cut in a message its application wrote over two lines (« NIR 1 61 03 75 » then
         « 123 456 42 »): the end of a line that ends with a digit read with the start of the next line of its source
-        that starts with one; each piece becomes the number's marker, one counted. Most lines start with no digit, or
-        follow one that ends with none."""
+        that starts with one (after its indentation, kept); each piece becomes the number's marker, one counted. Most
+        lines start with no digit, or follow one that ends with none."""
         assert self._numbers is not None
         # a wrapped message's next line starts with the number's digits, not with a date, a time or a dump's offset
-        stamp = _STAMP_OR_OFFSET.match
-        found = [i for i, text in enumerate(lines) if text[:1].isdigit() and not stamp(text)]
-        for i in found:
-            text = lines[i]
+        stamp, lead = _STAMP_OR_OFFSET.match, _LEAD_DIGIT.match  # its indentation (a logger's) before its digits
+        found = [(i, at.end()) for i, text in enumerate(lines) if (at := lead(text)) and not stamp(text, at.end())]
+        for i, digits in found:
+            indent, text = lines[i][:digits], lines[i][digits:]
             if sources[i] is None:
                 continue
             before = i - 1
@@ -593,7 +593,7 @@ class Redactor:
                     kind = m.lastgroup or "nir"
                     counts[kind] += 1
                     lines[before] = first[: len(first) - len(tail) + m.start()] + MARKERS[kind]
-                    lines[i] = MARKERS[kind] + text[m.end() - len(tail) - 1 :]
+                    lines[i] = indent + MARKERS[kind] + text[m.end() - len(tail) - 1 :]
                     break
 
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:
@@ -615,6 +615,7 @@ class Redactor:
 #: the characters of each of two lines read joined for a number a line break cut (a NIR spaced out: 21 characters)
 _WRAP_SIDE = 40
 _STAMP_OR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d|[0-9A-Fa-f]{4,8}:")
+_LEAD_DIGIT = re.compile(r"[ \t]*(?=\d)")
 
 #: bytes as C, C#, Java and Python logs write them, which no hex run is: ``0x32,0x39,…`` (or spaced, or in
 #: braces), ``\\x32\\x39…``, Java's ``Arrays.toString`` ``[50, 57, -1, …]`` (signed decimal, in brackets); each

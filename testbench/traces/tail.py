@@ -348,13 +348,21 @@ class FileTailer(Delivery):
         for path, dev, ino, size, head, _mt in sorted(current, key=_modified):
             if path in claimed:
                 continue
-            if not self._first_scan and any(self._copy_of(path, size, item) is not None for item in keep):
-                # a copy of a followed file, seen before its truncation: its lines are that file's, read there
-                keep.append(Followed(origin=path, path=path, dev=dev, ino=ino, head=b"", offset=size, at_start=False))
-                continue
             # a file at a resumed path that is not the resumed file, or at a rotated name of a path a
             # resumed file was rotated away from, came after it: read it whole
             heir = _heir(path, vacated)
+            if not self._first_scan and heir is None:
+                # a copy of a followed file, seen before its truncation: its lines are that file's, read there; one
+                # named after it (``app.log.1``) also while it is being written (empty: judged once it has bytes), or
+                # once the file grew past it
+                originals = [item for item in keep if item.offset and _named_after(path, item.path)]
+                if not size and originals:
+                    continue
+                if any(self._copy_of(path, size, item) is not None for item in keep) or any(
+                    self._copy_of(path, size, item, whole=False) is not None for item in originals
+                ):
+                    keep.append(Followed(path, path, dev, ino, b"", offset=size, at_start=False, mirror=True))
+                    continue
             start_at_end = self._first_scan and not self.from_start and path not in resumed and heir is None
             followed = Followed(origin=heir or path, path=path, dev=dev, ino=ino, head=head or b"", offset=0)
             if start_at_end:
@@ -464,6 +472,9 @@ class FileTailer(Delivery):
         self, followed: Followed, size: int, batch: list[RawLine], *, live: bool = True, mtime_ns: int | None = None
     ) -> bool:
         """Read new bytes of one file; True if it grew."""
+        if followed.mirror:  # a copy's bytes are its original's (read there, or by _read_copy): none of its own
+            followed.offset = size
+            return False
         if mtime_ns is not None:
             # same size, same modification time: nothing to read, and no truncation to check for
             if size == followed.offset and mtime_ns == followed.mtime_ns:
@@ -549,19 +560,31 @@ class FileTailer(Delivery):
         if start <= len(data):
             self._emit_bytes(followed, data[start:], batch, mono, wall, live=live)
 
-    def _copy_of(self, path: str, size: int, followed: Followed) -> bytes | None:
+    def _copy_of(self, path: str, size: int, followed: Followed, *, whole: bool = True) -> bytes | None:
         """The first bytes of ``path`` when it is a copy of ``followed`` as read so far (copytruncate): as long, with
-        its first bytes and the bytes before its offset; else None. Only where files have an inode: without one, a
-        file is known by its first bytes, which a copy shares."""
-        if not followed.ino or not followed.offset or not followed.guard or size < followed.offset:
+        its first bytes and the bytes before its offset; else None. Not ``whole``, a copy still being written, or one
+        the file grew past, will do too: its last bytes (up to :data:`GUARD_BYTES`) are the file's at the same place.
+        Only where files have an inode: without one, a file is known by its first bytes, which a copy shares."""
+        if not followed.ino or not followed.offset or not followed.guard or not size:
             return None
+        if whole and size < followed.offset:
+            return None
+        end = min(size, followed.offset)
         try:
+            if end < followed.offset:  # what the file holds where the copy ends (it is not truncated yet)
+                width = min(GUARD_BYTES, end)
+                with open_shared(followed.path) as original:
+                    original.seek(end - width)
+                    guard = original.read(width)
+            else:
+                guard = followed.guard
             with open_shared(path) as handle:
                 head = handle.read(HEAD_BYTES)
-                if head[: len(followed.head)] != followed.head:
+                n = min(len(head), len(followed.head))
+                if head[:n] != followed.head[:n] or (whole and n < len(followed.head)):
                     return None
-                handle.seek(followed.offset - len(followed.guard))
-                return head if handle.read(len(followed.guard)) == followed.guard else None
+                handle.seek(end - len(guard))
+                return head if len(guard) and handle.read(len(guard)) == guard else None
         except OSError:
             return None
 
@@ -569,11 +592,12 @@ class FileTailer(Delivery):
         """Before a truncated file is read again from its start, its bytes the bench had not read yet, from the copy
         made of it beside it (``app.log.1``, ``app.log-20261207``), as its lines; the copy is then followed from its
         end (:attr:`_copies`), so that a glob that matches it does not read it again."""
-        folder, name = os.path.split(followed.path)
-        stem = name.split(".", 1)[0]
-        taken = {item.path for item in self._followed} | {item.path for item in self._copies}
+        folder = os.path.dirname(followed.path)
+        mirrors = {item.path for item in self._followed if item.mirror}  # copies seen before: followed already
+        taken = {item.path for item in self._followed if not item.mirror} | {item.path for item in self._copies}
         for entry in _scan(folder):
-            if entry.path in taken or not entry.name.startswith(stem) or entry.name.lower().endswith(_COMPRESSED):
+            compressed = entry.name.lower().endswith(_COMPRESSED)
+            if entry.path in taken or compressed or not _beside(entry.path, followed.path):
                 continue
             st = self._stat(entry.path)
             head = None if st is None else self._copy_of(entry.path, st[2], followed)
@@ -593,6 +617,8 @@ class FileTailer(Delivery):
             rest = buffer[cut + len(followed.newline) :] if cut >= 0 else buffer
             if rest:  # the copy cut this line: its end went to neither file
                 self._emit_bytes(followed, rest, batch, mono, wall, live=live)
+            if entry.path in mirrors:  # followed already, as a copy: never read as its own lines
+                return
             copy = Followed(
                 origin=entry.path, path=entry.path, dev=st[0], ino=st[1], head=head, offset=st[2], at_start=False
             )
@@ -647,6 +673,21 @@ def cut_point(buffer: bytes, codec: str) -> int:
         while end > start and buffer[end] & 0xC0 == 0x80:  # not inside a character's bytes
             end -= 1
     return end
+
+
+def _beside(path: str, original: str) -> bool:
+    """Whether ``path`` may be a copy of ``original`` (copytruncate): in its folder, its name starting as the original's
+    does up to its first dot (``app.log.1``, ``app.log-20261207``, ``app-20261207.log`` beside ``app.log``)."""
+    folder, name = os.path.split(original)
+    stem = name.split(".", 1)[0]
+    return path != original and os.path.dirname(path) == folder and os.path.basename(path).startswith(stem)
+
+
+def _named_after(path: str, original: str) -> bool:
+    """Whether ``path`` is named as logrotate names a copy of ``original`` (``app.log.1``, ``app.log-20261207``
+    beside ``app.log``): a copy seen before the truncation may hold only the original's first bytes, as another log of
+    the same application with the same banner (``app-audit.log``) does; the name tells them apart."""
+    return path[: len(original)] == original and path[len(original) : len(original) + 1] in (".", "-", "_")
 
 
 def _newline_before(data: bytes, nl: bytes, start: int, end: int) -> int:
