@@ -17,10 +17,13 @@ else
   echo "demo.sh : pcscd n'a pas pu démarrer ; la démo utilise le lecteur virtuel en mémoire" >&2
 fi
 
-# the report where the README says (exam day on the demo application: reports/demo-exam); an --output
-# given to this script comes later and wins
-report=reports/demo
+# the report where the README says (exam day on the demo application: reports/demo-exam), unless an --output
+# is given to this script (an option given twice is refused)
+report=(--output reports/demo)
 for arg in "$@"; do
-  if [ "$arg" = "--exam" ]; then report=reports/demo-exam; fi
+  case "$arg" in
+    --exam) [ "${report[0]}" = --output ] && report=(--output reports/demo-exam) ;;
+    --output|--output=*) report=(); break ;;
+  esac
 done
-.venv/bin/testbench demo --output "$report" "$@"
+.venv/bin/testbench demo "${report[@]}" "$@"

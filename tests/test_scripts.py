@@ -72,7 +72,7 @@ def test_without_pcscd_the_script_starts_its_own_and_stops_it_even_when_the_demo
     assert proc.returncode == 2
     assert calls[-3:] == [
         "pcscd.sh start --readers 8",
-        "testbench demo --output reports/demo --output ailleurs",
+        "testbench demo --output ailleurs",  # the script's own --output left out: given twice is refused
         "pcscd.sh stop",
     ]
 
