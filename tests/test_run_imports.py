@@ -96,7 +96,6 @@ UNUSED = {
     "odf": "the office import/export",
     "watchfiles": "validate --watch",
     "aiohttp": "the téléservice simulators' process",
-    "ijson": "verify, and the check of whose report a --report folder already holds",
     "http.client": "a téléservice step (the engine's client, the simulators' controller)",
     "email": "http.client, for a téléservice step",
     "ssl": "http.client, for a téléservice step",

@@ -13,6 +13,7 @@ import pytest
 from fakes import invoice_step, make_case, make_casebook, value
 from test_verify_added_attempts import run_cases
 
+from testbench.integrity import jsonparts
 from testbench.integrity.verify import Verdict, _report_chain
 from testbench.store import chain
 from testbench.store.read import read_integrity
@@ -66,7 +67,8 @@ def test_an_unreadable_copy_is_said_so(tmp_path: Path, broken: str) -> None:
     assert result.problems == ["journal-chain.json illisible ou incomplet"]
 
 
-def test_memory_holds_the_hashes_not_the_entries(tmp_path: Path) -> None:
+def test_memory_holds_the_hashes_not_the_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonparts, "_CHUNK", 64 * 1024)
     entries = _entries(20_000)
     folder = _folder(tmp_path, entries)
     del entries

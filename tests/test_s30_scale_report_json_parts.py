@@ -13,6 +13,7 @@ from fakes import invoice_step, make_case, make_casebook, value
 from test_verify_added_attempts import run_cases
 
 from testbench.cli.main import main
+from testbench.integrity import jsonparts
 from testbench.integrity.jsonparts import read_members
 from testbench.report.owner import other_session_problem, read_report
 
@@ -25,12 +26,17 @@ DOCUMENT = {
     "nested": [[1, [2, {"a": [3]}]], {"b": None}],
     "session": {"id": "abc", "file": "s.tbsession"},
     "flag": True,
-    "number": 1234567890123456789,  # 64 bits: the C parser holds no more, and a report writes none
+    "number": 12345678901234567890,
     "nothing": None,
 }
 
 
-def test_the_members_asked_for_are_those_json_loads_reads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 20])
+def test_the_members_asked_for_are_those_json_loads_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Whatever the chunk's end cuts (a string, an escape, a number, a literal), each member is read whole."""
+    monkeypatch.setattr(jsonparts, "_CHUNK", chunk)
     path = tmp_path / "report.json"
     path.write_text(json.dumps(DOCUMENT, ensure_ascii=False, indent=1), encoding="utf-8")
     names = ("cases", "empty", "nested", "session", "flag", "number", "nothing", "absent")
@@ -70,8 +76,9 @@ def test_undecodable_bytes_or_no_object_are_refused(tmp_path: Path, data: bytes)
         read_members(path, ("session",))
 
 
-def test_memory_is_that_of_an_element_not_of_the_document(tmp_path: Path) -> None:
-    """8 MB of cases, 2 KB each: reading their keys holds a buffer and a case, never the document."""
+def test_memory_is_that_of_an_element_not_of_the_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 MB of cases, 2 KB each: reading their keys holds a chunk and a case, never the document."""
+    monkeypatch.setattr(jsonparts, "_CHUNK", 64 * 1024)
     path = tmp_path / "report.json"
     cases = [{"key": {"case_id": f"C-{i}"}, "observations": ["x" * 100] * 20} for i in range(4000)]
     path.write_text(json.dumps({"cases": cases, "session": {"id": "s"}}), encoding="utf-8")

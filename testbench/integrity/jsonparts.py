@@ -2,21 +2,86 @@
 
 A 754-case ``report.json`` is tens of megabytes; read whole by :func:`json.loads` it took about 300 MB of memory,
 while ``verify`` or the check of whose report a folder holds need a few small members and a field or two of each
-case. :func:`read_members` reads the document as a stream of parse events (ijson, over its C parser) and builds
-only what it is asked for, each element of a long list on its own: memory stays that of the largest element.
-The parts not asked for are still parsed, so a damaged document is refused as :func:`json.loads` refuses it.
+case. :func:`read_members` reads the file a chunk at a time and each top-level member's list one element at a
+time, keeping only what it is asked for: memory stays that of the largest element. The same UTF-8 text is
+accepted and refused as :func:`json.loads` would (the skipped parts are still parsed).
+
+Each value is decoded by the standard library's own decoder (:meth:`json.JSONDecoder.raw_decode`, in C); only the
+walk over the document's top object and its arrays is ours. A streaming parser (ijson) was tried in its place:
+its events, handled in Python, made ``verify`` of a 754-case report 0.57 → 1.75 s of CPU.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+import json
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TextIO
 
-if TYPE_CHECKING:
-    import ijson
+_CHUNK = 1 << 20
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 
-_OPENS = ("start_map", "start_array")
+
+class _Cursor:
+    """A position in a text read on demand: what has been read past is dropped at each new chunk."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.text, self.pos, self.ended = stream, "", 0, False
+
+    def _more(self) -> bool:
+        """Read on (at least as much as is held: an element longer than a chunk is not re-parsed chunk by chunk)."""
+        if self.ended:
+            return False
+        chunk = self.stream.read(max(_CHUNK, len(self.text) - self.pos))
+        if not chunk:
+            self.ended = True
+            return False
+        self.text, self.pos = self.text[self.pos :] + chunk, 0
+        return True
+
+    def peek(self) -> str:
+        """The next character after spaces, without taking it ("" at the end of the file)."""
+        while True:
+            self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]  # always matches
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self._more():
+                return ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise ValueError(f"JSON : {char!r} attendu")
+        self.pos += 1
+
+    def value(self) -> Any:
+        """The next JSON value, whole."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError:
+                if self._more():  # cut by the chunk's end (or invalid: then the whole rest is read to say so)
+                    continue
+                raise
+            if end == len(self.text) and self._more():  # a number or a literal may go on in the next chunk
+                continue
+            self.pos = end
+            return value
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that starts here, one at a time."""
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            if self.peek() == "]":
+                self.pos += 1
+                return
+            self.take(",")
 
 
 def read_members(
@@ -24,41 +89,36 @@ def read_members(
 ) -> dict[str, Any]:
     """The members ``names`` of the JSON object in ``path`` (those it has). A member named in ``each`` whose value
     is an array is read one element at a time, each kept as its function returns it (a case cut to the fields a
-    reader uses).
+    reader uses). Any other array is walked the same way and dropped when not asked for.
 
     Raises ``OSError`` when the file cannot be read, ``ValueError`` when it is no JSON object (as ``json.loads``).
     """
-    import ijson  # here: a run that checks whose report a folder holds only when it has one needs no parser
-
     each = each or {}
     found: dict[str, Any] = {}
-    name: str | None = None
-    building: tuple[str, ijson.ObjectBuilder] | None = None  # where the value under way starts, and its builder
-    try:
-        with path.open("rb") as stream:
-            events = ijson.parse(stream, use_float=True)
-            if next(events, (None, None, None))[:2] != ("", "start_map"):
-                raise ValueError("JSON : objet attendu")
-            for prefix, event, value in events:
-                if prefix == "":  # the document's end, or the name of its next member
-                    name = value if event == "map_key" else None
-                    continue
-                if name not in names:
-                    continue
-                if building is None:
-                    listed = name in each and isinstance(found.get(name), list)
-                    if name in each and prefix == name and event in ("start_array", "end_array"):
-                        found.setdefault(name, [])  # its elements are built one at a time, below
-                        continue
-                    building = (f"{name}.item" if listed else name, ijson.ObjectBuilder())
-                start, builder = building
-                builder.event(event, value)
-                if prefix == start and event != "map_key" and event not in _OPENS:  # a value, or the end of one
-                    building = None
-                    if start == name:
-                        found[name] = builder.value
-                    else:
-                        found[name].append(each[name](builder.value))
-    except ijson.JSONError as exc:  # damaged, cut short, not UTF-8, data after the document
-        raise ValueError(f"JSON : {exc}") from None
+    with path.open(encoding="utf-8") as stream:
+        cursor = _Cursor(stream)
+        cursor.take("{")
+        more = cursor.peek() != "}"
+        while more:
+            name = cursor.value()
+            if not isinstance(name, str):
+                raise ValueError("JSON : nom de membre attendu")
+            cursor.take(":")
+            if cursor.peek() == "[":
+                if name in names:
+                    keep = each.get(name, lambda item: item)
+                    found[name] = [keep(item) for item in cursor.items()]
+                else:
+                    for _ in cursor.items():
+                        pass
+            else:
+                value = cursor.value()
+                if name in names:
+                    found[name] = value
+            more = cursor.peek() == ","
+            if more:
+                cursor.pos += 1
+        cursor.take("}")
+        if cursor.peek() != "":
+            raise ValueError("JSON : données après le document")
     return found
