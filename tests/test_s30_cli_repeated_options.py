@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from testbench.cli.main import build_parser, main
+from testbench.cli.main import COMMANDS, build_parser, main
 from testbench.runner.options import StoreOnce
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def _flags(command: str) -> list[str]:
 
 def test_every_single_value_option_is_one_that_refuses_a_second_value() -> None:
     """A new option added as a plain ``store`` would let the last value win again, unsaid."""
-    for command in ("run", "merge", "report", "ui", "demo", "cover"):
+    for command in COMMANDS:
         plain = [a.option_strings for a in _single_value_options(command) if not isinstance(a, StoreOnce)]
         assert plain == [], (command, plain)
 
@@ -143,11 +143,14 @@ def test_a_second_session_is_refused_by_the_real_command_in_english(tmp_path: Pa
     [
         (["ui", str(DEMO), "--session", "a.tbsession", "--session", "b.tbsession"], "testbench ui : --session est"),
         (["ui", str(DEMO), "--engine", "inprocess", "--engine", "inprocess"], "testbench ui : --engine est"),
-        (["demo", "--headless", "--output", "a", "--output", "b"], "--output est"),
+        (["demo", "--headless", "--output", "a", "--output", "b"], "testbench demo : --output est"),
+        (["verify", "r", "--session", "a", "--session", "b"], "testbench verify : --session est"),
+        (["diff", "a", "b", "--json", "x", "--json", "y"], "testbench diff : --json est"),
+        (["validate", str(DEMO), "--max-size", "5", "--max-size", "6"], "testbench validate : --max-size est"),
         (["cover", "s.tbsession", "--sut", "A", "--sut", "B"], "testbench cover : --sut est"),
     ],
 )
-def test_the_workstation_demo_and_cover_refuse_them_too(
+def test_every_command_refuses_them_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
 ) -> None:
     """Before anything opens or is written: which session, which folder, which name would it be?"""

@@ -13,7 +13,7 @@ import argparse
 from dataclasses import fields
 
 from testbench.i18n import LANGUAGES
-from testbench.runner.options import Identity, PathValue, StoreOnce, add_group, repeated_refusals
+from testbench.runner.options import Identity, PathValue, add_group
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cover.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
     add_group(cover, Identity)
     cover.set_defaults(**{f.name: None for f in fields(Identity)})  # a value given empty is told from none given
-    cover.add_argument("--lang", action=StoreOnce, choices=LANGUAGES, default=None, help="langue (fr par défaut)")
+    cover.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     cover.set_defaults(func=cmd_cover)
 
 
@@ -39,11 +39,6 @@ def cmd_cover(args: argparse.Namespace) -> int:
     from testbench.tools.cover import cover_tool
     from testbench.tools.result import ToolResult
 
-    if twice := repeated_refusals(args):  # which value would the cover keep?
-        refused = ToolResult()
-        for line in twice:
-            refused.fail(EXIT_USAGE, lambda _t, _lang, line=line: line)
-        return refused.print("cover", args.lang)
     values = {key: getattr(args, key) or "" for key in COMPLETABLE}
     # ``--sut ""`` would be ignored as a field not given: a completed field is kept, never cleared
     given = [key for key in COMPLETABLE if getattr(args, key) is not None]

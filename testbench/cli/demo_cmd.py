@@ -36,7 +36,7 @@ from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
 from testbench.interrupts import INTERRUPTED_EXIT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from testbench.runner.options import DEMO, PathValue, StoreOnce, add_options, options_from_args, repeated_refusals
+from testbench.runner.options import DEMO, PathValue, add_options, options_from_args
 
 if TYPE_CHECKING:
     from testbench.demoapp.driver import DemoApp
@@ -52,7 +52,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="exécuter le cahier de démonstration et produire son rapport")
     demo.add_argument(
         "--output",
-        action=StoreOnce,  # given twice: refused, not the last silently kept
         type=PathValue("--output"),
         default=None,
         metavar="DOSSIER",
@@ -67,7 +66,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     demo.add_argument(
         "--flaw",
-        action=StoreOnce,
         choices=FLAWS,
         default=None,
         help="avec --exam : défaut planté dans l'application de démonstration (ald-rate : taux AMO faux en ALD)",
@@ -111,10 +109,6 @@ def _said(lang: str | None) -> Callable[..., None]:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The workstation on a terminal, else (or with --headless) a run and its report."""
     say = _said(args.lang)
-    for line in (twice := repeated_refusals(args)):
-        print(line, file=sys.stderr)
-    if twice:
-        return EXIT_USAGE
     if args.flaw and not args.exam:
         say("--flaw n'a de sens qu'avec --exam")
         return EXIT_USAGE

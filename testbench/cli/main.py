@@ -30,6 +30,7 @@ from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
 from testbench.i18n import LANGUAGES, _t, colon, translator, use_language
 from testbench.interrupts import Stopping, ignored, stopping
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
+from testbench.runner.options import StoreOnce, repeated_refusals
 
 #: Each sub-command and the module that adds it (``register(subparsers)`` sets ``func`` on its parser), in
 #: the order of the help. A command line that names its sub-command imports that module alone: ``run``
@@ -78,6 +79,9 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", HelpFormatter)
         kwargs.setdefault("allow_abbrev", False)  # « --watc » is a typo, not --watch: never a guess that runs
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # every option of one value, of every command: given twice, refused (:func:`_main`), never the last kept
+        for name in (None, "store"):  # argparse's default action, and its name
+            self.register("action", name, StoreOnce)
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
@@ -224,6 +228,10 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         print(__version__)
         return EXIT_OK
     func = getattr(args, "func", None)
+    if func is not None and args.command not in SAYS_REPEATS and (twice := repeated_refusals(args)):
+        for line in twice:  # which of the two values was meant? refused before the command acts
+            print(f"testbench {args.command}{colon()}{line}", file=sys.stderr)
+        return EXIT_USAGE
     if func is not None and (unnamed := _unnamable_path(args)) is not None:
         print(f"testbench {args.command}{colon()}{unnamed}", file=sys.stderr)
         return EXIT_USAGE
@@ -253,6 +261,9 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
             print(f"testbench {args.command}{colon()}{failure_text(exc, argv, translator())}", file=sys.stderr)
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
 
+
+#: the commands that refuse an option given twice themselves: ``run`` also replaces an earlier run's JUnit then
+SAYS_REPEATS = frozenset({"run"})
 
 NO_TERMINAL = _t(
     "pas de terminal : testbench sans commande ouvre le poste d'examen, qui en demande un ; donnez une commande"

@@ -8,7 +8,7 @@ import sys
 
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
-from testbench.runner.options import PathValue, StoreOnce, repeated_refusals
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument(
         "-o",
         "--output",
-        action=StoreOnce,  # given twice: refused, not the last silently kept
         type=PathValue("--output"),
         required=True,
         metavar="SESSION",
@@ -50,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="créer le dossier de la session s'il n'existe pas (refusé sinon : un support non monté se voit)",
     )
-    merge.add_argument("--lang", action=StoreOnce, choices=LANGUAGES, default=None, help="langue (fr par défaut)")
+    merge.add_argument("--lang", choices=LANGUAGES, default=None, help="langue (fr par défaut)")
     merge.set_defaults(func=cmd_merge)
 
 
@@ -58,10 +57,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem, stdout_problem
     from testbench.tools.merge import merge_tool
 
-    if twice := repeated_refusals(args):
-        for line in twice:
-            print(f"testbench merge: {line}", file=sys.stderr)
-        return EXIT_USAGE
     if (problem := stdout_problem(args.output, "campagne.tbsession", args.lang)) is not None:
         print(f"testbench merge: {problem}", file=sys.stderr)
         return EXIT_USAGE

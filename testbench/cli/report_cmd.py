@@ -7,7 +7,7 @@ import sys
 
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_USAGE
-from testbench.runner.options import PathValue, StoreOnce, repeated_refusals
+from testbench.runner.options import PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,23 +17,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Construit le dossier du rapport depuis le seul fichier de session : index.html, evidence/, "
         "report.json, junit.xml, journal-chain.json, manifest.json (+ report.pdf, manifest.sig.json).",
     )
-    # every single-value option is a StoreOnce: given twice, refused, not the last silently kept
     report.add_argument("session", type=PathValue("SESSION"), metavar="SESSION", help="fichier de session (.tbsession)")
     report.add_argument(
         "-o",
         "--output",
-        action=StoreOnce,
         type=PathValue("--output"),
         required=True,
         metavar="DOSSIER",
         help="dossier du rapport",
     )
-    report.add_argument("--lang", action=StoreOnce, choices=("fr", "en"), default=None, help="langue (fr par défaut)")
+    report.add_argument("--lang", choices=("fr", "en"), default=None, help="langue (fr par défaut)")
     report.add_argument("--pdf", action="store_true", help="imprimer aussi report.pdf (Chromium headless)")
     report.add_argument("--sign", action="store_true", help="signer le manifeste (Ed25519)")
     report.add_argument(
         "--key",
-        action=StoreOnce,
         type=PathValue("--key"),
         default=None,
         metavar="FICHIER",
@@ -47,18 +44,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "le rapport l'affiche en tête",
     )
     report.add_argument(
-        "--excerpt", action=StoreOnce, type=int, default=40, metavar="N", help="lignes de trace par cas dans la page"
+        "--excerpt", type=int, default=40, metavar="N", help="lignes de trace par cas dans la page"
     )
     report.add_argument(
         "--junit",
-        action=StoreOnce,
         type=PathValue("--junit"),
         metavar="FICHIER",
         help="écrire aussi le JUnit XML à cet endroit",
     )
     report.add_argument(
         "--plan",
-        action=StoreOnce,
         type=PathValue("--plan"),
         metavar="PLAN",
         help="plan d'examen de la page de couverture (défaut : celui de la session)",
@@ -71,10 +66,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from testbench.tools.outputs import written_through
     from testbench.tools.report import report_tool
 
-    if twice := repeated_refusals(args):
-        for line in twice:
-            print(f"testbench report: {line}", file=sys.stderr)
-        return EXIT_USAGE
     t = translator(args.lang)  # the stages are said as they come, in the command's language
     if args.junit is not None and (problem := output_file_problem(args.junit, args.lang, [args.session])) is not None:
         print(f"testbench report: {problem}", file=sys.stderr)

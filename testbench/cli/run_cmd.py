@@ -19,7 +19,6 @@ from testbench.runner.options import (
     OPERATOR_ENGINE,
     RUN,
     PathValue,
-    StoreOnce,
     add_options,
     options_from_args,
     repeated_options,
@@ -69,7 +68,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--session",
         required=True,
-        action=StoreOnce,  # given twice: refused (which session would it be?), not the last silently kept
         type=PathValue("--session"),
         help="fichier de session (créé s'il n'existe pas)",
     )

@@ -19,13 +19,11 @@ from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import (
     UI,
     PathValue,
-    StoreOnce,
     Unusable,
     add_options,
     options_from_args,
     read_back,
     remembered,
-    repeated_refusals,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +42,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ui.add_argument(
         "--session",
-        action=StoreOnce,  # given twice: refused, not the last silently kept
         type=PathValue("--session"),
         default=None,
         help="fichier de session (défaut : <cahier>.tbsession ici)",
@@ -61,10 +58,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_ui(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem
 
-    for line in (twice := repeated_refusals(args)):
-        print(f"testbench ui{colon(args.lang)}{line}", file=sys.stderr)
-    if twice:
-        return EXIT_USAGE
     session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
     problem = session_dir_problem(session, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
     if problem:

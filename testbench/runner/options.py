@@ -222,9 +222,9 @@ REPEATED_OPTION = _t("{option} est donné plusieurs fois : cette option ne prend
 
 class StoreOnce(argparse.Action):
     """argparse's ``store``, but a second occurrence is noted in :data:`REPEATED` rather than silently replacing
-    the first (``--session a.db --session b.db``): ``run``, ``merge`` and ``report`` refuse it
-    (:func:`repeated_refusals`) before they act. :func:`add_options` makes every single-value option of the
-    campaign one; the commands declare theirs so. The option is noted as typed, for the refusal to name it."""
+    the first (``--session a.db --session b.db``): every command refuses it (:func:`repeated_refusals`) before it
+    acts. The command line's parsers make every ``store`` option one (``testbench.cli.main``). The option is noted
+    as typed, for the refusal to name it."""
 
     def __call__(
         self,
@@ -233,16 +233,17 @@ class StoreOnce(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
+        setattr(namespace, self.dest, values)
+        if option_string is None:  # a positional argument: argparse gives it its values once
+            return
         typed: dict[str, list[str]] = vars(namespace).setdefault(f"_{REPEATED}_typed", {})
         if self.dest in typed:
             repeated: list[str] = vars(namespace).setdefault(REPEATED, [])
             if self.dest not in repeated:
                 repeated.append(self.dest)
         flags = typed.setdefault(self.dest, [])
-        flag = option_string or self.option_strings[0]
-        if flag not in flags:
-            flags.append(flag)
-        setattr(namespace, self.dest, values)
+        if option_string not in flags:
+            flags.append(option_string)
 
 
 def repeated_options(args: argparse.Namespace) -> list[str]:
@@ -500,20 +501,14 @@ def add_options(parser: argparse.ArgumentParser, command: str) -> None:
         if command not in f.metadata["commands"]:
             continue
         default = f.default_factory() if f.default_factory is not MISSING else f.default  # type: ignore[misc]
-        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **_once(f.metadata["cli"]))
-
-
-def _once(cli: dict[str, Any]) -> dict[str, Any]:
-    """An option's argparse settings, a single value made a :class:`StoreOnce`: given twice, refused rather than
-    the last silently kept."""
-    return cli if "action" in cli else {**cli, "action": StoreOnce}
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=default, **f.metadata["cli"])
 
 
 def add_group(parser: argparse.ArgumentParser, group: type) -> None:
     """Add one group's options (``Identity``) to the parser of a command outside the campaign's (``cover``),
     with the same flags and help; each lands on ``args.<field name>``."""
     for f in fields(group):
-        parser.add_argument(*f.metadata["flags"], dest=f.name, default=f.default, **_once(f.metadata["cli"]))
+        parser.add_argument(*f.metadata["flags"], dest=f.name, default=f.default, **f.metadata["cli"])
 
 
 def options_from_args(args: argparse.Namespace) -> CampaignOptions:
