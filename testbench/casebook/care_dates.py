@@ -14,6 +14,7 @@ from typing import Any
 
 from testbench.casebook.lazy import CaseParts
 from testbench.casebook.model import Fixtures
+from testbench.domain.dates import one_year_after
 from testbench.i18n import _t
 
 Report = Callable[..., None]
@@ -60,7 +61,7 @@ def _check_invoice(
         if refusal == BILLING_BEFORE_CARE:
             return
         report(at, _BEFORE, where, billed=billed.isoformat(), care=last.isoformat(), refusal=BILLING_BEFORE_CARE)
-    limit = _one_year_after(first)
+    limit = one_year_after(first)
     if limit is not None and billed >= limit:
         if refusal == BILLING_DELAY_EXCEEDED:
             return
@@ -81,15 +82,6 @@ def _check_invoice(
             care=first.isoformat(),
             refusal=PRESCRIPTION_AFTER_CARE,
         )
-
-
-def _one_year_after(day: date) -> date | None:
-    """The same day a year later (29 February → 28 February), as the engine counts the billing delay; None
-    past the calendar's end."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28) if day.year < date.max.year else None
 
 
 def _date(text: str) -> date | None:

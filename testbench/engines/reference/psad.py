@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from testbench.domain.dates import one_year_after
 from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import PRESTATIONS, Coverage, InvoiceRequest, Line
 from testbench.engines.reference.rates import nature_of
@@ -28,15 +29,6 @@ RENTAL_PERIOD_WORDS = {
     "mensuel": (_t("mensuelle"), _t("mensuelles")),
     "journalier": (_t("journalière"), _t("journalières")),
 }
-
-
-def one_year_after(day: date) -> date | None:
-    """The same day one year later (29 February → 28 February); None past the calendar's end (a care of the
-    year 9999, which a casebook may write: no billing date reaches a year later)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February; or the year 9999, which has no next (a calendar limit, not a billing rule)
-        return day.replace(year=day.year + 1, day=28) if day.year < date.max.year else None
 
 
 def check_invoice(req: InvoiceRequest, tables: Tables) -> None:
