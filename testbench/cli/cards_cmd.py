@@ -415,10 +415,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
     exchanges: list[Any] = []  # --trace: printed once the card's nature says whether its holder may be shown
 
-    def probe(reader: str, sinks: list) -> Any:
-        if args.trace:
-            sinks.append(exchanges.append)
-        ch = _open_channel(reader, sinks, beside=True)
+    def probe() -> Any:
+        ch = _open_channel(args.reader, [exchanges.append] if args.trace else [], beside=True)
         try:
             atr = ch.atr("probe")
             fam = atr_family(atr)
@@ -437,7 +435,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
             ch.release()
 
     try:
-        fam, data = probe(args.reader, [])
+        fam, data = probe()
     except CardError as exc:
         _print_trace(exchanges, masked=not args.allow_real_cards)  # a card whose nature was not read: maybe real
         _err(str(exc))
@@ -560,8 +558,8 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     malformed: list[str] = []
 
-    def record(reader: str, sinks: list) -> Any:
-        ch = _open_channel(reader, sinks, beside=True)  # a card the application may hold: left as it is
+    def record() -> Any:
+        ch = _open_channel(args.reader, [], beside=True)  # a card the application may hold: left as it is
         try:
             atr = ch.atr("record")
             if not args.allow_real_cards and _real(nature := _nature(ch, atr), atr_family(atr)):  # before any file
@@ -585,7 +583,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             ch.release()
 
     try:
-        rec = record(args.reader, [])
+        rec = record()
     except CardError as exc:
         _err(str(exc))
         return EXIT_ENV
