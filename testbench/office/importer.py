@@ -44,6 +44,7 @@ from testbench.office.mapping import (
     Mapping,
     StepSpec,
     folded,
+    same_column,
 )
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, read_table
@@ -514,11 +515,11 @@ class _Importer:
         if self.table.kind != "csv":
             return None
         line = self.mapping.source.delimiter.join(cell.text for cell in self.table.header_cells)
-        wanted = {" ".join(spec.split()).casefold() for spec in specs}
+        wanted = {same_column(spec) for spec in specs}
         for delimiter in _DELIMITERS:
             if delimiter == self.mapping.source.delimiter:
                 continue
-            found = {" ".join(part.split()).casefold() for part in line.split(delimiter)}
+            found = {same_column(part) for part in line.split(delimiter)}
             if len(wanted & found) >= min(2, len(wanted)):
                 return delimiter
         return None
