@@ -104,8 +104,9 @@ def _held_open(target: Path) -> OSError | None:
 
 def _staged(target: Path, data: bytes, mode: int | None) -> str:
     """``data`` in a synced temporary file beside ``target`` (its name); nothing left when it fails."""
-    # a long name cut so that the temporary's is no longer than the target's: a name or a path that fits the file
-    # system's limits (255 characters a name; 260 a path on Windows) fits for its temporary file as well
+    # a long name cut so that the temporary's is no longer than the target's: a name of 50 characters or more that
+    # fits the file system's limits (255 a name; 260 a path on Windows) fits for its temporary file as well (a
+    # shorter one keeps its first 32 characters, and may still pass a path's limit that the target just met)
     kept = target.name[: max(len(target.name) - _MARKS, _KEPT)]
     name = str(target.parent / f".{kept}.{secrets.token_hex(6)}.tmp")
     # 0o666 as open() asks, so that the umask decides (mkstemp's 0o600 left every file owner-only)
