@@ -395,6 +395,8 @@ def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[byte
 #: the shortest piece of a name masked at a run's end after its length byte, and at a run's start without it
 _CUT_MIN = 2
 _START_MIN = 2
+#: the least evidence of a piece at the edge of one token of hex digits (:data:`_SEPARATED`), the field's bytes included
+_UNBROKEN_MIN = 4
 # A piece of one letter is no evidence alone (a dump's line starts or ends with any letter): it is masked with the
 # card's bytes around it, the field's tag and length before a first letter at a run's end (« 81 05 52 », then « 4F 47
 # 45 52 … »), the next field after a last letter at a run's start (« 52 » then the birth date « 82 08 3x », or the
@@ -405,6 +407,12 @@ _NAME_TAGS = rb"[\x80\x81\xc1\xc2\xc3]"
 _NEXT_NAME_TAGS = rb"[\x81\xc2]"
 #: a run that starts with a dump line's offset (``hexdump -C`` writes two spaces after it, read as a separator)
 _RUN_OFFSET = re.compile(r"[0-9A-Fa-f]{4,8}(?=[ ]{1,2}[0-9A-Fa-f]{2}(?:[ :]|$))")
+#: a run whose bytes are set apart (« 52 4F », « 524F 4745 », « 52:4F »): a dump's line. One token of hex digits may
+#: be a dump's line too (« RX 4F8105524F… ») but is more often a value of its own, a digest or a key, whose edges read
+#: as two letters of a name and a byte no character by chance (a SHA-256 starting « 4552 93 » for ROGER): in such a
+#: token a piece at an edge is masked only with four bytes of evidence, the field's bytes around it included
+#: (:class:`_FieldSearch`)
+_SEPARATED = re.compile(r"[ :]")
 #: a dump line's column of characters, ``|…|``, or after two spaces
 _COLUMN_BARS = re.compile(r"\|(?P<col>[^|]*)\|[ \t]*$")
 _COLUMN_GAP = re.compile(r"[ \t]{2,}(?P<col>\S[^\t]*?)[ \t]*$")
@@ -434,6 +442,36 @@ def _alternatives(values: set[bytes]) -> bytes:
     return b"|".join(map(re.escape, sorted(values, key=len, reverse=True)))
 
 
+def _first_pieces(spellings: set[bytes], shortest: int) -> re.Pattern[bytes] | None:
+    """A name's first piece of ``shortest`` bytes or more after its length byte at a run's end, or of one byte fewer
+    after its field's tag too."""
+    firsts = [re.escape(bytes([len(b)])) + _nested(b, shortest) for b in spellings if len(b) > shortest]
+    firsts += [
+        b"(?<=" + _NAME_TAGS + b")" + re.escape(bytes([len(b)])) + _nested(b, shortest - 1)
+        for b in spellings
+        if len(b) > shortest - 1
+    ]
+    return re.compile(b"(?:" + b"|".join(firsts) + rb")\Z") if firsts else None
+
+
+def _last_pieces(
+    spellings: set[bytes], shortest: int, before_next: set[bytes], following: bytes
+) -> re.Pattern[bytes] | None:
+    """At a run's start: a name of ``shortest`` bytes or more where no letter or digit follows, or its last piece
+    of as many where no printable character does (a piece starts inside a word: a whole word of a name of several
+    words, « Martin » of « Éloïse Martin », is no known name alone, as in text; 2 letters and a space or a dot start
+    many a dump line of text, « er fichier », where a card's field is followed by the next one's tag or length); or
+    one of ``before_next`` where the next field (``following``) follows."""
+    whole = {b for b in spellings if len(b) >= shortest}
+    pieces = {b[-k:] for b in spellings for k in range(shortest, len(b)) if b[-k - 1 : -k].isalpha()}
+    parts = [b"(?:" + _alternatives(whole) + rb")(?![A-Za-z0-9])"] if whole else []
+    if pieces:
+        parts.append(b"(?:" + _alternatives(pieces) + rb")(?![\x20-\x7e])")
+    if before_next and following:
+        parts.append(b"(?:" + _alternatives(before_next) + b")(?=" + following + b")")
+    return re.compile(b"|".join(parts)) if parts else None
+
+
 class _FieldSearch:
     """The known names as card fields in a run's bytes (see above): whole after their length byte, whatever
     follows; a first piece after its length byte at the run's end; a last piece (or the whole name) at the run's
@@ -450,40 +488,34 @@ class _FieldSearch:
                 for n, v in sorted(by_length.items())
             )
         )
-        firsts = [re.escape(bytes([len(b)])) + _nested(b, _CUT_MIN) for b in spellings if len(b) > _CUT_MIN]
         # a first letter alone: after its field's tag and length (:data:`_NAME_TAGS`)
         starts = {bytes([len(b)]) + b[:1] for b in spellings if len(b) > 1}
-        if starts:
-            firsts.append(b"(?<=" + _NAME_TAGS + b")(?:" + _alternatives(starts) + b")")
-        self.first = re.compile(b"(?:" + b"|".join(firsts) + rb")\Z") if firsts else None
-        # a last piece starts inside a word: a whole word of a name of several words (« Martin » of « Éloïse
-        # Martin ») is no known name alone, as in text; a piece is followed by the next field's tag or length (no
-        # printable character): 2 letters and a space or a dot start many a dump line of text (« er fichier »)
-        pieces = {b[-k:] for b in spellings for k in range(_START_MIN, len(b)) if b[-k - 1 : -k].isalpha()}
-        last = b"(?:" + _alternatives(spellings) + rb")(?![A-Za-z0-9])"
-        if pieces:
-            last += b"|(?:" + _alternatives(pieces) + rb")(?![\x20-\x7e])"
         # a last letter alone: the next field after it, a birth date (« 82 08 » and a digit) or a name (its tag, its
         # length and its first letter)
+        following = rb"\x82\x08[0-9]|" + _NEXT_NAME_TAGS + b"(?:" + _alternatives(starts) + b")" if starts else b""
         letters = {b[-1:] for b in spellings if b[-2:-1].isalpha()}
-        if letters and starts:
-            following = rb"\x82\x08[0-9]|" + _NEXT_NAME_TAGS + b"(?:" + _alternatives(starts) + b")"
-            last += b"|(?:" + _alternatives(letters) + b")(?=" + following + b")"
-        self.last = re.compile(last)
+        self.first = _first_pieces(spellings, _CUT_MIN)
+        self.last = _last_pieces(spellings, _START_MIN, letters, following)
+        # in one token of hex digits (:data:`_SEPARATED`), four bytes at least: a first piece of 3 letters after its
+        # length byte, or of 2 after its tag and length; a last piece of 4, or any last piece before the next field
+        suffixes = {b[-k:] for b in spellings for k in range(1, len(b) + 1) if k == len(b) or b[-k - 1 : -k].isalpha()}
+        self.first_unbroken = _first_pieces(spellings, _UNBROKEN_MIN - 1)
+        self.last_unbroken = _last_pieces(spellings, _UNBROKEN_MIN, suffixes, following)
         self.longest = max(map(len, spellings))
 
-    def spans(self, data: bytes, starts: tuple[int, ...]) -> list[tuple[int, int, str]]:
+    def spans(self, data: bytes, starts: tuple[int, ...], unbroken: bool) -> list[tuple[int, int, str]]:
         """(start, end, edge) of each name found in ``data``; ``edge``: « end », « start » for a piece cut at the
         run's edge (its column of characters shows it so), else ""; ``starts``: where the run's bytes start (after
-        a dump line's offset too)."""
+        a dump line's offset too); ``unbroken``: the run is one token of hex digits (see :data:`_SEPARATED`)."""
         found = [(m.start(), m.end(), "") for m in self.whole.finditer(data)]
+        last, first = (self.last_unbroken, self.first_unbroken) if unbroken else (self.last, self.first)
         for start in starts:
-            m = self.last.match(data, start)
+            m = last.match(data, start) if last is not None else None
             if m is not None:
                 found.append((m.start(), m.end(), "start"))
                 break
-        if self.first is not None:
-            m = self.first.search(data, max(0, len(data) - self.longest - 1))
+        if first is not None:
+            m = first.search(data, max(0, len(data) - self.longest - 1))
             if m is not None:
                 found.append((m.start() + 1, m.end(), "end"))
         return found
@@ -564,7 +596,8 @@ class EncodedValues:
         if self._fields is not None:
             offset = _RUN_OFFSET.match(run)
             starts = (0, len(offset.group()) // 2) if offset is not None else (0,)
-            hits += [(start, end, "name", edge) for start, end, edge in self._fields.spans(data, starts)]
+            unbroken = _SEPARATED.search(run) is None
+            hits += [(start, end, "name", edge) for start, end, edge in self._fields.spans(data, starts, unbroken)]
             hits.sort(key=lambda h: (h[0], -h[1]))
             kept: list[tuple[int, int, str, str]] = []
             for hit in hits:
