@@ -348,8 +348,12 @@ class _NameSearch:
         hits = list(_names_regex(self._names, _LETTER_EDGE).finditer(text))
         return hits if all(map(self._fits, hits)) else list(self._exact().finditer(text))
 
+    def hits(self, text: str) -> list[re.Match[str]]:
+        """Every name in ``text``, where it stands (:meth:`_named`)."""
+        return [hit for hit in self._hits(text) if self._named(hit)]
+
     def subn(self, repl: str | Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
-        hits = [hit for hit in self._hits(text) if self._named(hit)]
+        hits = self.hits(text)
         out, pos = [], 0
         for hit in hits:
             out += [text[pos : hit.start()], repl if isinstance(repl, str) else repl(hit)]
@@ -402,6 +406,8 @@ class Redactor:
         # fixed-width record a name may be glued to the digits of the field before it
         edge = r"[^\W\d]" if records else r"[^\W_]"
         self._names = _NameSearch(tuple(cleaned), edge, wording) if cleaned and "name" in self.kinds else None
+        # the first letters of each word of a name, folded: a line ending so may end inside it (:meth:`_sub_wrapped`)
+        self._name_heads = {fold(w)[:k] for n in cleaned for w in name_words(n) for k in range(1, len(fold(w)))}
         # the longest word of each name, folded: a substring test that lets most lines skip the regex
         keys = {max((fold(w) for w in name_words(n)), key=len) for n in cleaned}
         self._name_keys = re.compile("|".join(re.escape(k) for k in sorted(keys) if k) or "(?!)")
@@ -562,39 +568,56 @@ class Redactor:
         one per value."""
         if self._encoded:
             self._encoded.sub_cut(lines, sources, counts)
-        if self._numbers is not None:
-            self._sub_wrapped_numbers(lines, sources, counts)
+        self._sub_wrapped(lines, sources, counts)
 
-    def _sub_wrapped_numbers(
-        self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]
-    ) -> None:
-        """A known number a line break cut in a message its application wrote over two lines (« NIR 1 61 03 75 » then
-        « 123 456 42 »): the end of a line that ends with a digit read with the start of the next line of its source
-        that starts with one (after its indentation, kept); each piece becomes the number's marker, one counted. Most
-        lines start with no digit, or follow one that ends with none."""
-        assert self._numbers is not None
-        # a wrapped message's next line starts with the number's digits, not with a date, a time or a dump's offset
-        stamp, lead = _STAMP_OR_OFFSET.match, _LEAD_DIGIT.match  # its indentation (a logger's) before its digits
-        found = [(i, at.end()) for i, text in enumerate(lines) if (at := lead(text)) and not stamp(text, at.end())]
-        for i, digits in found:
-            indent, text = lines[i][:digits], lines[i][digits:]
-            if sources[i] is None:
+    def _sub_wrapped(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
+        """A known value a line break cut in a message its application wrote over two lines: a number (« NIR 1 61 03
+        75 » then « 123 456 42 »), a name cut inside a word (« Patient ROG » then « ER, né le … ») or a birth date
+        (« né le 17/03/ » then « 1961 »). The end of a line read with the start of the next line of its source (after
+        its indentation, kept) when both sides of the break are of the value's kind; each piece becomes the value's
+        marker, one counted. Most lines start with a timestamp, or follow one that ends with a space or a bracket."""
+        stamp, lead = _STAMP_OR_OFFSET.match, _LEAD_WORD.match  # its indentation (a logger's) before its value
+        last: dict[str | None, int] = {}  # each source's line before
+        for i, (source, line) in enumerate(zip(sources, lines, strict=True)):
+            before = last.get(source, -1)
+            last[source] = i
+            if before < 0 or source is None or (at := lead(line)) is None or stamp(line, at.end()):
                 continue
-            before = i - 1
-            while before >= 0 and sources[before] != sources[i]:
-                before -= 1
-            first = lines[before].rstrip() if before >= 0 else ""
-            if not first[-1:].isdigit():
+            first, indent, text = lines[before].rstrip(), line[: at.end()], line[at.end() :]
+            hit = self._cut_value(lines[before], first, text)
+            if hit is None:
                 continue
-            tail, head = first[-_WRAP_SIDE:], text[:_WRAP_SIDE]
-            joined = tail + "\n" + head
-            for m in self._numbers.finditer(joined):
+            kind, tail, start, end = hit
+            counts[kind] += 1
+            lines[before] = first[: len(first) - len(tail) + start] + MARKERS[kind]
+            lines[i] = indent + MARKERS[kind] + text[end:]
+
+    def _cut_value(self, line: str, first: str, text: str) -> tuple[str, str, int, int] | None:
+        """(kind, the line's tail read, where the value starts in it, where it ends in ``text``) of a known value the
+        break between ``line`` (``first``: without its trailing spaces) and ``text`` cut, else None."""
+        if not first:
+            return None
+        if text[0].isdigit() and first[-1:].isdigit() and self._numbers is not None:
+            tail = first[-_WRAP_SIDE:]
+            for m in self._numbers.finditer(tail + "\n" + text[:_WRAP_SIDE]):
                 if m.start() < len(tail) < m.end() - 1:  # its digits on both lines
-                    kind = m.lastgroup or "nir"
-                    counts[kind] += 1
-                    lines[before] = first[: len(first) - len(tail) + m.start()] + MARKERS[kind]
-                    lines[i] = indent + MARKERS[kind] + text[m.end() - len(tail) - 1 :]
-                    break
+                    return m.lastgroup or "nir", tail, m.start(), m.end() - len(tail) - 1
+        if line != first:  # a break after a space: a word or a date cut in it is whole on each line
+            return None
+        tail = first[-_WRAP_SIDE:]
+        joined = tail + text[:_WRAP_SIDE]
+        dated = text[0].isdigit() and first[-1] in _DATE_END and any(year in joined for year in self._date_years)
+        if dated and self._dates is not None:
+            for m in self._dates.finditer(joined):
+                if m.start() < len(tail) < m.end():
+                    return "birth_date", tail, m.start(), m.end() - len(tail)
+        if text[0].isalpha() and first[-1].isalpha() and self._names is not None:
+            piece = _TRAILING_LETTERS.search(tail)
+            if piece is not None and fold(piece.group()) in self._name_heads:
+                for m in self._names.hits(joined):
+                    if m.start() < len(tail) < m.end():
+                        return "name", tail, m.start(), m.end() - len(tail)
+        return None
 
     def redact_lines(self, lines: Iterable[str]) -> tuple[list[str], Counter[str]]:
         """Each line, and a base64 token wrapped over several of them (its code is in none alone), a code or a known
@@ -615,7 +638,10 @@ class Redactor:
 #: the characters of each of two lines read joined for a number a line break cut (a NIR spaced out: 21 characters)
 _WRAP_SIDE = 40
 _STAMP_OR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d|[0-9A-Fa-f]{4,8}:")
-_LEAD_DIGIT = re.compile(r"[ \t]*(?=\d)")
+_LEAD_WORD = re.compile(r"[ \t]*(?=[^\W_])")
+#: the last characters of a line a birth date was cut after (« 17/03/ », « 1961-03- », « 17.03 »)
+_DATE_END = frozenset("0123456789/.-")
+_TRAILING_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_]+\Z")
 
 #: bytes as C, C#, Java and Python logs write them, which no hex run is: ``0x32,0x39,…`` (or spaced, or in
 #: braces), ``\\x32\\x39…``, Java's ``Arrays.toString`` ``[50, 57, -1, …]`` (signed decimal, in brackets); each
