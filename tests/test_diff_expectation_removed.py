@@ -1,9 +1,11 @@
 """``testbench diff`` of two campaigns where B's casebook no longer has one of A's expectations: the casebook changed,
 not the product. The value line says « attente retirée du cahier de B — A : 22,40 € (attendu 22,40 €) », never
 « 22,40 € → — » as if the product had stopped giving the value, and a case whose only change is its casebook's reads
-« attentes du cahier changées »; the other way, « attente ajoutée au cahier de B ». A case « corrigé » by removing
-the expectation it failed says so. Real campaigns of the demo casebook and of a copy with one expectation removed
-(in-process cards and engine), compared through the CLI: text in both languages, HTML and JSON.
+« attentes du cahier changées »; the other way, « attente ajoutée au cahier de B ». A case that passes only because B's
+casebook removed the expectation it failed is no fix: it reads « RÉUSSI SANS L'ATTENTE RETIRÉE OU RÉÉCRITE », never
+« corrigé » (test_diff_casebook_pass.py covers the rewritten expectation and a real fix). Real campaigns of the demo
+casebook and of a copy with one expectation removed (in-process cards and engine), compared through the CLI: text in
+both languages, HTML and JSON.
 """
 
 from __future__ import annotations
@@ -94,16 +96,37 @@ def test_an_expectation_removed_reads_as_the_casebooks_change(
     assert "— → 22,40 €" not in back
 
 
-def test_a_case_corrected_by_removing_what_it_failed_says_so(
+def test_a_case_passing_once_what_it_failed_is_removed_is_no_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """DEMO-FSE-099 fails in A on an amount expected wrong on purpose; B's casebook drops that expectation."""
+    """DEMO-FSE-099 fails in A on an amount expected wrong on purpose; B's casebook drops that expectation, the product
+    giving the same 163,80 €. This test once pinned « corrigé » for it: the exam book changed, not the product, and a
+    reviewer told « fixed » would sign off a product nobody touched. It now reads as the casebook's pass, counted
+    apart; nothing fails, so the CI gate stays open (exit 0)."""
     a, b = campaigns(tmp_path, WRONG, "DEMO-FSE-099", capsys)
-    assert main(["diff", str(a), str(b)]) == 0
-    out = capsys.readouterr().out
-    assert block(out, "[corrigé] PDT-DEMO-001 DEMO-FSE-099")[2] == (
+    data = tmp_path / "d.json"
+    assert main(["diff", str(a), str(b), "--json", str(data)]) == 0
+    out = capsys.readouterr().out.replace("\u00a0", " ")
+    assert "[corrigé]" not in out and "corrigé 1" not in out, out
+    assert "bilan : RÉUSSI SANS L'ATTENTE RETIRÉE OU RÉÉCRITE 1\n" in out, out
+    lines = block(out, "[RÉUSSI SANS L'ATTENTE RETIRÉE OU RÉÉCRITE] PDT-DEMO-001 DEMO-FSE-099")
+    assert lines[0].endswith(" : échec → réussi"), lines
+    assert lines[2] == (
         "  montant e-amo invoice.totals.amo : attente retirée du cahier de B — A : 163,80 € (attendu 163,00 €)"
     ), out
+    last = "\naucune régression ; 1 cas réussi sans l'attente retirée ou réécrite du cahier, non corrigé"
+    assert out.rstrip().endswith(last), out
+    report = json.loads(data.read_text(encoding="utf-8"))
+    assert (report["regressions"], report["casebook_passes"], report["counts"]) == (0, 1, {"casebook-pass": 1})
+    (case,) = report["cases"]
+    assert (case["kind"], case["kind_label"]) == ("casebook-pass", "RÉUSSI SANS L'ATTENTE RETIRÉE OU RÉÉCRITE")
+
+    assert main(["diff", str(a), str(b), "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "summary: PASSED WITHOUT THE REMOVED OR REWRITTEN EXPECTATION 1\n" in english, english
+    last = "\nno regression; 1 case passing without the expectation the casebook removed or rewrote, not fixed"
+    assert english.rstrip().endswith(last), english
+    assert "fixed 1" not in english and "[fixed]" not in english
     assert main(["diff", str(b), str(a), "--lang", "en"]) == 1  # the other way, a regression: the expectation added
     assert "amount e-amo invoice.totals.amo: expectation added to B's casebook — B: €163.80 (expected €163.00)" in (
         capsys.readouterr().out.replace("\u00a0", " ")

@@ -1,9 +1,11 @@
-"""``testbench diff`` of two campaigns where B's casebook expects another amount than A's: the case « corrigé » by
+"""``testbench diff`` of two campaigns where B's casebook expects another amount than A's: the case that passes by
 editing what it expects (not the product) shows both expected amounts, in the text, the HTML and the JSON.
 
 Before, a value was listed only when its observed value changed: DEMO-FSE-099 read « corrigé » with « cahier de
-tests différent » and no word of the amount rewritten from 163,00 € to the 163,80 € the product gives. Real
-campaigns of the demo casebook and of a copy with that one expectation edited (in-process cards and engine).
+tests différent » and no word of the amount rewritten from 163,00 € to the 163,80 € the product gives. It no longer
+reads « corrigé » at all: the product did not change, the exam book did, so the case reads « RÉUSSI SANS L'ATTENTE
+RETIRÉE OU RÉÉCRITE » (kind ``casebook-pass``), counted apart from the fixes. Real campaigns of the demo casebook and
+of a copy with that one expectation edited (in-process cards and engine).
 """
 
 from __future__ import annotations
@@ -44,10 +46,14 @@ def test_the_rewritten_expectation_is_shown(
     html, data = tmp_path / "d.html", tmp_path / "d.json"
     assert main(["diff", str(a), str(b), "--html", str(html), "--json", str(data)]) == 0
     out = capsys.readouterr().out.replace("\u00a0", " ")  # an amount's space is a no-break one
-    block = out[out.index("[corrigé] PDT-DEMO-001 DEMO-FSE-099") :].splitlines()
+    assert "[corrigé]" not in out, out  # the casebook was edited, not the product: no fix to tell a reviewer about
+    block = out[out.index("[RÉUSSI SANS L'ATTENTE RETIRÉE OU RÉÉCRITE] PDT-DEMO-001 DEMO-FSE-099") :].splitlines()
     assert "  montant e-amo invoice.totals.amo : 163,80 € → 163,80 € (attendu 163,00 € → 163,80 €)" in block[:4]
     assert "attendu 163,00\u00a0€ → 163,80\u00a0€" in html.read_text(encoding="utf-8")
-    (case,) = [c for c in json.loads(data.read_text(encoding="utf-8"))["cases"] if c["case_id"] == "DEMO-FSE-099"]
+    report = json.loads(data.read_text(encoding="utf-8"))
+    assert (report["casebook_passes"], report["regressions"], report["counts"].get("fixed")) == (1, 0, None)
+    (case,) = [c for c in report["cases"] if c["case_id"] == "DEMO-FSE-099"]
+    assert case["kind"] == "casebook-pass"
     (value,) = case["values"]
     assert (value["expected_before"], value["expected"], value["before"], value["after"]) == (
         "163.00",

@@ -1,6 +1,7 @@
 """``testbench diff``: compare two sessions; new failures first; exit 1 on a regression (CI gate).
 
-Exit codes: 0 no regression; 1 at least one regression (a case failing now that did not before), or with
+Exit codes: 0 no regression (a case passing in B only because B's casebook removed or rewrote what A failed is
+none: said apart, never as a fix); 1 at least one regression (a case failing now that did not before), or with
 ``--fail-on-absent`` a case of A that B does not have or did not run; 2 a session whose journal does not
 verify (compared, warned, no evidence), or a full or failing disk (nothing written: each file is written
 whole or not at all); 3 usage (a session cannot be read, no case in common, a file cannot be written there).

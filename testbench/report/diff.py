@@ -9,8 +9,11 @@ A *regression* is a case that now fails (``fail`` or ``error``) and did not befo
 before, or that A has without a final verdict, is a *new failure*: both come first and set the exit code a CI
 gates on. A case that fails now only on expectations B's casebook added or rewrote, the product answering as
 before, is such a failure too (it gates CI) but is named for what changed: the casebook asks more, the product
-did not regress. A case of A that B does not have, or has without a final verdict (a shard missing from a merge,
-a run cut short, a case left ``en attente`` of an operator), is *absent*.
+did not regress. Its mirror, a case that failed in A only on expectations B's casebook removed or rewrote and
+passes in B, the product giving the same value on them, is no fix: it is named for what changed too, and counted
+apart from the cases « corrigé » (it does not gate CI: nothing fails). A case of A that B does not have, or has
+without a final verdict (a shard missing from a merge, a run cut short, a case left ``en attente`` of an operator),
+is *absent*.
 
 Each session's journal chain is checked as ``report`` checks it: a comparison with an altered session is
 written with a warning at its top, since its verdicts are no evidence.
@@ -155,6 +158,11 @@ class CaseDiff:
     #: the expectations B's latest attempt failed (its comparisons' ids): a failure the casebook alone made names
     #: only expectations B's casebook added or rewrote
     failed_after: frozenset[str] = frozenset()
+    #: the expectations A's latest attempt failed: a pass the casebook alone made names only expectations B's
+    #: casebook removed or rewrote
+    failed_before: frozenset[str] = frozenset()
+    #: A's latest attempt's reason is one of its failed comparisons' deviations, not a step's refusal or a fault
+    failed_before_on_comparisons: bool = False
     # each side as the read model states it (testbench.store.read), as the report and the workstation do
     retained_before: str | None = None  # the verdict the review retains
     retained_after: str | None = None
@@ -170,11 +178,25 @@ class CaseDiff:
         traced = not self.trace_diff or self.trace_from_casebook
         return bool(self.values) and traced and all(v.from_casebook for v in self.values)
 
+    def _made_by_casebook(self, failed: frozenset[str]) -> bool:
+        """Whether ``failed`` (one side's failed expectations) are all expectations one casebook has and the other
+        not, or rewrote while the product gave the same value."""
+        made = {v.expectation_id for v in self.values if v.from_casebook}
+        return bool(failed) and failed <= made
+
     @property
     def failed_on_casebook(self) -> bool:
-        """Whether B fails only on expectations B's casebook added or rewrote, the product answering as in A."""
-        made = {v.expectation_id for v in self.values if v.from_casebook}
-        return self.from_casebook and bool(self.failed_after) and self.failed_after <= made
+        """Whether B fails only on expectations B's casebook added or rewrote, the product answering as in A (nothing
+        else differs: a failure is said the product's unless the casebook alone explains it)."""
+        return self.from_casebook and self._made_by_casebook(self.failed_after)
+
+    @property
+    def passed_on_casebook(self) -> bool:
+        """Whether A failed only on expectations B's casebook removed or rewrote (its reason one of their deviations,
+        the product giving the same value on each): B passes because its casebook stopped asking, not because the
+        product was fixed. Other differences (an engine's new trace lines, a passing value moved) do not make it a
+        fix: a pass is said the product's only when it answers otherwise on what A failed."""
+        return self.failed_before_on_comparisons and self._made_by_casebook(self.failed_before)
 
     @property
     def kind(self) -> str:
@@ -188,7 +210,8 @@ class CaseDiff:
         if self.after is None or (not Verdict(self.after).is_final and Verdict(self.before).is_final):
             return "gone"  # B has no final verdict for it: a case not run, or left to an operator, is as absent
         if self.before in FAILING and self.after == "pass":
-            return "fixed"
+            # B's casebook no longer asks what A failed, the product answering as before: no fix (and no CI gate)
+            return "casebook-pass" if self.passed_on_casebook else "fixed"
         if self.before != self.after:
             return "changed"
         if self.retained_before != self.retained_after:
@@ -213,6 +236,7 @@ KIND_FR = {
     "regression": "RÉGRESSION",
     "new-failure": "NOUVEL ÉCHEC",
     "casebook-failure": "ÉCHEC SUR ATTENTE AJOUTÉE OU RÉÉCRITE",
+    "casebook-pass": "RÉUSSI SANS L'ATTENTE RETIRÉE OU RÉÉCRITE",
     "changed": "verdict changé",
     "fixed": "corrigé",
     "reviewed": "verdict retenu changé par une revue",
@@ -222,11 +246,13 @@ KIND_FR = {
     "casebook": "attentes du cahier changées",
     "same": "identique",
 }
-#: regressions first, then what changed in a case both sessions ran; absent cases (a shard's worth) after them
+#: regressions first, then what changed in a case both sessions ran (the casebook's verdict changes first, a reviewer
+#: must not miss them); absent cases (a shard's worth) after them
 KIND_ORDER = (
     "regression",
     "new-failure",
     "casebook-failure",
+    "casebook-pass",
     "changed",
     "fixed",
     "reviewed",
@@ -265,6 +291,11 @@ class SessionDiff:
     def casebook_failures(self) -> list[CaseDiff]:
         """The cases failing now only on expectations B's casebook added or rewrote: no regression of the product."""
         return [c for c in self.cases if c.kind == "casebook-failure"]
+
+    @property
+    def casebook_passes(self) -> list[CaseDiff]:
+        """The cases failing in A only on expectations B's casebook removed or rewrote and passing in B: no fix."""
+        return [c for c in self.cases if c.kind == "casebook-pass"]
 
     @property
     def absent(self) -> list[CaseDiff]:
@@ -350,13 +381,19 @@ def _said_by_comparisons(text: str, case_id: str, comparisons: Comparisons) -> b
     if not text.startswith(head):
         return False
     said = text[len(head) :]
-    failed = {f"{eid} : {c.get('message')}" for eid, c in comparisons.items() if c.get("outcome") not in _MET}
     for verdict in Verdict:
         if said == verdict.label_fr:
-            return not failed
+            return not any(c.get("outcome") not in _MET for c in comparisons.values())
         if said.startswith(f"{verdict.label_fr} "):
-            return _OTHERS_SAID.sub("", said[len(verdict.label_fr) + 1 :]) in failed
+            return _is_a_deviation(said[len(verdict.label_fr) + 1 :], comparisons)
     return False
+
+
+def _is_a_deviation(reason: str, comparisons: Comparisons) -> bool:
+    """Whether an attempt's recorded ``reason`` is one of its failed comparisons' deviations (« e-amo : attendu
+    163,50 €, … », with how many others it failed): the expectations' doing, not a step's refusal nor a fault."""
+    failed = {f"{eid} : {c.get('message')}" for eid, c in comparisons.items() if c.get("outcome") not in _MET}
+    return _OTHERS_SAID.sub("", reason) in failed
 
 
 def _as_if_expected(
@@ -425,6 +462,8 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 expects_a, expects_b = _expectation_ids(ca), _expectation_ids(cb)
                 rows_a, rows_b = either_guard_check(rows_a, rows_b)  # a card read again or a kept check
                 lines_a, lines_b = _trace_lines(rows_a, bench_a), _trace_lines(rows_b, bench_b)
+                d.failed_before = frozenset(eid for eid, c in comp_a.items() if c.get("outcome") not in _MET)
+                d.failed_before_on_comparisons = bool(ca.latest and _is_a_deviation(ca.latest.reason, comp_a))
                 d.failed_after = frozenset(eid for eid, c in comp_b.items() if c.get("outcome") not in _MET)
                 for eid in list(comp_b) + [e for e in comp_a if e not in comp_b]:
                     x, y = comp_a.get(eid), comp_b.get(eid)
@@ -553,6 +592,9 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
         # casebook added or rewrote (``kind`` ``casebook-failure``)
         "regressions": len(diff.regressions),
         "casebook_failures": len(diff.casebook_failures),
+        # the cases failing in A only on expectations B's casebook removed or rewrote, passing in B (``kind``
+        # ``casebook-pass``): no fix of the product, no regression either
+        "casebook_passes": len(diff.casebook_passes),
         "absent": [{"plan_id": c.plan_id, "case_id": c.case_id} for c in diff.absent],
         "integrity": {
             side.lower(): {
@@ -770,7 +812,9 @@ def to_text(diff: SessionDiff, *, show_same: bool = False, lang: str | None = No
 
 def failures_said(diff: SessionDiff, lang: str | None) -> str:
     """« 1 régression », « aucune régression », or the failures on expectations B's casebook added or rewrote
-    said apart (« 1 échec sur attente ajoutée ou réécrite du cahier »): both gate CI, only one is the product's."""
+    said apart (« 1 échec sur attente ajoutée ou réécrite du cahier »): both gate CI, only one is the product's. The
+    passes on expectations B's casebook removed or rewrote follow, said apart too: a CI log must not read a clean
+    gate as the product fixed."""
     casebook = len(diff.casebook_failures)
     product = len(diff.regressions) - casebook
     said = [tn("{count} régression", "{count} régressions", product, lang)] if product else []
@@ -783,7 +827,17 @@ def failures_said(diff: SessionDiff, lang: str | None) -> str:
                 lang,
             )
         )
-    return semicolon(lang).join(said) if said else translator(lang)("aucune régression")
+    said = said or [translator(lang)("aucune régression")]
+    if passes := len(diff.casebook_passes):
+        said.append(
+            tn(
+                "{count} cas réussi sans l'attente retirée ou réécrite du cahier, non corrigé",
+                "{count} cas réussis sans les attentes retirées ou réécrites du cahier, non corrigés",
+                passes,
+                lang,
+            )
+        )
+    return semicolon(lang).join(said)
 
 
 def _absent_block(diff: SessionDiff, t: Callable[[str], str], sep: str) -> list[str]:
@@ -834,7 +888,7 @@ _HTML_CSS = (
     "body{font:14px/1.45 system-ui,sans-serif;margin:1rem auto;max-width:1200px;padding:0 1rem;color:#1d2430}"
     "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d5dae1;padding:.25rem .45rem;"
     "text-align:left;vertical-align:top}th{background:#f2f4f7}.k-regression,.k-new-failure{background:#fde0e0}"
-    ".k-casebook-failure{background:#fdecd0}.k-fixed{background:#dcf5e3}"
+    ".k-casebook-failure{background:#fdecd0}.k-casebook-pass{background:#fff3c4}.k-fixed{background:#dcf5e3}"
     "pre{font:12px/1.3 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;"
     "word-break:break-all;margin:0}.add{color:#135c2b}.del{color:#8a1414}"
     ".altered{background:#fde0e0;border:2px solid #8a1414;padding:.5rem}"
