@@ -120,7 +120,16 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         text = argparse_word("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
         sys.stderr.write(text)
-        raise SystemExit(EXIT_USAGE)
+        raise UsageRefused(message)
+
+
+class UsageRefused(SystemExit):
+    """argparse's refusal of the command line (exit 3), its ``reason`` kept: an earlier run's JUnit at the line's
+    ``--junit`` is replaced by one that gives it (:func:`_replace_earlier_junit`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(EXIT_USAGE)
+        self.reason = reason
 
 
 def requested_language(argv: Sequence[str]) -> str | None:
@@ -215,9 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
     if (unreadable := _not_text(argv)) is not None:
         print(f"testbench: {unreadable}", file=sys.stderr)
+        _replace_earlier_junit(argv, [unreadable])
         return EXIT_USAGE
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageRefused as refused:  # an unknown option, a value outside the choices, a missing one
+        _replace_earlier_junit(argv, [refused.reason])
+        raise
     if not _terminated_as_interrupted(args):
         signals.release_terminate()  # the workstation, a bench's own processes: SIGTERM is their owner's
     if lang in LANGUAGES and getattr(args, "lang", None) is None:
@@ -231,9 +245,11 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
     if func is not None and args.command not in SAYS_REPEATS and (twice := repeated_refusals(args)):
         for line in twice:  # which of the two values was meant? refused before the command acts
             print(f"testbench {args.command}{colon()}{line}", file=sys.stderr)
+        _replace_earlier_junit(argv, twice)  # a --junit given twice names no file: neither is touched
         return EXIT_USAGE
     if func is not None and (unnamed := _unnamable_path(args)) is not None:
         print(f"testbench {args.command}{colon()}{unnamed}", file=sys.stderr)
+        _replace_earlier_junit(argv, [unnamed])
         return EXIT_USAGE
     if func is None:
         if args.command is None and sys.stdin.isatty() and (sys.stderr.isatty() or sys.stdout.isatty()):
@@ -258,12 +274,38 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         from testbench.cli.crash import failure_code, failure_text
 
         with ignored(), _unwritable_stderr():
-            print(f"testbench {args.command}{colon()}{failure_text(exc, argv, translator())}", file=sys.stderr)
+            said = failure_text(exc, argv, translator())
+            print(f"testbench {args.command}{colon()}{said}", file=sys.stderr)
+            if failure_code(exc) == EXIT_USAGE and args.command in BUILDS_JUNIT_LAST:
+                _replace_earlier_junit(argv, [said])  # a damaged session, before its JUnit was written: no result
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
 
 
 #: the commands that refuse an option given twice themselves: ``run`` also replaces an earlier run's JUnit then
 SAYS_REPEATS = frozenset({"run"})
+
+#: the commands whose failure net (a damaged session, exit 3) is met before their JUnit is written: ``report``
+#: writes it last, from the session it read whole; ``run`` may have written this run's own before
+BUILDS_JUNIT_LAST = frozenset({"report"})
+
+
+def _replace_earlier_junit(argv: Sequence[str], reasons: list[str]) -> None:
+    """A command line refused before its command ran (argparse's refusal, an option given twice) or a session it
+    found damaged: an earlier run's JUnit at the line's ``--junit`` would be published by CI as this one's result.
+    It is replaced by the refused run's JUnit giving ``reasons`` (:func:`testbench.cli.outputs.refused_junit`, in
+    the active language), or said to stay; nothing when the line names no single ``--junit``
+    (:func:`~testbench.cli.outputs.named_junit`)."""
+    from testbench.cli.outputs import named_junit, refused_junit
+
+    named = named_junit(argv)
+    if named is None:
+        return
+    command, junit, report, words = named
+    said = refused_junit(junit, reasons, None, words, report)
+    if said is not None:
+        with _unwritable_stderr():
+            print(f"testbench {command}{colon()}{said}", file=sys.stderr)
+
 
 NO_TERMINAL = _t(
     "pas de terminal : testbench sans commande ouvre le poste d'examen, qui en demande un ; donnez une commande"

@@ -7,9 +7,11 @@ is not mounted), must be said, not turned into a traceback or a file silently le
 
 from __future__ import annotations
 
+import argparse
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
@@ -115,3 +117,71 @@ def refused_junit(
         return t(STALE_JUNIT).format(path=junit, reason=os_reason(exc, t))
     return t(REFUSED_JUNIT_WRITTEN).format(path=junit)
 
+
+#: the commands that take ``--junit``, each with the options that name its report folder (whose own junit.xml
+#: its manifest covers: left as it is, said)
+JUNIT_COMMANDS: dict[str, tuple[str, ...]] = {"run": ("--report",), "report": ("-o", "--output")}
+
+
+def named_junit(argv: Sequence[str]) -> tuple[str, Path, Path | None, list[Path]] | None:
+    """What a command line that may not parse names, read by argparse with only the options that matter here: its
+    command (one of :data:`JUNIT_COMMANDS`), its ``--junit`` given once (before ``--``), its report folder if given
+    once, and every other word (and the value in each ``-xVALUE`` or ``--x=VALUE``) as a path the command may read,
+    which the JUnit must not replace. None when it names no command that takes ``--junit``, no such value, or
+    ``--junit`` or the report folder more than once: which would it be?"""
+    words = list(argv)
+    end = words.index("--") if "--" in words else len(words)
+    start = _command_at(words[:end])
+    if start is None or words[start] not in JUNIT_COMMANDS:
+        return None
+    command = words[start]
+    parser = _LenientParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    parser.add_argument("--junit", action="append", default=[])
+    parser.add_argument(*JUNIT_COMMANDS[command], dest="report", action="append", default=[])
+    try:
+        found, _ = parser.parse_known_args(words[start + 1 : end])
+    except argparse.ArgumentError:
+        return None
+    if len(found.junit) != 1 or len(found.report) > 1:
+        return None
+    junit, report = found.junit[0], (found.report or [""])[0]
+    if not _a_path(junit) or (report and not _a_path(report)):
+        return None
+    inputs = list(words)  # every word but the --junit value once: a casebook named as the JUnit stays an input
+    inputs.remove(f"--junit={junit}" if f"--junit={junit}" in inputs else junit)
+    paths = [Path(word) for word in inputs if word]
+    paths += [Path(word.partition("=")[2]) for word in inputs if "=" in word]
+    paths += [Path(word[2:]) for word in inputs if len(word) > 2 and word[0] == "-" and word[1] != "-"]
+    return command, Path(junit), Path(report) if report else None, paths
+
+
+class _LenientParser(argparse.ArgumentParser):
+    """A parser that raises its refusals (Python 3.11's ``exit_on_error=False`` still exits on some)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def _a_path(value: str) -> bool:
+    """Whether an option's value, as typed, is one argparse takes for a path: not empty, not an option; and text,
+    which a refusal can name (a name in another encoding reaches Python with lone surrogates: PEP 383)."""
+    if not value.strip() or value.startswith("-"):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _command_at(argv: Sequence[str]) -> int | None:
+    """Where the sub-command is in ``argv``: the first word that is neither an option nor ``--lang``'s value."""
+    at = 0
+    while at < len(argv):
+        if argv[at] == "--lang":
+            at += 2
+            continue
+        if not argv[at].startswith("-"):
+            return at
+        at += 1
+    return None

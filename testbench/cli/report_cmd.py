@@ -83,4 +83,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         plan=args.plan,
         progress=lambda stage: print(t("rapport : {stage}…").format(stage=t(stage)), file=sys.stderr),
     )
-    return built.print("report", args.lang)
+    code = built.print("report", args.lang)
+    if code == EXIT_USAGE and args.junit is not None and args.junit not in built.written:
+        _replace_earlier_junit(args, [text for text, error in built.texts(args.lang) if error])
+    return code
+
+
+def _replace_earlier_junit(args: argparse.Namespace, reasons: list[str]) -> None:
+    """A refused report (a session damaged, unreadable, missing; a folder it cannot write) writes no JUnit: one
+    found at ``--junit`` from an earlier run would be published by CI as this result. Replaced by one whose error
+    testcase gives ``reasons``, or said to stay (:func:`~testbench.cli.outputs.refused_junit`); the files the
+    command reads (the session, the plan, the signing key) are never touched."""
+    from testbench.cli.outputs import refused_junit
+
+    inputs = [path for path in (args.session, args.plan, args.key) if path is not None]
+    said = refused_junit(args.junit, reasons, args.lang, inputs, args.output)
+    if said is not None:
+        print(f"testbench report: {said}", file=sys.stderr)
