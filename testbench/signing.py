@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testbench.tomlfile import read_config
+from testbench.wholefile import replace_over
 
 # cryptography is imported where a key is used: reading a session or building an unsigned report does
 # not pay for it (7 MB of resident memory, 14 ms)
@@ -117,8 +118,9 @@ def init_key(path: Path, *, force: bool = False) -> PublicKey:
     try:
         written.append(_written_beside(path, pem, 0o600))  # owner-only from the start: never readable by others
         written.append(_written_beside(public_path(path), (public.b64 + "\n").encode("ascii"), 0o644))
-        os.replace(written[0], path)
-        os.replace(written[1], public_path(path))
+        # Windows: a key file an editor or an antivirus holds a moment is waited for, a lasting hold said so
+        replace_over(written[0], path)
+        replace_over(written[1], public_path(path))
     except OSError:
         for temporary in written:  # those not yet renamed
             with contextlib.suppress(OSError):

@@ -72,9 +72,11 @@ def write_all(files: Sequence[tuple[Path, bytes]], *, mode: int | None = None) -
 
 
 def replace_over(name: str | Path, target: Path) -> None:
-    """``os.replace(name, target)``, for every rename over a file a person may have open; on Windows, tried again
-    while another program holds a file a moment, and a target still held open raised as the sharing violation
-    opening it gives (the rename's own error reads as a lack of rights)."""
+    """``os.replace(name, target)``, for every rename over, or away from, a file a person may have open; on
+    Windows, tried again while another program holds a file a moment, and a file still held open (the target,
+    else the one renamed: a report's ``report.pdf`` moved aside while a PDF reader shows it, or a file in the
+    folder renamed) raised as the sharing violation opening it gives (the rename's own error reads as a lack of
+    rights)."""
     if sys.platform != "win32":
         os.replace(name, target)
         return
@@ -84,7 +86,7 @@ def replace_over(name: str | Path, target: Path) -> None:
             return
         except PermissionError as exc:
             if pause is None:
-                held = _held_open(target)
+                held = _held_open(target) or _held_open(Path(name))
                 if held is None:
                     raise
                 raise held from exc
@@ -93,7 +95,15 @@ def replace_over(name: str | Path, target: Path) -> None:
 
 def _held_open(target: Path) -> OSError | None:
     """The sharing violation Windows gives when ``target`` is opened for writing while another program holds it
-    (Excel, a PDF reader), None when it is not so held. Opened without truncating: nothing in it changes."""
+    (Excel, a PDF reader), None when it is not so held or is absent. A folder (a report's ``evidence/``) cannot
+    be renamed while a file in it is held: the first such file's. Opened without truncating or creating: nothing
+    in it changes."""
+    if os.path.isdir(target):
+        for folder, _, names in os.walk(target):
+            for name in names:
+                if (held := _held_open(Path(folder) / name)) is not None:
+                    return held
+        return None
     try:
         fd = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0))
     except OSError as exc:

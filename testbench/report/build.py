@@ -52,6 +52,7 @@ from testbench.report.stream import CaseSpool
 from testbench.signing import Signer
 from testbench.store import chain
 from testbench.store.read import read_session
+from testbench.wholefile import replace_over
 
 
 @dataclass
@@ -182,7 +183,9 @@ def _sweep(folder: Path, prefix: str) -> None:
 
 def _swap_in(built: Path, out_dir: Path) -> list[str]:
     """Put the complete folder ``built`` in place of the report ``out_dir`` holds (other files are left):
-    renames on one disk, the previous report's files moved back if one fails. Returns the previous report's
+    renames on one disk (:func:`~testbench.wholefile.replace_over`: on Windows a file a reviewer's browser or
+    PDF reader holds is waited for a moment, then said open in another program), the previous report's files
+    moved back if one fails. Returns the previous report's
     files the new one has not (``manifest.sig.json`` of a book rebuilt unsigned, ``report.pdf``). A folder whose
     files of those names are no report's (a person's own ``index.html``, ``evidence/``) is left as it is: an
     ``OSError`` (EEXIST), said as every write failure is (the commands refuse such a folder before building)."""
@@ -197,16 +200,16 @@ def _swap_in(built: Path, out_dir: Path) -> list[str]:
     try:
         for name in manifest.REPORT_NAMES:  # what a build writes; the rest of the folder is left
             if os.path.lexists(out_dir / name):
-                os.replace(out_dir / name, old / name)
+                replace_over(out_dir / name, old / name)
                 moved.append(name)
         for entry in sorted(built.iterdir()):
-            os.replace(entry, out_dir / entry.name)
+            replace_over(entry, out_dir / entry.name)
             placed.append(entry.name)
     except OSError:
         for name in placed:
-            os.replace(out_dir / name, built / name)
+            replace_over(out_dir / name, built / name)
         for name in moved:
-            os.replace(old / name, out_dir / name)
+            replace_over(old / name, out_dir / name)
         old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)

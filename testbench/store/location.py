@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePath, PureWindowsPath
 
 #: Linux file system types that are network shares (/proc/self/mounts, third field)
 NETWORK_TYPES = frozenset(
@@ -58,15 +58,52 @@ def _unescape(field: str) -> str:
     return field
 
 
-def _windows_share(folder: Path) -> str | None:
-    drive = os.path.splitdrive(str(folder))[0]
-    if drive.startswith(("\\\\", "//")):  # \\server\share
-        return drive
-    import ctypes
+#: the prefixes of Windows' long and device paths (``\\\\?\\C:\\…``, ``\\\\.\\C:\\…``): what follows is a drive, a
+#: volume or, after ``UNC\\``, a share — a long local path (the form ``Path.resolve`` gives past 260 characters)
+#: is not a share
+_DEVICE_PREFIXES = ("\\\\?\\", "\\\\.\\")
+#: GetDriveTypeW's answer for a mapped network drive (DRIVE_REMOTE)
+_DRIVE_REMOTE = 4
 
-    drive_remote = 4  # GetDriveTypeW: a mapped network drive
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    return drive if drive and kernel32.GetDriveTypeW(drive + "\\") == drive_remote else None
+
+def windows_root(path: str | PureWindowsPath) -> tuple[str | None, str]:
+    """Where a Windows path lies: (``\\\\server\\share``, "") on a share, (None, its drive: ``C:``, or a volume's
+    ``\\\\?\\Volume{…}``) on a local one, (None, "") for a relative path. Read from the text alone: ``\\\\?\\C:\\…``
+    and ``\\\\.\\C:\\…`` are the drive ``C:``, ``\\\\?\\UNC\\server\\share\\…`` is the share ``\\\\server\\share``."""
+    text = str(path).replace("/", "\\")
+    if text[:4] in _DEVICE_PREFIXES:
+        rest = text[4:]
+        if rest[:4].upper() == "UNC\\":
+            return _share(rest[4:]), ""
+        first = rest.split("\\", 1)[0]
+        return None, first if _is_drive(first) else text[:4] + first
+    if text.startswith("\\\\"):
+        return _share(text[2:]), ""
+    return None, text[:2] if _is_drive(text[:2]) else ""
+
+
+def _share(rest: str) -> str:
+    """``\\\\server\\share`` from ``server\\share\\…`` (what follows a UNC path's leading backslashes)."""
+    return "\\\\" + "\\".join(rest.split("\\")[:2])
+
+
+def _is_drive(text: str) -> bool:
+    return len(text) == 2 and text[1] == ":" and text[0].isascii() and text[0].isalpha()
+
+
+def _windows_share(folder: PurePath, drive_type: Callable[[str], int] | None = None) -> str | None:
+    """The share ``folder`` is on (``\\\\server\\share``, or a mapped drive's ``Z:``), None on a local disk;
+    ``drive_type``: GetDriveTypeW (the system's, unless a test gives its own)."""
+    share, drive = windows_root(folder)
+    if share is not None:
+        return share
+    if not drive:
+        return None
+    if drive_type is None:
+        import ctypes
+
+        drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]
+    return drive if drive_type(drive + "\\") == _DRIVE_REMOTE else None
 
 
 def _existing(folder: Path) -> Path:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from testbench.store.connection import (
 from testbench.store.read import EXAM_PLAN_META, recorded_meta
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
+from testbench.wholefile import replace_over
 
 
 class MergeError(Exception):
@@ -324,7 +324,7 @@ def _write_whole(output: Path, write: Callable[[SessionStore], MergeResult]) -> 
             result = write(store)
         if output.exists():  # written meanwhile by someone else: not overwritten
             raise MergeError([f"{output} : existe déjà ; choisissez un nouveau fichier de session"])
-        os.replace(partial, output)  # atomic, on POSIX and Windows
+        replace_over(partial, output)  # atomic; Windows: an antivirus scanning the new file is waited for
         done = True
     except SessionError as exc:  # a full disk while the new file is set up, a disk that fails the write
         raise _failed(output, partial, exc) from None

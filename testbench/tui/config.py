@@ -19,6 +19,7 @@ from typing import Any
 from testbench.fmt import os_reason
 from testbench.i18n import LANGUAGES, default_language
 from testbench.tomlfile import TomlSyntaxError, parse_toml, path_problem, read_config
+from testbench.wholefile import replace_over
 
 STATE_FILE = "ui-state.json"
 SETTINGS_FILE = "tui.toml"
@@ -98,12 +99,17 @@ class UiState:
                 self.data = loaded
 
     def save(self) -> None:
-        """Write atomically (temp file + replace) so a crash never leaves half a file."""
-        with contextlib.suppress(OSError):
+        """Write atomically (temp file + replace) so a crash never leaves half a file. Best effort: a file that
+        cannot be written (a full disk; on Windows, held by another program past a moment's wait) leaves the
+        previous one and no temporary file, and the workstation goes on (it only forgets where it was)."""
+        tmp = self.path.with_suffix(".tmp")
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(self.data, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(tmp, self.path)
+            replace_over(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
     # -- last session ----------------------------------------------------------------------------
     def remember_last(self, session: Path, casebooks: list[Path], bench: dict[str, object] | None = None) -> None:

@@ -8,6 +8,8 @@ stays visible beside the retained one.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from testbench.domain.verdict import Verdict
@@ -93,11 +95,20 @@ def add_review(
         raise ReviewError(str(exc)) from None
 
 
-def create_signing_key(path: Path) -> str:
-    """Create the reviewer's key pair as ``testbench keys init`` does; return its fingerprint."""
-    from testbench.signing import SigningKeyError, init_key, pretty_fingerprint
+def create_signing_key(path: Path, t: Callable[[str], str] = str) -> str:
+    """Create the reviewer's key pair as ``testbench keys init`` does; return its fingerprint. ``t``: the
+    workstation's language, for a write that fails (its reason and the path in the sentence)."""
+    from testbench.fmt import os_reason
+    from testbench.signing import SigningKeyError, init_key, pretty_fingerprint, public_path
 
+    made = [p for p in (path, public_path(path)) if not p.exists()]
     try:
         return pretty_fingerprint(init_key(path).fingerprint)
-    except (SigningKeyError, OSError) as exc:
+    except SigningKeyError as exc:
         raise ReviewError(str(exc)) from None
+    except OSError as exc:  # a full disk, a key held open on Windows: worded, and no half pair left to refuse later
+        for written in made:
+            with contextlib.suppress(OSError):
+                written.unlink()
+        said = t("{path} : écriture impossible ({reason}) ; rien n'y a été changé")
+        raise ReviewError(said.format(path=path, reason=os_reason(exc, t))) from None

@@ -889,7 +889,7 @@ class ReviewScreen(FormScreen[bool]):
         if self.missing_key is None:
             return
         try:
-            fingerprint = create_signing_key(self.missing_key)
+            fingerprint = create_signing_key(self.missing_key, self.t)
         except ReviewError as exc:
             self.show_error(self.t(str(exc)))
             return
