@@ -422,9 +422,14 @@ class EngineProcess:
         *,
         poll_pipes: bool | None = None,
     ) -> None:
+        argv = list(command)
+        if sys.platform == "win32":  # ``moteur`` where only ``moteur.cmd`` is: the batch file, as the prompt runs it
+            from testbench.engines.protocol.program import windows_command
+
+            argv = windows_command(argv)
         try:
             self.popen: subprocess.Popen[bytes] = ChildPopen(
-                list(command),
+                argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
