@@ -387,6 +387,24 @@ class WorkstationApp(
         self._toasts = [*(toast for toast in self._toasts if toast[2] > now), (message, severity, until)]
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def in_sight(self, message: str) -> bool:
+        """Whether ``message`` is still shown where :meth:`notify` puts it: the notice line of the window with
+        fields on top (``FormScreen.in_sight``), else a toast not yet gone (taken or withdrawn, it is not)."""
+        if self._screen_stack and isinstance(self.screen, FormScreen):
+            return self.screen.in_sight(message)
+        now = time.monotonic()
+        return any(shown == message and until > now for shown, _severity, until in self._toasts)
+
+    def pressed_again(self, said: str) -> bool:
+        """A key that would drop what a window holds (Ctrl+Q, Ctrl+T) acts only while its warning ``said`` is in
+        sight (:meth:`in_sight`): True then; else the warning is said now, and False. Another notice in its place,
+        or F2 that cleared it, and the next press warns again instead of acting (as ``FormScreen.pressed_again``
+        for a window's own keys)."""
+        if self.in_sight(said):
+            return True
+        self.notify(said, severity="warning")
+        return False
+
     def take_toasts(self) -> list[tuple[str, SeverityLevel]]:
         """The toasts still shown, taken off the screen: a window with fields opening over them would have them
         cover its fields, it shows them on its notice line instead."""
@@ -690,13 +708,14 @@ class WorkstationApp(
 
     async def action_quit(self) -> None:
         """Quit; a window that holds what was typed and not confirmed (a value, a note, a correction, a reason:
-        ``FormScreen.typed``) says first what quitting loses, in its own words, and the next Ctrl+Q quits. A
-        window shown over it (the help) does not hide it."""
+        ``FormScreen.typed``) says first what quitting loses, in its own words, and the next Ctrl+Q quits while
+        that warning is in sight (:meth:`pressed_again`). A window shown over it (the help) does not hide what it
+        holds: the warning is said there, as a toast."""
         holding = next((s for s in reversed(self.screen_stack) if isinstance(s, FormScreen) and s.typed()), None)
-        if holding is not None and holding.first_press("quit"):
+        if holding is not None:
             key = registry.display_key(registry.effective_keys(self.settings.keymap)["quit"], self.t)
-            self.notify(holding.quit_said(key, self.t), severity="warning")
-            return
+            if not self.pressed_again(holding.quit_said(key, self.t)):
+                return
         if self.operator is not None:
             self.operator.stop.set()
         self.exit(0)
@@ -781,5 +800,6 @@ class WorkstationApp(
         if self.operator is not None:
             self.operator.stop.set()
         self.ws.close()
-        if self._trace_source is not None:
-            self._trace_source.close()
+        for source in (self._trace_source, *self._kept_sources):
+            if source is not None:
+                source.close()

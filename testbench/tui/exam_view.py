@@ -80,6 +80,13 @@ class ExamView(Vertical):
         """The timer's tick: only the step line changes."""
         self.query_one("#exam-step", Label).update(step)
 
+    def renew(self, source: TraceSource) -> None:
+        """Another file at the session's path: the attempt's application lines read from ``source`` at once, the
+        log on its line, before the old file's handle is closed (raises :data:`TraceReadError`, nothing changed)."""
+        if self.attempt_id is not None:
+            index = source.index(self.attempt_id, "app").load()
+            self.query_one("#exam-app-log", TraceView).set_index(index, keep_position=True)
+
     def show_log(self, source: TraceSource | None, attempt_id: int | None) -> None:
         """The application's lines of the attempt, the newest in sight (the log is followed at its end)."""
         view = self.query_one("#exam-app-log", TraceView)

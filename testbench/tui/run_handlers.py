@@ -145,13 +145,13 @@ class RunHandlers:
             return
         if self.operator is not None:
             screen = self.screen
-            if isinstance(screen, (AttestScreen, ExtractedScreen)) and screen.typed() and screen.first_press("stop"):
-                # what was typed in the window would be lost: said once, the next press stops (as Ctrl+Q)
+            if isinstance(screen, (AttestScreen, ExtractedScreen)) and screen.typed():
+                # what was typed in the window would be lost: the next press stops while this is in sight (as Ctrl+Q)
                 key = display_key(registry.effective_keys(self.settings.keymap)["stop"], self.t)
                 said = STOP_LOSES_TYPED if isinstance(screen, AttestScreen) else STOP_DROPS_CORRECTIONS
                 lost = self.t(screen.lost()) if isinstance(screen, AttestScreen) else ""
-                self.notify(self.t(said).format(key=key, lost=lost), severity="warning")
-                return
+                if not self.pressed_again(self.t(said).format(key=key, lost=lost)):
+                    return
             self.operator.stop.set()
             if isinstance(self.screen, (AttestScreen, ExtractedScreen)):  # the step stays pending / values as read
                 self.screen.dismiss(None)

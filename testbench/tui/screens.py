@@ -231,7 +231,6 @@ class FormScreen(ModalScreen[ScreenResultType]):
         HELP_CHARACTER,
     ]
     t: T
-    _asked: set[str] | None = None  # the keys that said, at their first press here, what they would drop
 
     async def action_switch_language(self) -> None:
         """F2: the workstation changes language, then this window is composed again in it.
@@ -245,8 +244,7 @@ class FormScreen(ModalScreen[ScreenResultType]):
         chosen = {w.id: w.value for w in self.query(Select) if w.id}
         focused = self.focused.id if self.focused is not None else None
         self.t = self.app.t  # type: ignore[attr-defined]  # the workstation's translator, just switched
-        await self.recompose()
-        self._asked = None  # the warnings the cleared notice said: not acted on unseen by the next press
+        await self.recompose()  # the notice line cleared: a key pressed once warns again (``in_sight``)
         for select in self.query(Select):
             if select.id in chosen:
                 select.value = chosen[select.id]
@@ -272,7 +270,8 @@ class FormScreen(ModalScreen[ScreenResultType]):
         """Whether the window holds text typed and not yet confirmed: a field changed since the window opened.
 
         The one rule of the keys that would drop it (``ctrl+q``, ``ctrl+t``, Escape where it closes without
-        saving): a window that holds some says what would be lost at the first press, and acts at the second.
+        saving): a window that holds some says what would be lost at the first press, and acts at the next while
+        that warning is in sight (:meth:`pressed_again`).
         """
         return any(field.typed() for field in self.query(OneLine))
 
@@ -303,23 +302,25 @@ class FormScreen(ModalScreen[ScreenResultType]):
         emptied loses nothing: the window opens again with its default."""
         kept = any(field.typed() and field.value.strip() for field in self.query(OneLine))
         said = self.t(CANCEL_DROPS_FIELDS).format(escape=self.key("escape"))
-        notice = self.query_one("#notice", Static)
-        in_sight = notice.has_class("-shown") and str(notice.content) == said
-        if kept and self.typed() and not in_sight:
-            self.show_notice(said, "warning")
+        if kept and self.typed() and not self.pressed_again(said):
             return
         self.dismiss(result)
 
-    def first_press(self, key: str) -> bool:
-        """Whether ``key`` (an action id) is pressed for the first time in this window: a key that would drop what
-        was typed says so at its first press and acts at the second (F2 clears the warning said, so the count
-        too)."""
-        if self._asked is None:
-            self._asked = set()
-        if key in self._asked:
-            return False
-        self._asked.add(key)
-        return True
+    def in_sight(self, said: str) -> bool:
+        """Whether ``said`` is on this window's notice line now, alone or among the lines it shows (toasts taken
+        as the window came back): the one test of a key that acts at its second press (:meth:`pressed_again`,
+        ``WorkstationApp.pressed_again``)."""
+        notice = self.query_one("#notice", Static)
+        return notice.has_class("-shown") and f"\n{said}\n" in f"\n{notice.content}\n"
+
+    def pressed_again(self, said: str) -> bool:
+        """A key that would drop what was typed acts only while its warning ``said`` is in sight: True then;
+        else (its first press, or the warning replaced by another notice, or cleared by F2) it is said now on the
+        notice line, and False — nothing is dropped under a warning nobody sees."""
+        if self.in_sight(said):
+            return True
+        self.show_notice(said, "warning")
+        return False
 
     def show_notice(self, text: str, severity: str = "information") -> None:
         notice = self.query_one("#notice", Static)
@@ -403,7 +404,6 @@ class AttestScreen(FormScreen[Attestation | None]):
         self._hints = hints
         self.hints: list[tuple[str, str, str]] = []
         self.continues = continues  # operator mode: a step left pending is where the attempt goes on
-        self._empty_asked: frozenset[str] = frozenset()  # the empty values ctrl+s already asked about
 
     def compose(self) -> ComposeResult:
         t, step, case = self.t, self.request.step, self.request.case
@@ -525,13 +525,13 @@ class AttestScreen(FormScreen[Attestation | None]):
         case = self.request.case  # a value the case does not expect may stay empty: never asked about
         keyed = self._keyed().items()
         empty = [n for n, (path, value) in enumerate(keyed) if not value and expectations_on(case, path)]
-        paths = frozenset(self.hints[n][0] for n in empty)
-        if empty and not paths <= self._empty_asked:
-            self._empty_asked = paths
+        if empty:  # confirmed absent by the next ctrl+s while this question is in sight, naming the same fields
             named = ", ".join(f"{self.t(self.hints[n][1])} ({self.hints[n][0]})" for n in empty)
             said = self.t("Champ vide : {fields} — {key} encore pour confirmer quand même (valeur absente).")
-            self._refuse(said.format(fields=named, key=self.key("ctrl+s")), empty[0], "warning")
-            return
+            said = said.format(fields=named, key=self.key("ctrl+s"))
+            if not self.in_sight(said):
+                self._refuse(said, empty[0], "warning")
+                return
         self.dismiss(self._answer(True))
 
     def action_reject(self) -> None:
@@ -695,9 +695,8 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             self.dismiss(answer)
 
     def action_accept_as_read(self) -> None:
-        if self.typed() and self.first_press("accept_as_read"):  # said once: the next Escape drops the corrections
-            said = self.t(AS_READ_DROPS_TYPED).format(escape=self.key("escape"), enter=self.key("enter"))
-            self.show_notice(said, "warning")
+        said = self.t(AS_READ_DROPS_TYPED).format(escape=self.key("escape"), enter=self.key("enter"))
+        if self.typed() and not self.pressed_again(said):  # the next Escape, warning in sight, drops the corrections
             return
         self.dismiss({})
 
@@ -907,9 +906,8 @@ class ReviewScreen(FormScreen[bool]):
         return QUIT_DROPS_REVIEW
 
     def action_cancel(self) -> None:
-        if self.typed() and self.first_press("cancel"):  # said once: the next Escape drops what was typed
-            said = self.t(CANCEL_DROPS_REVIEW).format(escape=self.key("escape"), save=self.key("ctrl+s"))
-            self.show_notice(said, "warning")
+        said = self.t(CANCEL_DROPS_REVIEW).format(escape=self.key("escape"), save=self.key("ctrl+s"))
+        if self.typed() and not self.pressed_again(said):  # the next Escape, warning in sight, drops what was typed
             return
         self.dismiss(False)
 

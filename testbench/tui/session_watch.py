@@ -62,12 +62,18 @@ SESSION_REPLACED = _t(
 )
 
 
+def identity(stamp: FileStamp) -> tuple[int, int] | None:
+    """Which file a stamp is of (device, inode): another one at the session's path (a file renamed over it) is
+    another identity, a file written in place (copied over it) the same. None: no file there."""
+    return (stamp[0], stamp[1]) if stamp is not None else None
+
+
 def replaced(before: SessionView, after: SessionView, files: tuple[FileStamp, FileStamp]) -> bool:
     """Whether ``after``, read at the path ``before`` was read from, is another file's content than ``before``'s
     plus what was written since: another file at the path (``files``: the session file's stamps as ``before`` was
     read, and now), another session, or this one copied back at an earlier state. A checkpoint moves pages from the
     ``-wal`` into the file without changing what it holds: not that."""
-    identities = [stamp[:2] if stamp is not None else None for stamp in files]
+    identities = [identity(stamp) for stamp in files]
     if None not in identities and identities[0] != identities[1]:
         return True
     return not after.continues(before)

@@ -430,19 +430,40 @@ class TracePanes(Vertical):
             # after the first frame: the worker would otherwise compete with it for the GIL
             self.call_after_refresh(self._load_full, source, attempt_id, contains, self._generation)
 
+    def renew(self, source: TraceSource) -> None:
+        """Another file at the session's path (renamed over it): the attempt shown read from ``source`` at once,
+        every pane's index replaced, each pane on its line (cursor, mark, scroll: offsets, never the old file's
+        lines), before the handle on the old file is closed. A full index still loading from it is dropped.
+        Raises :data:`TraceReadError` (nothing changed then) when the new file cannot be read."""
+        if source is self.source:
+            return
+        if self.source is None or self.attempt_id is None:  # nothing shown from the old file
+            self.source = source
+            return
+        contains = self.query_text if self.filter_mode else ""
+        indexes = [source.index(self.attempt_id, ch, contains).load() for ch in CHANNELS]
+        steps = source.step_starts(self.attempt_id)
+        self.source = source
+        self._generation += 1
+        self._swap(indexes, steps, self._generation, renewed=True)
+
     @work(thread=True, exclusive=True, group="trace-index", exit_on_error=False, description="index des traces")
     def _load_full(self, source: TraceSource, attempt_id: int, contains: str, generation: int) -> None:
         indexes = [source.index(attempt_id, ch, contains).load() for ch in CHANNELS]
         steps = source.step_starts(attempt_id)
         self.app.call_from_thread(self._swap, indexes, steps, generation)
 
-    def _swap(self, indexes: list[TraceIndex], steps: list[tuple[int, str]], generation: int) -> None:
+    def _swap(
+        self, indexes: list[TraceIndex], steps: list[tuple[int, str]], generation: int, renewed: bool = False
+    ) -> None:
+        """The full indexes in place of the panes' (``renewed``: read from another file, every one replaced)."""
         if generation != self._generation:
             return
         self.steps, self.indexed = steps, True
         with self.app.batch_update():
             for view, index in zip(self.views(), indexes, strict=True):
-                if view.index is not None and view.index.complete and len(view.index) == len(index):
+                same = view.index is not None and view.index.complete and len(view.index) == len(index)
+                if same and not renewed:
                     continue
                 view.set_index(index, keep_position=True)
         if self.query_text and not self.filter_mode:

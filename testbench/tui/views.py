@@ -13,13 +13,15 @@ from textual import events
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
+from textual.worker import WorkerState
 
-from testbench.store.connection import SessionError
+from testbench.store.connection import SessionError, session_stamp
 from testbench.store.read import AttemptView
-from testbench.store.traceindex import TraceSource
+from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.tui import actions as registry
+from testbench.tui.exam_view import ExamView
 from testbench.tui.run_options import describe
-from testbench.tui.session_watch import reads_session
+from testbench.tui.session_watch import identity, reads_session
 from testbench.tui.traceview import TracePanes
 from testbench.tui.workstation import CaseEntry
 
@@ -70,6 +72,10 @@ class ViewSwitching:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`, whose state (``ws``, ``render``, ``t``) it reads."""
 
     _fitted: dict[str, int] | None = None  # the width each table's columns were fitted to
+    #: which file the trace panes' handle reads (``session_watch.identity``), to tell another one renamed over it
+    _trace_identity: tuple[int, int] | None = None
+    #: handles on files renamed away that a view might still read: closed with the workstation
+    _kept_sources: tuple[TraceSource, ...] = ()
 
     def show_view(self, view: str) -> None:
         if view == "traces":
@@ -236,13 +242,44 @@ class ViewSwitching:
         self.query_one("#overview-detail", Static).update(shown)
 
     def trace_source(self) -> TraceSource | None:
-        """The trace panes' own read-only handle: reloading the model never closes it under them."""
+        """The trace panes' own read-only handle: reloading the model never closes it under them. Another file
+        put at the session's path (renamed over it: another identity, as the session watch tells) is opened in
+        its place, for the handle would keep reading the file renamed away (:meth:`_renew_traces`)."""
+        now = identity(session_stamp(self.ws.session_path)[0])
+        if self._trace_source is not None and now is not None and now != self._trace_identity:
+            self._renew_traces(self._trace_source, now)
         if self._trace_source is None:
             try:
                 self._trace_source = TraceSource.open(self.ws.session_path)
             except SessionError:
                 return None
+            self._trace_identity = now
         return self._trace_source
+
+    def _renew_traces(self, old: TraceSource, now: tuple[int, int]) -> None:
+        """The panes and the exam view's application log read the new file at once, each on its line (offsets,
+        not content), then ``old``, the renamed-away file's handle, is closed. A new file that cannot be read as a
+        session keeps what was shown (the session watch says why). ``old`` is never closed under a reader: kept
+        until the workstation closes when a view could not leave it (the new file's lines unreadable) or an index
+        still loads from it in a thread."""
+        try:
+            fresh = TraceSource.open(self.ws.session_path)
+        except SessionError:
+            return
+        self._trace_source, self._trace_identity = fresh, now
+        try:
+            for panes in self.screen_stack[0].query(TracePanes):
+                panes.renew(fresh)
+            for exam in self.screen_stack[0].query(ExamView):
+                exam.renew(fresh)
+        except TraceReadError:
+            self._kept_sources = (*self._kept_sources, old)
+            return
+        loading = (WorkerState.PENDING, WorkerState.RUNNING)
+        if any(worker.group == "trace-index" and worker.state in loading for worker in self.workers):
+            self._kept_sources = (*self._kept_sources, old)
+            return
+        old.close()
 
     @reads_session
     def refresh_traces(self, force: bool = False, keep_position: bool = False) -> None:
