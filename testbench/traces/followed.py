@@ -9,6 +9,7 @@ writer's rename or delete on Windows. The tailer that polls these files is :mod:
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -166,6 +167,32 @@ def last_line_end(path: str, size: int, newline: bytes = b"\n") -> int:
     if cut < 0:
         return size - (size - start) % len(newline) if start else 0
     return start + cut + len(newline)
+
+
+#: What a rotation appends to a log's name, after ``.``, ``-`` or ``_``, when it stamps it with a date: Python's
+#: TimedRotatingFileHandler (``app.log.2026-12-07``, ``app.log.2026-12-07_08-30-15``), logrotate's ``dateext``
+#: (``app.log-20261207``, ``app.log-2026120708``, ``app.log-1765096215`` for ``%s``).
+_DATED = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}(?:[_T-]?[0-9]{2}(?:-?[0-9]{2}(?:-?[0-9]{2})?)?)?|[0-9]{9,11}")
+#: what a rotation that compresses old logs appends (``app.log.2.gz``): such a file is no text to read as lines
+COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".z")
+
+
+def rotation_rank(path: str, base: str) -> tuple[str, int | str] | None:
+    """How old ``path`` is among the files a rotation made of the log ``base``, by its name alone; None when it is no
+    such file (another name, or compressed: no text to read as lines).
+
+    A form and a rank in it, greater for a younger file: numbered (RotatingFileHandler, logrotate: ``app.log.1`` is
+    younger than ``app.log.2``) or dated (``app.log.2026-12-07``, ``app.log-20261207``: a later date). Two ranks
+    compare only within one form (the same separator, the same digits' layout); across forms only the files'
+    modification times can tell."""
+    if not path.startswith(base) or path.lower().endswith(COMPRESSED):
+        return None
+    sep, suffix = path[len(base) : len(base) + 1], path[len(base) + 1 :]
+    if sep == "." and suffix.isascii() and suffix.isdigit():
+        return "#", -int(suffix)
+    if sep in (".", "-", "_") and _DATED.fullmatch(suffix):
+        return sep + re.sub("[0-9]", "9", suffix), suffix
+    return None
 
 
 def read_head(path: str) -> bytes | None:

@@ -50,6 +50,7 @@ from typing import Any
 from testbench.traces.clock import RawLine, stamp
 from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
 from testbench.traces.followed import (
+    COMPRESSED,
     HEAD_BYTES,
     Candidate,
     FilePosition,
@@ -58,6 +59,7 @@ from testbench.traces.followed import (
     open_shared,
     position_of,
     read_head,
+    rotation_rank,
 )
 from testbench.traces.logtext import UTF16, check_encoding, decoded, file_encoding, last_newline, newline
 
@@ -75,6 +77,9 @@ _CUT_BOUNDARIES = (
     re.compile(rb"[,{\[][ \t]*(?=\")"),
     re.compile(rb"[.!?;)\]}>|][ \t]+(?![^0-9]{0,32}[0-9])"),
 )
+#: How far before the last poll a rotated file stamped on a whole second may have been modified and still be new since
+#: then: FAT stamps files to 2 s, some network shares alike (:func:`_clock_tick`).
+COARSE_TICK_NS = 2_000_000_000
 #: Bytes read from one file in one poll at most, so one huge file does not starve the others.
 MAX_READ_PER_POLL = 8 << 20
 #: The bytes before a file's offset checked at each read: a file rewritten from its start past the offset, with the
@@ -143,6 +148,8 @@ class FileTailer(Delivery):
         self._followed: list[Followed] = []
         self._copies: list[Followed] = []  # copies read from in this poll (:meth:`_read_copy`), followed from their end
         self._first_scan = True
+        self._since_ns = 0  # the wall clock when the last poll began: a rotated file modified since is not read yet
+        self._polling_ns = 0  # when this one began
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._poll_lock = threading.Lock()
@@ -267,6 +274,7 @@ class FileTailer(Delivery):
 
     def _poll_once(self, batch: list[RawLine]) -> None:
         now = time.monotonic()
+        self._since_ns, self._polling_ns = self._polling_ns, time.time_ns()
         current: list[Candidate] = []
         for path in self._expand():
             st = self._stat(path)
@@ -280,6 +288,8 @@ class FileTailer(Delivery):
         keep: list[Followed] = []
         resumed: set[str] = set()
         vacated: dict[str, str] = {}  # path a followed file was rotated away from -> its lines' source
+        # a log a followed file was rotated from -> its lines' source, and the followed files at its rotated names
+        chains: dict[str, tuple[str, list[Followed]]] = {}
         if self._first_scan and self._resume:
             self._resume_files(current, claimed, keep, resumed, vacated, batch)
         # Files already followed first, oldest first: a rotated file's tail comes before the new file.
@@ -315,6 +325,7 @@ class FileTailer(Delivery):
                 if match[0] != followed.path:
                     self.rotations += 1
                     vacated[followed.path] = followed.origin
+                    _chained(chains, followed, match[0])
                 followed.path = match[0]
                 followed.in_patterns = True
                 self._read(followed, match[3], batch, mtime_ns=match[5])
@@ -323,6 +334,8 @@ class FileTailer(Delivery):
             # Left the patterns: renamed out of them (rotation) or deleted.
             relocated = self._relocate(followed, {c[0] for c in current})
             if relocated is None:  # deleted: what was not read yet is gone; keep what we have
+                if followed.in_patterns:  # deleted by a rotation, perhaps (RotatingFileHandler, backupCount=1)
+                    chains.setdefault(followed.path, (followed.origin, []))
                 if followed.partial:
                     data, followed.partial = followed.partial, b""
                     self._emit_bytes(followed, data, batch, *stamp())
@@ -333,6 +346,7 @@ class FileTailer(Delivery):
                 followed.in_patterns = False
             if path != followed.path:
                 vacated[followed.path] = followed.origin
+                _chained(chains, followed, path)
             followed.path = path
             grew = self._read(followed, size, batch)
             if grew or now - followed.last_growth < self.drain_grace_s:
@@ -344,9 +358,16 @@ class FileTailer(Delivery):
             claimed.add(copy.path)
             keep.append(copy)
         self._copies = []
+        if not self._first_scan:
+            listed = {c[0] for c in current}
+            for base, (source, known) in list(chains.items()):
+                for item in self._read_chain(base, source, known, keep, claimed | listed, batch):
+                    claimed.add(item.path)
+                    keep.append(item)
         # New files, oldest first: two rotations between polls leave two new files (app.log.1, app.log).
+        kept = {(item.dev, item.ino) for item in keep if item.ino}  # one listed before a rotation chain read it
         for path, dev, ino, size, head, _mt in sorted(current, key=_modified):
-            if path in claimed:
+            if path in claimed or (ino and (dev, ino) in kept):
                 continue
             # a file at a resumed path that is not the resumed file, or at a rotated name of a path a
             # resumed file was rotated away from, came after it: read it whole
@@ -447,6 +468,79 @@ class FileTailer(Delivery):
             self._read(followed, size, batch, live=False)
             keep.append(followed)
 
+    def _read_chain(
+        self,
+        base: str,
+        source: str,
+        known: Sequence[Followed],
+        followed: Iterable[Followed],
+        skip: set[str],
+        batch: list[RawLine],
+        *,
+        live: bool = True,
+    ) -> list[Followed]:
+        """Read whole, oldest first, the files a rotation chain left between a followed file and the new log; they are
+        followed from then on (returned).
+
+        Two rotations within one poll (``app.log`` -> ``app.log.1`` -> ``app.log.2`` while a fresh ``app.log``
+        appears) leave ``app.log.1`` unseen when the log path names ``app.log`` alone: no pattern lists it and no
+        identity the bench knows is its. Such a file is at a rotated name of ``base`` (:func:`rotation_rank`), not in
+        ``skip``, none of ``followed``, and younger than the youngest of ``known`` (followed files at rotated names of
+        ``base``, wherever the folder shows them now: a rotation may be under way): by its name when both names have
+        one form (a lower number, a later date), or written after it; else (another form, or none of ``known`` seen:
+        the followed file was deleted, or its inode given to the new log, by a rotation that keeps one file) by its
+        modification time, which must also be since the last poll began (less a coarse clock's tick: _clock_tick)."""
+        followed = list(followed)
+        folder = os.path.dirname(base)
+        # (rank, mtime, path, st_dev, inode, size, first bytes when there is no inode)
+        listed: list[tuple[tuple[str, int | str], int, str, int, int, int, bytes | None]] = []
+        ranks: list[tuple[str, int | str]] = []
+        known_ns = -1
+        known_keys = {(item.dev, item.ino) for item in known if item.ino}  # a glob may list hundreds of rotated files
+        followed_keys = {(item.dev, item.ino) for item in followed if item.ino}
+        for entry in _scan(folder):
+            path = os.path.join(folder, entry.name)
+            rank = rotation_rank(path, base)
+            st = None if rank is None else self._stat(path)
+            if rank is None or st is None:
+                continue
+            dev, ino, size, mtime_ns = st
+            head = None if ino else read_head(path)
+            if (dev, ino) in known_keys or (not ino and any(item.same_file(dev, 0, head) for item in known)):
+                ranks.append(rank)  # where it is now
+                known_ns = max(known_ns, mtime_ns)
+            elif path in skip or (dev, ino) in followed_keys:
+                continue
+            elif ino or not any(item.same_file(dev, 0, head) or item.path == path for item in followed):
+                listed.append((rank, mtime_ns, path, dev, ino, size, head))  # none read already (followed, a copy)
+        forms = {rank[0] for rank in ranks}
+        known_rank = max(ranks) if len(forms) == 1 else None  # one form: its ranks all ints, or all strings
+        found = []
+        for rank, mtime_ns, *rest in listed:
+            # one form: younger by name, or written after it (a rotation under way renames as the folder is listed)
+            if known_rank is not None and known_rank[0] == rank[0]:
+                younger = rank[1] > known_rank[1] or mtime_ns > known_ns  # type: ignore[operator]
+            else:
+                younger = mtime_ns >= known_ns and mtime_ns >= self._since_ns - _clock_tick(mtime_ns)
+            if younger:
+                found.append((rank, mtime_ns, *rest))
+        # oldest first: by modification time (what a rename cannot change), then by name (a coarse clock's tie)
+        one_form = len({item[0][0] for item in found}) <= 1
+        found.sort(key=lambda item: (item[1], item[0][1] if one_form else 0, item[2]))
+        chain: list[Followed] = []
+        for _rank, _mt, path, dev, ino, size, head in found:
+            self.rotations += 1
+            item = Followed(origin=source, path=path, dev=dev, ino=ino, head=head or b"", offset=0, in_patterns=False)
+            if ino:  # renamed again since it was listed: read where it is now
+                st = self._stat(path)
+                if st is None or st[:2] != (dev, ino):
+                    relocated = self._relocate(item, set())
+                    if relocated is not None:
+                        item.path, size = relocated
+            self._read(item, size, batch, live=live)
+            chain.append(item)
+        return chain
+
     def _relocate(self, followed: Followed, excluded: set[str]) -> tuple[str, int] | None:
         """Find a followed file that left the patterns, beside its last path."""
         old = Path(followed.path)
@@ -493,10 +587,17 @@ class FileTailer(Delivery):
                     truncated = handle.read(len(followed.guard)) != followed.guard
                 if truncated:
                     self.truncations += 1
+                    copies = len(self._copies)
                     self._read_copy(followed, batch, live=live)  # copytruncate: what was not read yet is in the copy
                     if followed.partial:  # what we saw of the last line before the truncation
                         data, followed.partial = followed.partial, b""
                         self._emit_bytes(followed, data, batch, *stamp(), live=live)
+                    if len(self._copies) == copies and not self._first_scan and followed.in_patterns:
+                        # no copy: deleted by a rotation, perhaps, its inode given to the new log at once (ext4)
+                        others = [item for item in self._followed if item is not followed] + self._copies
+                        self._copies += self._read_chain(
+                            followed.path, followed.origin, [], others, {followed.path}, batch, live=live
+                        )
                     followed.offset = 0
                     followed.at_start = True
                     followed.guard = b""
@@ -596,7 +697,7 @@ class FileTailer(Delivery):
         mirrors = {item.path for item in self._followed if item.mirror}  # copies seen before: followed already
         taken = {item.path for item in self._followed if not item.mirror} | {item.path for item in self._copies}
         for entry in _scan(folder):
-            compressed = entry.name.lower().endswith(_COMPRESSED)
+            compressed = entry.name.lower().endswith(COMPRESSED)
             if entry.path in taken or compressed or not _beside(entry.path, followed.path):
                 continue
             st = self._stat(entry.path)
@@ -733,14 +834,10 @@ def _heir(path: str, vacated: Mapping[str, str]) -> str | None:
     return None
 
 
-#: what a rotation that compresses old logs appends (``app.log.2.gz``): such a file is no text to read as lines
-_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".z")
-
-
 def _is_rotated_name(path: str, base: str) -> bool:
     """Whether ``path`` is a name a rotation gives the file at ``base`` (``app.log.1``, ``app.log.2026-12-05``), not
     compressed."""
-    return path.startswith(base + ".") and not path.lower().endswith(_COMPRESSED)
+    return path.startswith(base + ".") and not path.lower().endswith(COMPRESSED)
 
 
 def _scan(folder: str) -> list[os.DirEntry[str]]:
@@ -749,6 +846,24 @@ def _scan(folder: str) -> list[os.DirEntry[str]]:
         return list(os.scandir(folder or "."))
     except OSError:
         return []
+
+
+def _clock_tick(mtime_ns: int) -> int:
+    """How coarse the clock that stamped a file may be, by the stamp's digits: :data:`COARSE_TICK_NS` for a whole second
+    (FAT, SMB shares), else the power of ten its nanoseconds end at (exFAT: 10 ms; ext4, NTFS: a few ns)."""
+    if mtime_ns % 1_000_000_000 == 0:
+        return COARSE_TICK_NS
+    tick = 1
+    while mtime_ns % (tick * 10) == 0:
+        tick *= 10
+    return tick
+
+
+def _chained(chains: dict[str, tuple[str, list[Followed]]], followed: Followed, path: str) -> None:
+    """Note that ``followed`` is being rotated to ``path``: the log it was rotated from is its source when ``path`` is
+    a rotated name of it (``app.log.2``, beside ``app.log``, which ``app.log.1`` left), else the path it left."""
+    base = followed.origin if rotation_rank(path, followed.origin) is not None else followed.path
+    chains.setdefault(base, (followed.origin, []))[1].append(followed)
 
 
 def _renamed(followed: Followed, candidate: Candidate) -> bool | None:
