@@ -23,7 +23,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
 from filelock import FileLock, Timeout
@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 from testbench.fmt import byte_size, os_reason
 from testbench.i18n import _t
 from testbench.store import codec
+from testbench.store.location import without_device_prefix
 from testbench.store.schema import SCHEMA_VERSION, ForeignDatabase, refuse_foreign
 
 
@@ -450,13 +451,32 @@ def sqlite_uri(path: PurePath, mode: str) -> str:
 
     Not ``Path.as_uri()``: a Windows UNC path (``\\\\serveur\\partage\\s.tbsession``, and a mapped drive once
     resolved) becomes ``file://serveur/partage/…``, whose authority SQLite refuses (« invalid uri authority »).
-    SQLite's rules: an empty authority, then the path; on Windows a leading ``/X:`` loses its ``/`` and
-    ``//serveur/partage`` is a UNC path; ``%HH`` is decoded, and ``?`` and ``#`` end the path, so those three are
-    escaped (as are spaces and letters outside ASCII, which it decodes back)."""
-    text = path.as_posix()  # C:/…, //serveur/partage/… or /home/…
-    if not text.startswith("/"):
-        text = "/" + text  # a drive: file:///C:/…
-    return f"file://{quote(text, safe='/:')}?mode={mode}"
+    SQLite's rules: an empty authority, then the path; ``%HH`` is decoded, and ``?`` and ``#`` end the path, so
+    those three are escaped (as are spaces and letters outside ASCII, which it decodes back as UTF-8 — on POSIX
+    the name's own bytes, even those of a name written in another encoding). On Windows, see
+    :func:`windows_uri_path`."""
+    if isinstance(path, PureWindowsPath):
+        raw = windows_uri_path(path).encode("utf-8", "surrogatepass")  # a name Windows allows, refused by SQLite
+    else:
+        raw = os.fsencode(path.as_posix())
+    return f"file://{quote(raw, safe='/:')}?mode={mode}"
+
+
+def windows_uri_path(path: PureWindowsPath) -> str:
+    """The path of a Windows session's URI, as SQLite's Windows VFS reads it: ``/C:/…`` on a drive (it drops a
+    ``/`` before ``X:``), ``//serveur/partage/…`` on a share (the Windows API takes it for a UNC path). The long
+    forms ``Path.resolve`` gives past 260 characters, ``\\\\?\\C:\\…`` and ``\\\\?\\UNC\\serveur\\…``, lose their
+    prefix: ``//?/C:/…`` is no path SQLite's rules name, and SQLite 3.51 takes any name starting with ``\\\\`` for
+    a share when it opens the ``-shm`` (a lock handle shared in the process), which leaves WAL read locks behind
+    on a local disk. Such a path past 260 characters then opens where Windows allows long paths (its
+    LongPathsEnabled setting); elsewhere SQLite's refusal is said. A volume without a drive letter
+    (``\\\\?\\Volume{…}\\…``), whose prefix cannot go, is kept whole after a ``/`` (SQLite drops a ``/`` before
+    ``\\\\?\\`` too)."""
+    text = without_device_prefix(path)
+    if text[:4] in ("\\\\?\\", "\\\\.\\"):
+        return "/\\\\?\\" + text[4:]  # verbatim: backslashes, and the ?-form SQLite knows
+    text = text.replace("\\", "/")
+    return text if text.startswith("/") else "/" + text
 
 
 def fold_wal(path: Path) -> None:

@@ -10,7 +10,9 @@ client opens the files while it uploads them and makes conflict copies of a sess
 
 from __future__ import annotations
 
+import ntpath
 import os
+import posixpath
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath, PureWindowsPath
@@ -82,6 +84,20 @@ def windows_root(path: str | PureWindowsPath) -> tuple[str | None, str]:
     return None, text[:2] if _is_drive(text[:2]) else ""
 
 
+def without_device_prefix(path: str | PureWindowsPath) -> str:
+    """A Windows path in its ordinary form, with backslashes: ``\\\\?\\C:\\…`` and ``\\\\.\\C:\\…`` as ``C:\\…``,
+    ``\\\\?\\UNC\\nas\\…`` as ``\\\\nas\\…`` (:func:`windows_root`); a volume's ``\\\\?\\Volume{…}\\…``, which
+    has no other name, as it is."""
+    text = str(path).replace("/", "\\")
+    if text[:4] in _DEVICE_PREFIXES:
+        share, drive = windows_root(text)
+        if share is not None:
+            return "\\\\" + text[8:]  # \\?\UNC\nas\… is \\nas\…
+        if _is_drive(drive):
+            return text[4:]
+    return text
+
+
 def _share(rest: str) -> str:
     """``\\\\server\\share`` from ``server\\share\\…`` (what follows a UNC path's leading backslashes)."""
     return "\\\\" + "\\".join(rest.split("\\")[:2])
@@ -122,13 +138,41 @@ SYNCED_FOLDERS = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
 
 
 def synced_folder(session: Path, environ: Mapping[str, str] = os.environ) -> str | None:
-    """The synced folder (OneDrive) that holds ``session``, as its variable names it; None elsewhere."""
-    folder = os.path.normcase(os.path.abspath(session.parent))
-    for name in SYNCED_FOLDERS:
-        root = environ.get(name)
-        if root and os.path.normcase(os.path.abspath(root)) in (folder, *map(str, Path(folder).parents)):
+    """The synced folder (OneDrive) that holds ``session``, as its variable names it; None elsewhere. The folder is
+    looked at as given and resolved: a link or a substituted drive into OneDrive is in it too."""
+    given = session.absolute().parent
+    windows = sys.platform == "win32"
+    for folder in (given, _existing(given)):
+        if (name := synced_root(str(folder), environ, windows=windows)) is not None:
             return name
     return None
+
+
+def synced_root(folder: str, environ: Mapping[str, str], *, windows: bool) -> str | None:
+    """The variable of :data:`SYNCED_FOLDERS` whose folder holds the absolute ``folder``, from the text alone. On
+    Windows the comparison ignores case (as NTFS does), the separator written and the ``\\\\?\\`` and
+    ``\\\\.\\`` forms (:func:`windows_root`), so ``c:/users/x/onedrive/`` holds
+    ``\\\\?\\C:\\Users\\x\\OneDrive\\Documents``; elsewhere paths are compared as they are written. A variable that
+    is unset, empty or relative names no folder."""
+    inside = _comparable(folder, windows=windows)
+    separator, isabs = ("\\", ntpath.isabs) if windows else ("/", posixpath.isabs)
+    for name in SYNCED_FOLDERS:
+        root = (environ.get(name) or "").strip().strip('"')  # set with its quotes: set OneDrive="C:\…"
+        if not isabs(root):  # unset, empty, or relative: names no folder
+            continue
+        top = _comparable(root, windows=windows).rstrip(separator)
+        if inside == top or inside.startswith(top + separator):
+            return name
+    return None
+
+
+def _comparable(path: str, *, windows: bool) -> str:
+    """``path`` in the one written form two names of a folder share: normalised, and on Windows without its device
+    prefix on a drive or a share (``\\\\?\\C:\\…`` is ``C:\\…``, ``\\\\?\\UNC\\nas\\…`` is
+    ``\\\\nas\\…``) and in lower case."""
+    if not windows:
+        return posixpath.normpath(path)
+    return ntpath.normcase(ntpath.normpath(without_device_prefix(path)))
 
 
 def share_warning(session: Path) -> str | None:
