@@ -12,8 +12,11 @@ from typing import Any
 from test_assisted_outputs import FSE_EXTRACTOR, HEAD, LOT_EXTRACTOR, Application, fse, lot, observed
 from test_assisted_step_boundaries import run, step_end
 
-from testbench.engines.operator import assisted
-from testbench.engines.operator.assisted import _digest, _same, _snapshot, snapshot_from, snapshot_record
+from testbench.engines.operator import assisted, filesig
+from testbench.engines.operator.assisted import snapshot_from, snapshot_record
+from testbench.engines.operator.filesig import digest as _digest
+from testbench.engines.operator.filesig import same as _same
+from testbench.engines.operator.filesig import snapshot as _snapshot
 
 
 def test_a_lot_rewritten_at_the_same_size_within_one_tick_is_read_again(tmp_path: Path) -> None:
@@ -65,7 +68,7 @@ def test_a_rewrite_keeping_time_and_size_is_a_change_for_a_file_modified_lately(
 def test_a_file_modified_long_ago_costs_a_stat_only(tmp_path: Path) -> None:
     """A rewrite of a file not modified for a while gives it another time: no digest is taken, none needed."""
     path = tmp_path / "LOTS.b2"
-    old = time.time() - 3 * assisted.HOT_S
+    old = time.time() - 3 * filesig.HOT_S
     coarse(path, lot(), old)
     then = _snapshot([path])[path]
     assert then == (old, len(lot()), "")
@@ -88,7 +91,7 @@ def test_a_large_file_is_known_by_its_ends_and_its_size(tmp_path: Path) -> None:
     size = 1_000_000
     data = bytearray(os.urandom(size))
     path.write_bytes(data)
-    assert _digest(path) == assisted._data_digest(bytes(data))  # read from the file as from the bytes read
+    assert _digest(path) == filesig.data_digest(bytes(data))  # read from the file as from the bytes read
     before = _digest(path)
     data[-10] ^= 0xFF  # the last record changed
     path.write_bytes(data)

@@ -29,7 +29,6 @@ kept as evidence; the campaign goes on. The runner takes each call's origins wit
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 import time
@@ -43,7 +42,9 @@ from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.vocabulary import CALL_ROOTS
 from testbench.engines.api import JsonObject
+from testbench.engines.operator import filesig
 from testbench.engines.operator.engine import CAPTURED, OperatorPrompt
+from testbench.engines.operator.filesig import Snapshot
 from testbench.engines.operator.mode import OperatorModeEngine
 from testbench.engines.operator.values import status_keyed
 from testbench.fmt import seconds as fmt_seconds
@@ -63,19 +64,6 @@ EXTRACTION, OPERATOR, CORRECTION = "extraction", "operator", "correction"
 
 #: (source, provenance) of an observation path
 Origin = tuple[str, dict[str, Any] | None]
-#: what says a file changed: its modification time, its size, and, for a file modified lately (:data:`HOT_S`), a
-#: digest of its content (:func:`_digest`), else "" — a coarse clock (FAT: 2 s) leaves a file rewritten at the same
-#: size within one tick with the same time and size
-Signature = tuple[float, int, str]
-Snapshot = dict[Path, Signature]
-#: how near now (either way: a share's server has its own clock, a client caches a file's times a while) a file's
-#: modification time must be for a rewrite to keep it; a file older than that that is rewritten gets another time
-HOT_S = 60.0
-#: up to this size a file's digest is of its whole content (256 KiB: 0.4 ms); beyond it, of its first and last
-#: :data:`DIGEST_ENDS` bytes with its size (0.1 ms, a 1 MB lot included): it is taken at each poll for each file
-#: modified lately, while the bench waits for a step's outputs
-DIGEST_WHOLE = 256 << 10
-DIGEST_ENDS = 64 << 10
 
 
 class ExtractionFailed(EngineError):
@@ -310,12 +298,12 @@ class AssistedOperatorEngine(OperatorModeEngine):
             if spec.kind == "regex" or spec.name not in listing:
                 continue
             then = snapshot_from(listing[spec.name])
-            now = _snapshot(self.profile.watched_files(spec))
-            out[spec.name] = {path: sig for path, sig in now.items() if not _same(then.get(path), sig, path)}
+            now = filesig.snapshot(self.profile.watched_files(spec))
+            out[spec.name] = {path: sig for path, sig in now.items() if not filesig.same(then.get(path), sig, path)}
         if EVERY_FOLDER in listing:  # every watched folder: what is none of the step's outputs is kept with it too
             then = snapshot_from(listing[EVERY_FOLDER])
             out[EVERY_FOLDER] = {
-                path: sig for path, sig in self._listing().items() if not _same(then.get(path), sig, path)
+                path: sig for path, sig in self._listing().items() if not filesig.same(then.get(path), sig, path)
             }
         return snapshot_record(out)
 
@@ -418,7 +406,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         out: Snapshot = {}
         for spec in self.profile.extractors:
             if spec.kind != "regex":
-                out.update(_snapshot(self.profile.watched_files(spec)))
+                out.update(filesig.snapshot(self.profile.watched_files(spec)))
         return out
 
     def _since(self, written: Mapping[str, Any] | None) -> Snapshot:
@@ -441,7 +429,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         own.update(path for paths in files.begun_changed.values() for path in paths)
         kind = {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
         for path, sig in now.items():
-            if path in own or _same(since.get(path), sig, path):
+            if path in own or filesig.same(since.get(path), sig, path):
                 continue
             data = _read(path)
             if data is None:
@@ -510,7 +498,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
             if spec.kind == "regex":
                 continue
             gap = snapshot_from((written or {}).get(spec.name))
-            now = _snapshot(self.profile.watched_files(spec))
+            now = filesig.snapshot(self.profile.watched_files(spec))
             out[spec.name] = {path: sig for path, sig in now.items() if path not in gap}
         return out
 
@@ -736,9 +724,9 @@ class _StepFiles:
         for spec in self.specs:
             key = (spec.files, spec.kind)
             if key not in listed:
-                listed[key] = _snapshot(profile.watched_files(spec))
+                listed[key] = filesig.snapshot(profile.watched_files(spec))
             for path, sig in listed[key].items():
-                if _same(before[spec.name].get(path), sig, path):
+                if filesig.same(before[spec.name].get(path), sig, path):
                     continue
                 if path in self.begun and self._continues(spec, path, sig):
                     continue
@@ -746,7 +734,7 @@ class _StepFiles:
                 if path not in self.seen[spec.name]:
                     self.seen[spec.name].append(path)
                 kept = self.kept.get(path)
-                if kept is not None and _same(kept[0], sig, path):
+                if kept is not None and filesig.same(kept[0], sig, path):
                     continue
                 if file_ready(spec, path):
                     data = _read(path)
@@ -756,14 +744,14 @@ class _StepFiles:
                 else:
                     data = None
                 if data is not None:  # its digest is of the bytes read: a rewrite after them is seen
-                    self.kept[path] = ((sig[0], sig[1], _data_digest(data) if _hot(sig[0]) else ""), data)
+                    self.kept[path] = ((sig[0], sig[1], filesig.data_digest(data) if filesig.hot(sig[0]) else ""), data)
 
     def _continues(self, spec: ExtractorSpec, path: Path, sig: tuple[float, int]) -> bool:
         """Whether ``path``, left unfinished by an earlier step and changed since this one began, still starts with
         all the bytes that step read there (the application finishing it: not this step's output, said once). Read
         once per change of its signature; once it no longer does (truncated, rewritten, replaced), it is this
         step's, read as any new file."""
-        if not _same(self._continued.get(path), sig, path):
+        if not filesig.same(self._continued.get(path), sig, path):
             data = _read(path)  # None: held by the application for now, looked at again at the next poll
             if data is not None and not data.startswith(self.begun[path]):
                 del self.begun[path]
@@ -798,7 +786,7 @@ class _StepFiles:
         if sig is None:  # gone: read before it went, or said as gone
             return True
         kept = self.kept.get(path)
-        return kept is not None and _same(kept[0], sig, path)
+        return kept is not None and filesig.same(kept[0], sig, path)
 
     def take(self, spec: ExtractorSpec, path: Path) -> tuple[bytes | None, bool]:
         """The bytes ``spec`` reads in ``path`` (None: gone before it could be read), and whether they were read
@@ -1095,65 +1083,6 @@ def snapshot_from(recorded: Any) -> Snapshot:
             real = json.loads(item[3]) if len(item) > 3 else item[0]
             out[Path(str(real))] = (float(item[1]), int(item[2]), "")
     return out
-
-
-def _snapshot(paths: Sequence[Path]) -> Snapshot:
-    """Each file's :data:`Signature`: a stat, and a digest of those modified lately only (few: the step's outputs)."""
-    out: Snapshot = {}
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        out[path] = (st.st_mtime, st.st_size, _digest(path) if _hot(st.st_mtime) else "")
-    return out
-
-
-def _hot(mtime: float) -> bool:
-    """Whether a file modified at ``mtime`` may still be rewritten with that very time (:data:`HOT_S`)."""
-    return abs(time.time() - mtime) < HOT_S
-
-
-def _same(then: Sequence[Any] | None, now: Signature, path: Path) -> bool:
-    """Whether ``path``, found at ``now``, is as it was at ``then`` (None: not there then): the same time and size, and,
-    when ``then`` holds a digest (the file was modified lately), the same content — rewritten at the same size within
-    one tick of a coarse clock (FAT, an SMB share), a file keeps its time and size. The digest is taken now only then:
-    a stat is all most files cost."""
-    if then is None or (then[0], then[1]) != (now[0], now[1]):
-        return False
-    digest = then[2] if len(then) > 2 else ""
-    return not digest or digest == (now[2] or _digest(path))
-
-
-def _digest(path: Path) -> str:
-    """The digest :func:`_data_digest` gives of the file's bytes, reading only the bytes it hashes; "" if it cannot be
-    read (then the file counts as changed, and is looked at again)."""
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, 2)
-            size = handle.tell()
-            handle.seek(0)
-            if size <= DIGEST_WHOLE:
-                return _data_digest(handle.read())
-            head = handle.read(DIGEST_ENDS)
-            handle.seek(size - DIGEST_ENDS)
-            return _ends_digest(head, handle.read(DIGEST_ENDS), size)
-    except OSError:
-        return ""
-
-
-def _data_digest(data: bytes) -> str:
-    """A digest of a file's content: of all of it up to :data:`DIGEST_WHOLE` bytes, else of its ends and size."""
-    if len(data) <= DIGEST_WHOLE:
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
-    return _ends_digest(data[:DIGEST_ENDS], data[-DIGEST_ENDS:], len(data))
-
-
-def _ends_digest(head: bytes, tail: bytes, size: int) -> str:
-    hashed = hashlib.blake2b(head, digest_size=16)
-    hashed.update(tail)
-    hashed.update(str(size).encode("ascii"))
-    return hashed.hexdigest()
 
 
 def explained(comparisons: Sequence[Any], notes: Mapping[str, StepNotes]) -> list[Any]:

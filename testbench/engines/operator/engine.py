@@ -4,11 +4,13 @@ Every call becomes an :class:`OperatorPrompt` handed to a callback (the TUI or a
 instruction in French, the request, and the values the operator is asked to report. For invoices and
 lots the engine also watches the application's output folder and attaches the new FSE / B2 files it
 finds (:data:`CAPTURED`: each file's name and bytes as written, whole), so the evidence is captured rather
-than pasted. Portable: the folder is polled (no inotify).
+than pasted. Portable: the folder is polled (no inotify); a file rewritten at the same size within one tick of a
+coarse clock (FAT, an SMB share) is told by its content (:mod:`~testbench.engines.operator.filesig`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import re
 import time
@@ -20,6 +22,8 @@ from typing import Any
 from testbench.domain.refusal import EngineRefusal
 from testbench.domain.vocabulary import CALL_ROOTS, ENGINE_CALLS
 from testbench.engines.api import EngineInfo, EngineNotLaunched, JsonObject
+from testbench.engines.operator import filesig
+from testbench.engines.operator.filesig import Snapshot
 from testbench.i18n import _t
 from testbench.sut.filenames import partial
 
@@ -138,27 +142,28 @@ class _Watch:
     folder: Path | None
     patterns: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PATTERNS))
 
-    def snapshot(self) -> dict[Path, tuple[float, int]]:
+    def snapshot(self, *, digests: bool = True) -> Snapshot:
+        """The folder's files and their :data:`~testbench.engines.operator.filesig.Signature` (``digests=False``:
+        stats only, for a listing :meth:`new_files` compares with one that has them)."""
         if self.folder is None or not self.folder.is_dir():
             return {}
-        out: dict[Path, tuple[float, int]] = {}
+        files = []
         for path in self.folder.iterdir():
-            try:
+            with contextlib.suppress(OSError):
                 if path.is_file():
-                    st = path.stat()
-                    out[path] = (st.st_mtime, st.st_size)
-            except OSError:
-                continue
-        return out
+                    files.append(path)
+        return filesig.snapshot(files, digests=digests)
 
-    def new_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
-        """The files of ``kind`` written or changed since ``before``; never one still being written under a
-        temporary name, nor one set aside (``FSE_0001.xml.tmp``, ``~$FSE_0001.xml``: the extractors' rule,
-        :func:`~testbench.sut.filenames.partial`): the application renames it, and the final name is captured."""
-        now = self.snapshot()
+    def new_files(self, before: Snapshot, kind: str) -> list[Path]:
+        """The files of ``kind`` written or changed since ``before`` — one rewritten at the same size within one tick
+        of a coarse clock (FAT, an SMB share) too, by its content (:func:`~testbench.engines.operator.filesig.same`);
+        never one still being written under a temporary name, nor one set aside (``FSE_0001.xml.tmp``,
+        ``~$FSE_0001.xml``: the extractors' rule, :func:`~testbench.sut.filenames.partial`): the application renames
+        it, and the final name is captured."""
+        now = self.snapshot(digests=False)
         pats = self.patterns.get(kind, ())
-        changed = [p for p, sig in now.items() if before.get(p) != sig and not partial(p.name)]
-        return sorted((p for p in changed if any(fnmatch.fnmatch(p.name, pat) for pat in pats)), key=lambda p: p.name)
+        ours = [p for p in now if not partial(p.name) and any(fnmatch.fnmatch(p.name, pat) for pat in pats)]
+        return sorted((p for p in ours if not filesig.same(before.get(p), now[p], p)), key=lambda p: p.name)
 
 
 class OperatorEngine:
@@ -213,7 +218,7 @@ class OperatorEngine:
                 result[CAPTURED] = captured(files)
         return result
 
-    def _wait_for_files(self, before: dict[Path, tuple[float, int]], kind: str) -> list[Path]:
+    def _wait_for_files(self, before: Snapshot, kind: str) -> list[Path]:
         """The new files of ``kind`` once each is complete (its size stable, and open to reading: Windows
         refuses a file the application still holds), or what there is at ``file_wait``."""
         from testbench.extract.complete import file_complete
