@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-from testbench.fmt import os_reason
+from testbench.fmt import WINDOWS_FILE_IN_USE, os_reason
 from testbench.i18n import _t
 from testbench.tools.result import Render
 
@@ -63,12 +63,36 @@ def not_a_folder(path: Path, above: Path) -> Render:
     )
 
 
+#: a report folder Windows would not swap because another program holds a file in it (``report.pdf`` in a PDF reader,
+#: a trace in an editor): that file named first, so that the person knows which window to close
+HELD_INSIDE = _t("{file} : {reason} ; {path} : écriture impossible, rien n'y a été changé")
+
+
 def left_whole(path: Path, exc: OSError) -> Render:
     """A report folder or JUnit file that could not be written (a full disk…): the build and the JUnit
-    writer leave the previous one whole, and the sentence says so."""
+    writer leave the previous one whole, and the sentence says so — naming the file of the folder another
+    program holds open, when that is why (:func:`held_inside`)."""
+    held = held_inside(path, exc)
+    if held is not None:
+        return lambda t, _lang: t(HELD_INSIDE).format(file=held, reason=os_reason(exc, t), path=path)
     return lambda t, _lang: t("{path} : écriture impossible ({reason}) ; rien n'y a été changé").format(
         path=path, reason=os_reason(exc, t)
     )
+
+
+def held_inside(folder: Path, exc: OSError) -> str | None:
+    """The file inside ``folder`` that ``exc``, Windows' sharing violation, says another program holds open (as the
+    error names it), or None: another error, or one about ``folder`` itself or a file elsewhere (a temporary file an
+    antivirus scans, gone since)."""
+    if getattr(exc, "winerror", None) not in WINDOWS_FILE_IN_USE or not exc.filename:
+        return None
+    name = os.fsdecode(exc.filename)
+    base, held = (os.path.normcase(os.path.abspath(p)) for p in (folder, name))
+    try:
+        inside = held != base and os.path.commonpath([base, held]) == base
+    except ValueError:  # Windows: another drive
+        return None
+    return name if inside else None
 
 
 #: an output named by something that is no file: outputs are written whole under a temporary name then renamed,
