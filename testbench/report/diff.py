@@ -420,9 +420,55 @@ def _as_if_expected(
     return [end_a if i == ends[1][0] else row for i, row in enumerate(rows_b)]
 
 
+def _ordered(rows: list[Row]) -> list[tuple[str, str]]:
+    """A trace's (channel, text) lines in the order the bench's rules compare them, as recorded."""
+    return bench_set_aside(bench_lifetime(bench_order([(ch, text) for ch, _, text in rows])))
+
+
+def _line(channel: str, text: str, bench: Callable[[str], str]) -> str:
+    """« channel text », the text normalised: the line the diff compares and shows."""
+    return f"{channel} {normalise_line(bench_phrasing(channel, bench(text)))}"
+
+
 def _trace_lines(rows: list[Row], bench: Callable[[str], str]) -> list[str]:
-    ordered = bench_set_aside(bench_lifetime(bench_order([(ch, text) for ch, _, text in rows])))
-    return [f"{ch} {normalise_line(bench_phrasing(ch, bench(text)))}" for ch, text in ordered]
+    return [_line(ch, text, bench) for ch, text in _ordered(rows)]
+
+
+def _cut_masked(
+    ordered: list[tuple[str, str]], lines: list[str], bench: Callable[[str], str], scrub: Scrubber
+) -> list[str]:
+    """``lines`` (``ordered``'s, normalised) with the known values a line break cut between two lines of one channel
+    masked on both, as the report masks them (Scrubber.trace_lines): read on the texts as recorded, since the
+    normalisation collapses the spaces and replaces the timestamps that tell a cut from a break between words; each
+    line's own redaction still to do. Most lines hold no cut value and stay the very line compared."""
+    cut = scrub.cut_values(ordered)
+    return [
+        line if text == masked else _line(ch, masked, bench)
+        for line, (ch, text), masked in zip(lines, ordered, cut, strict=True)
+    ]
+
+
+def _hunk_range(start: int, stop: int) -> str:
+    """A hunk's range as ``diff -u`` (and difflib) writes it: « 3 » for one line, « 2,0 » for none after line 2."""
+    length = stop - start
+    return str(start + 1) if length == 1 else f"{start + 1 if length else start},{length}"
+
+
+def _unified(lines_a: list[str], lines_b: list[str], context: int) -> list[tuple[str, int, int]]:
+    """difflib.unified_diff's lines without its two headers, as (sign, side, index): a hunk's header whole in ``sign``
+    (side -1), else the line ``index`` of side 0 (A: ``-`` and context) or 1 (B: ``+``); ``diff`` compares the lines
+    as recorded and shows each redacted with its neighbours (a value cut over two lines), which no line alone says."""
+    out: list[tuple[str, int, int]] = []
+    for group in difflib.SequenceMatcher(None, lines_a, lines_b).get_grouped_opcodes(context):
+        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
+        out.append((f"@@ -{_hunk_range(i1, i2)} +{_hunk_range(j1, j2)} @@", -1, 0))
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out += [(" ", 0, i) for i in range(a1, a2)]
+                continue
+            out += [("-", 0, i) for i in range(a1, a2)]  # empty for an insert
+            out += [("+", 1, j) for j in range(b1, b2)]  # empty for a delete
+    return out
 
 
 def _step_status(session: SessionView, case: CaseView | None) -> dict[str, str]:
@@ -465,7 +511,9 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 comp_b, rows_b = _latest_details(b, cb)
                 expects_a, expects_b = _expectation_ids(ca), _expectation_ids(cb)
                 rows_a, rows_b = either_guard_check(rows_a, rows_b)  # a card read again or a kept check
-                lines_a, lines_b = _trace_lines(rows_a, bench_a), _trace_lines(rows_b, bench_b)
+                ordered_a, ordered_b = _ordered(rows_a), _ordered(rows_b)
+                lines_a = [_line(ch, text, bench_a) for ch, text in ordered_a]
+                lines_b = [_line(ch, text, bench_b) for ch, text in ordered_b]
                 d.failed_before = frozenset(eid for eid, c in comp_a.items() if c.get("outcome") not in _MET)
                 d.failed_before_on_comparisons = bool(ca.latest and _is_a_deviation(ca.latest.reason, comp_a))
                 d.failed_after = frozenset(eid for eid, c in comp_b.items() if c.get("outcome") not in _MET)
@@ -499,12 +547,15 @@ def diff_sessions(path_a: Path, path_b: Path, *, trace_context: int = 1, max_tra
                 if lines_a != lines_b:
                     as_if = _as_if_expected(d.case_id, rows_a, rows_b, comp_a, comp_b)
                     d.trace_from_casebook = lines_a == _trace_lines(as_if, bench_b)
-                    diff = list(difflib.unified_diff(lines_a, lines_b, "A", "B", n=trace_context, lineterm=""))[2:]
-                    diff = [scrub(line) for line in diff]
-                    d.trace_added = sum(1 for x in diff if x.startswith("+"))
-                    d.trace_removed = sum(1 for x in diff if x.startswith("-"))
-                    more = len(diff) - max_trace_lines  # said in French, like the rest of the data (read back by t)
-                    d.trace_diff = diff[:max_trace_lines] + (
+                    # compared as recorded, shown redacted (each side's lines together: a value cut over two)
+                    hunks = _unified(lines_a, lines_b, trace_context)
+                    d.trace_added = sum(1 for sign, _, _ in hunks if sign == "+")
+                    d.trace_removed = sum(1 for sign, _, _ in hunks if sign == "-")
+                    shown = [_cut_masked(ordered_a, lines_a, bench_a, scrub)]
+                    shown.append(_cut_masked(ordered_b, lines_b, bench_b, scrub))
+                    diff = [s if side < 0 else s + scrub(shown[side][i]) for s, side, i in hunks[:max_trace_lines]]
+                    more = len(hunks) - max_trace_lines  # said in French, like the rest of the data (read back by t)
+                    d.trace_diff = diff + (
                         [tn("… {count} ligne de plus", "… {count} lignes de plus", more, "fr")] if more > 0 else []
                     )
             out.append(d)

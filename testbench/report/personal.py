@@ -302,11 +302,18 @@ class Scrubber:
         """A trace's lines (``rows``: channel and text, in the trace's order) redacted as :meth:`trace_line` does each,
         after the known values a dump's line break cut between two lines of one channel are masked on both (each line
         alone holds a piece no rule takes for the value: testbench.traces.redact_bytes)."""
+        texts = self.cut_values(rows)
+        return [self.trace_line(channel, text) for (channel, _), text in zip(rows, texts, strict=True)]
+
+    def cut_values(self, rows: Sequence[tuple[str, str]]) -> list[str]:
+        """The texts of a trace's ``rows`` (channel and text, in the trace's order) with the known values a line break
+        cut between two lines of one channel masked on both, counted; each line's own redaction still to do (as
+        :meth:`trace_lines` does it). ``diff`` needs it apart: it compares the lines as recorded, shows them masked."""
         texts = [text for _, text in rows]
         if self._redactor is not None and len(texts) > 1:
             sources = [None if channel in _WHOLE_LINES else channel for channel, _ in rows]
             self._redactor.sub_cut_values(texts, sources, self.counts)
-        return [self.trace_line(channel, text) for (channel, _), text in zip(rows, texts, strict=True)]
+        return texts
 
     def argv(self, argv: Iterable[object]) -> list[str]:
         """A recorded command line redacted: the names its person declared (``--operator``, ``--reviewer``) as
