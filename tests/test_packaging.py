@@ -222,7 +222,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     # build from a copy: the checkout gets no build/ or egg-info, and the build sees only the project's files
     source = root / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, source / name)
     for name in ("testbench", "casebooks"):
         shutil.copytree(REPO / name, source / name, ignore=IGNORED)
@@ -241,6 +241,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 @pytest.mark.slow
 def test_the_wheel_carries_the_bundled_casebooks_and_reads_them(installed: Installed, tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
+    # README: « Licence Apache-2.0 », whose text must travel with the program (its § 4)
+    licences = [n for n in names if ".dist-info/" in n and n.rsplit("/", 1)[-1] == "LICENSE"]
+    assert licences, sorted(n for n in names if ".dist-info/" in n)
+    assert "Apache License" in zipfile.ZipFile(installed.wheel).read(licences[0]).decode("utf-8")
     for file in CASEBOOKS.rglob("*"):
         if file.is_file():
             assert f"testbench/bundled/{file.relative_to(CASEBOOKS).as_posix()}" in names
