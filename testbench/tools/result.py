@@ -87,8 +87,9 @@ def unwritten(path: Path, exc: OSError) -> Render:
     return lambda t, _lang: t("écriture impossible de {path} : {reason}").format(path=path, reason=os_reason(exc, t))
 
 
-#: The OS errors that are the machine's, not the path's: a full disk or a failing one.
-DISK_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
+#: The OS errors that are the machine's, not the path's: a full disk or a failing one, and a file-size limit (a
+#: process's ``ulimit -f``, FAT32's 4 GiB), which ``run`` counts among the bench's faults too.
+DISK_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
 
 
 def unwritten_code(exc: OSError) -> int:
