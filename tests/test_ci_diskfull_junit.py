@@ -37,7 +37,9 @@ def _run(folder: Path, limit: int, *more: str) -> subprocess.CompletedProcess[st
     return subprocess.run(
         [sys.executable, "-m", "testbench", "run", str(DEMO), "--session", "s.tbsession", *BENCH, *more],
         cwd=folder,
-        env={**os.environ, "HOME": str(folder)},
+        # no bytecode: past its file-size limit a child writes a cut .pyc (CPython ignores the
+        # short write), which breaks every later import of that module
+        env={**os.environ, "HOME": str(folder), "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         timeout=300,

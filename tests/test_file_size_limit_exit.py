@@ -29,7 +29,9 @@ def _cli(folder: Path, *argv: str, limit: int | None = None) -> subprocess.Compl
     return subprocess.run(
         [sys.executable, "-m", "testbench", *argv],
         cwd=folder,
-        env={**env, "HOME": str(folder)},
+        # no bytecode: past its file-size limit a child writes a cut .pyc (CPython ignores the
+        # short write), which breaks every later import of that module
+        env={**env, "HOME": str(folder), "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         timeout=300,

@@ -31,7 +31,9 @@ def _run(folder: Path, limit: int | None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "testbench", "run", str(DEMO), "--session", "s.tbsession", *BENCH],
         cwd=folder,
-        env={**os.environ, "HOME": str(folder), "XDG_DATA_HOME": ""},
+        # no bytecode: past its file-size limit a child writes a cut .pyc (CPython ignores the
+        # short write), which breaks every later import of that module
+        env={**os.environ, "HOME": str(folder), "XDG_DATA_HOME": "", "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
         timeout=300,

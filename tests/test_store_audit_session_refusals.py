@@ -30,7 +30,9 @@ def _cli(args: list[str], cwd: Path, limit: int | None = None) -> subprocess.Com
         if limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    env = {**os.environ, "HOME": str(cwd)}
+    # no bytecode: past its file-size limit a child writes a cut .pyc (CPython ignores the
+    # short write), which breaks every later import of that module
+    env = {**os.environ, "HOME": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
         [sys.executable, "-m", "testbench", *args], cwd=cwd, env=env, capture_output=True, text=True,
         timeout=300, preexec_fn=limited,
