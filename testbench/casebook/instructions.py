@@ -130,7 +130,7 @@ def _returns(params: Mapping[str, Any], t: T, lang: str) -> str:
     if params.get("code"):
         text += t(", code {code}").format(code=params["code"])
     if params.get("paid"):
-        text += t(", {amount} € payés").format(amount=params["paid"])
+        text += t(", {amount} payés").format(amount=money(str(params["paid"]), lang))  # « 100,00 € », "€100.00"
     return text
 
 

@@ -75,7 +75,8 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, Term], dict[str, Term]]:
                 folded.setdefault(name.casefold(), term)
     names = sorted({*exact, *(n for t in glossary() for n in t.names if not is_acronym(n))}, key=len, reverse=True)
     alternatives = "|".join(re.escape(n) if is_acronym(n) else f"(?i:{re.escape(n)})" for n in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), exact, folded
+    # whole words, and never a part of a hyphenated identifier (« p-exo », « vitale-ald », « ARL-001 »)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), exact, folded
 
 
 def find_terms(text: str) -> list[tuple[int, int, Term]]:

@@ -236,11 +236,31 @@ def _expected(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], st
     return _typed(comparison, scrub.at_path(comparison.get("path", ""), expected), lang)
 
 
+def _observed(comparison: dict[str, Any], scrub: Scrubber, t: Callable[[str], str], lang: str) -> str | None:
+    """The observed value as recorded, or, for a refusal expected and a step accepted, the bench's « accepté » in
+    ``lang`` (report.json is read in the report's language, as the book)."""
+    observed = comparison.get("observed")
+    if observed is None:
+        return None
+    observed = recorded_words(comparison.get("kind", ""), observed, t)
+    return _typed(comparison, scrub.at_path(comparison.get("path", ""), observed), lang)
+
+
 def _typed(comparison: dict[str, Any], value: Any, lang: str) -> str:
     """A compared value as the book prints it: oui/non, an engine's known status word in the book's language
-    (« vérifié » for ``verified``), else as recorded."""
+    (« vérifié » for ``verified``), a date as the book writes dates, else as recorded."""
     word = fmt.status_word(comparison.get("path", ""), value, lang)
+    if word is None and comparison.get("value_type") == "date" and isinstance(value, str):
+        word = fmt.day(value, lang)  # « 02/02/2026 » as the French book writes every date (ISO in English)
     return word if word is not None else fmt.typed(comparison.get("value_type") or "", value, lang)
+
+
+def _dated(comparison: dict[str, Any], message: str, lang: str) -> str:
+    """A date expectation's message with its dates as the book writes them: the comparator records them ISO
+    (« attendu 2026-02-02, observé … »), the cell beside it and the step above say « 02/02/2026 » in French."""
+    if comparison.get("value_type") != "date":
+        return message
+    return _ISO_DAY.sub(lambda found: fmt.day(found.group(), lang), message)
 
 
 def _provenance(
@@ -328,6 +348,8 @@ def _observations(
 
 
 _TRACE_SENTENCE = re.compile(r"(présent|absent) /(.*)/ sur (.*)", re.DOTALL)
+#: a calendar date as the comparator records it (ISO), in a date expectation's message
+_ISO_DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 
 
 def _trace_pattern(e: dict[str, Any] | None, comparison: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:
@@ -493,13 +515,11 @@ def gather_case(
             "expectation_id": c.get("expectation_id", ""),
             "kind": c.get("kind", ""),
             "outcome": c.get("outcome", ""),
-            "message": scrub(t(str(c.get("message", "")))),  # recorded in French
+            "message": scrub(_dated(c, t(str(c.get("message", ""))), options.lang)),  # recorded in French
             "path": c.get("path", ""),
             "step": c.get("step"),
             "expected": _expected(c, scrub, t, options.lang),
-            "observed": None
-            if c.get("observed") is None
-            else _typed(c, scrub.at_path(c.get("path", ""), c["observed"]), options.lang),
+            "observed": _observed(c, scrub, t, options.lang),
             "tolerance": c.get("tolerance"),
             "value_type": c.get("value_type", ""),
             "rules": list(c.get("rules", [])),

@@ -459,7 +459,7 @@ class CaseSection:
             expected = (
                 f'<td><span class="mono">{self._code(cmp["expected"])}</span>{self._meaning(cmp["expected"])}</td>'
             )
-            if cmp["observed"] == ACCEPTED:  # the step was accepted (recorded in French)
+            if cmp["observed"] in (ACCEPTED, self.t(ACCEPTED)):  # the step was accepted (report.json: in its words)
                 observed = self.w["accepted"]
             elif cmp["observed"] is not None:
                 observed = self._code(cmp["observed"])
@@ -549,10 +549,15 @@ class CaseSection:
         note = f"<br><em>{o(self.t(a['note']))}</em>" if a["note"] else ""
         return (
             f'<tr><td>{o(a["name"])} <span class="muted">{o(a["media_type"])}</span></td>'
-            f'{self._step_cell(a["step"])}<td class="num">{o(a["size"])}</td>\n'
+            f'{self._step_cell(a["step"])}<td class="num">{o(self._size(a["size"]))}</td>\n'
             f'<td>{file}{note}<br><span class="hash muted">{w["session"]} SHA-256 {o(a["sha256_session"])}</span>'
             "</td></tr>"
         )
+
+    def _size(self, size: object) -> object:
+        """A file's size with its unit, as the book's language groups digits (« 1 002 octets », "1,002 bytes"):
+        a bare « 1002 » said neither what it counts nor, in English, how the language writes it."""
+        return fmt.byte_size(size, self.lang) if isinstance(size, int) and not isinstance(size, bool) else size
 
     def _step_cell(self, step: str) -> str:
         """A step's id in a table cell, its instruction in words below it."""
