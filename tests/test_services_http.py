@@ -190,7 +190,7 @@ def test_each_exchange_is_one_log_line_read_before_settle_returns(services: Serv
     ask(services, "eprescription", "ordonnance-lpp")
     services.settle(timeout=30)
     new = [text for text, _ts, _level in lines.items[before:]]
-    assert new[0] == "eprescription : scénario ordonnance-lpp, défaut none"
+    assert new[0] == "eprescription : scénario ordonnance-lpp, sans défaut"
     assert new[1].startswith("POST /eprescription → 200 en ")
     assert '"number":"RX-2026-0001"' in new[1] and '"code":"1241763"' in new[1]
     _text, source_ts, level = lines.items[-1]

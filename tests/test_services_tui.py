@@ -38,7 +38,7 @@ def test_the_http_pane_shows_the_exchanges_of_the_case(tmp_path: Path) -> None:
             http = (await run_and_open_traces(app, pilot, "EPRESC-LPP")).view("http")
             assert http.display and len(http) >= 2
             texts = [http.index.row(i).text for i in range(len(http))]
-            assert texts[0] == "eprescription : scénario ordonnance-lpp, défaut none"
+            assert texts[0] == "eprescription : scénario ordonnance-lpp, sans défaut"
             assert texts[1].startswith("POST /eprescription → 200 en ")
 
     asyncio.run(scenario())

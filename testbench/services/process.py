@@ -93,6 +93,8 @@ def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
     reader gets the words through testbench.traces.bench_text.http_text, which reads these shapes."""
     if "control" in record:
         if record["control"] == "scenario":
+            if record.get("fault") in (None, "none"):  # the simulator's code for no fault is no word for a person
+                return f"{record['service']} : scénario {record['scenario']}, sans défaut", "DEBUG"
             return f"{record['service']} : scénario {record['scenario']}, défaut {record['fault']}", "DEBUG"
         return "", None  # marks are the bench's own bookkeeping
     status = int(record.get("status") or 0)
