@@ -18,11 +18,11 @@ from test_report_build import all_bytes, campaign
 from testbench import wholefile
 from testbench.cli.main import main
 from testbench.fmt import os_reason
+from testbench.i18n import translator
 from testbench.report.build import build_report
 from testbench.signing import init_key, public_path
 from testbench.store.merge import MergeError, merge_sessions
 from testbench.tui.config import UiState
-from testbench.i18n import translator
 from testbench.tui.review import ReviewError, create_signing_key
 
 IN_USE_FR = "fichier ouvert dans un autre programme (Excel, lecteur PDF…) : fermez-le puis recommencez"
