@@ -259,3 +259,19 @@ def test_step_keys_in_traces_without_a_step_say_so(tmp_path: Path) -> None:
     assert "Aucune étape dans les traces de cette tentative." in said["next"], said
     assert "Aucune étape dans les traces de cette tentative." in said["prev"], said
     assert "No step in this attempt's traces." in said["en"], said
+
+
+def test_ui_with_create_dirs_and_no_terminal_creates_no_folder(tmp_path: Path) -> None:
+    """docs/tui.md: without a terminal `ui` is refused « before anything is opened »; with ``--create-dirs`` it made
+    the session's folder first, then refused, leaving an empty folder behind."""
+    import subprocess
+    import sys
+
+    session = tmp_path / "cle-usb" / "examen.tbsession"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TESTBENCH_CONFIG_DIR": str(tmp_path / "cfg")}
+    argv = ["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--create-dirs", "--cards", "inprocess"]
+    done = subprocess.run([sys.executable, "-m", "testbench", *argv], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, env=env, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert "pas de terminal" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not session.parent.exists()

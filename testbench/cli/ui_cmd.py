@@ -59,6 +59,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem
 
     session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
+    if args.create_dirs and not has_terminal():  # refused before the folder is made: nothing left behind
+        return _no_terminal(args.lang)
     problem = session_dir_problem(session, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
     if problem:
         print(f"testbench ui{colon(args.lang)}{problem}", file=sys.stderr)
@@ -157,8 +159,7 @@ def launch(
     from testbench.tui.workstation import Workstation
 
     if not has_terminal():  # a script, a CI job, ssh without -t: the full screen would wait there for ever
-        print(f"testbench ui{colon(args.lang)}{t(NO_TERMINAL)}", file=sys.stderr)
-        return EXIT_USAGE
+        return _no_terminal(args.lang)
     settings = load_settings()
     if args.lang:
         settings.lang = args.lang
@@ -205,6 +206,13 @@ NO_TERMINAL = _t(
     "pas de terminal : le poste d'examen en demande un ; sans terminal, lancez la campagne avec testbench run"
     " CAHIER --session FICHIER (ou testbench demo --headless)"
 )
+
+
+def _no_terminal(lang: str | None) -> int:
+    from testbench.i18n import translator
+
+    print(f"testbench ui{colon(lang)}{translator(lang)(NO_TERMINAL)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def has_terminal() -> bool:
