@@ -56,3 +56,14 @@ def test_a_plain_merge_stays_green(tmp_path: Path) -> None:
     suite = _suite(_merged(tmp_path, tampered=False), tmp_path / "rep")
     assert suite.get("errors") == "0" and suite.get("tests") == "2"
     assert "testbench.session.forced_merge" not in {p.get("name") for p in suite.iter("property")}
+
+
+def test_a_forced_merge_run_on_keeps_its_error_in_the_junit(tmp_path: Path) -> None:
+    """docs/ci.md: a forced merge's chain verifies, so ``run --rerun`` may go on from it; the « fusion forcée »
+    testcase stays in every JUnit the session gives afterwards (the run's own and the report's)."""
+    merged = _merged(tmp_path, tampered=True)
+    junit = tmp_path / "run.xml"
+    assert run_demo(merged, *PAIR, "--rerun", "--junit", str(junit)) in (0, 1)
+    for suite in (etree.parse(str(junit)).getroot(), _suite(merged, tmp_path / "after")):
+        names = [c.get("name") for c in suite.iter("testcase")]
+        assert "fusion forcée" in names, names
