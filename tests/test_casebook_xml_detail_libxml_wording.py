@@ -12,9 +12,10 @@ import pytest
 from lxml import etree
 
 from testbench.casebook.model import SourceRef
-from testbench.casebook.source import make_parser, malformed, xml_detail
+from testbench.casebook.source import malformed, xml_detail
 from testbench.cli.main import main
 from testbench.paths import CASEBOOKS_DIR
+from testbench.xmlsafe import parser as xml_parser
 
 DEMO = CASEBOOKS_DIR / "demo.xml"
 #: what the library's English looks like in a line (none of the bench's French or English words)
@@ -70,7 +71,7 @@ def test_validate_says_each_slip_in_words_on_one_line(
 
 
 def _libxml2_messages(data: bytes) -> list[str]:
-    parser = make_parser()
+    parser = xml_parser()
     with pytest.raises(etree.XMLSyntaxError):
         etree.fromstring(data, parser)
     return [e.message for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]

@@ -23,6 +23,7 @@ from testbench.casebook.xsd import resolve_paths, run_schema
 from testbench.casebook.xsd_messages import describe
 from testbench.fmt import os_reason
 from testbench.i18n import translator
+from testbench.xmlsafe import from_bytes
 
 from .layout import atr_family
 from .messages import FAMILY_FR, FLAG_FR, describe_cps, describe_vitale
@@ -284,22 +285,16 @@ def flag_label(flag: str) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
-    )
-
-
 @cache
 def _schema() -> etree.XMLSchema:
     xsd = resources.files("testbench.cards").joinpath("card-profile.xsd").read_bytes()
-    return etree.XMLSchema(etree.fromstring(xsd, _parser()))
+    return etree.XMLSchema(from_bytes(xsd))
 
 
 @cache
 def _element_names() -> tuple[str, ...]:
     xsd = resources.files("testbench.cards").joinpath("card-profile.xsd").read_bytes()
-    names = etree.fromstring(xsd, _parser()).xpath("//xs:element/@name", namespaces={"xs": XS})
+    names = from_bytes(xsd).xpath("//xs:element/@name", namespaces={"xs": XS})
     return tuple(sorted({str(name) for name in names}))
 
 
@@ -401,7 +396,7 @@ def _parse_once(data: bytes, file: str, path: Path) -> CardProfile:
 
 def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None) -> CardProfile:
     try:
-        root = etree.fromstring(data, _parser())
+        root = from_bytes(data)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         raise ProfileError(file, line, col, f"XML mal formé : {xml_detail(exc.msg)}") from None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from testbench.casebook.source import make_parser
+from testbench.xmlsafe import parse_file
 
 #: Each family of card (the slot it goes in) by its name in a message.
 FAMILY_LABEL = {"vitale": "Vitale", "cps": "CPS"}
@@ -45,7 +45,7 @@ def card_facts(profile: Path) -> CardFacts | None:
 @functools.lru_cache(maxsize=256)
 def _read(path: str, _mtime: int, _size: int) -> CardFacts | None:
     try:
-        root = etree.parse(path, make_parser()).getroot()
+        root = parse_file(path).getroot()
     except (OSError, etree.XMLSyntaxError, ValueError):
         return None
     kind = root.get("kind") or ""

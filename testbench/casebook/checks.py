@@ -22,13 +22,13 @@ from testbench.casebook.card_facts import FAMILY_LABEL, card_facts
 from testbench.casebook.lazy import CaseParts, RawStep
 from testbench.casebook.model import Domain, ExpectationKind, Fixtures, Mode, Patient
 from testbench.casebook.rights import missing_insi_traits, right_key
-from testbench.casebook.source import make_parser
 from testbench.domain.decimals import read_decimal, to_the_cent
 from testbench.domain.normalize import RULES as NORMALIZE_RULES
 from testbench.domain.teleservices import FAULT_REFUSALS, SERVICE_ACTIONS, scenario_names
 from testbench.domain.vocabulary import MANUAL, OBSERVATION_PATHS, OBSERVATION_ROOTS, REFUSAL_CODES, known_path
 from testbench.fmt import REGEX_ERRORS, parse_boolean, regex_reason
 from testbench.i18n import _t
+from testbench.xmlsafe import parse_file
 
 #: report(offset, message, attribute, **fields): the builder turns the start tag's byte offset (and
 #: the attribute's name) into ``line:col``; with fields, the message is a template (French, its
@@ -837,7 +837,7 @@ def _fixture_c2s(rights: Mapping[str, str]) -> tuple[str, str] | None:
 def _card_c2s(profile: Path, rank: int) -> tuple[str, str] | None:
     """The C2S period of a card profile's beneficiary (``<coverage><c2s start end/>``), None without one."""
     try:
-        root = etree.parse(str(profile), make_parser()).getroot()
+        root = parse_file(profile).getroot()
     except (OSError, etree.XMLSyntaxError, ValueError):
         return None  # the fixture's own check says why
     for beneficiary in root.findall("beneficiary"):

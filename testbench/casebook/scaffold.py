@@ -27,11 +27,11 @@ from lxml import etree
 from testbench.casebook.errors import Problem
 from testbench.casebook.loader import check_casebook
 from testbench.casebook.model import CardFixture, Casebook, Domain, Mode, StepKind
-from testbench.casebook.source import make_parser
 from testbench.casebook.vocabulary import DOMAINS, MODE_SPELLINGS
 from testbench.i18n import translator
 from testbench.paths import CARD_PROFILES_DIR
 from testbench.wholefile import replace_over
+from testbench.xmlsafe import parse_file
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: The skeleton of a new casebook (``-o``): its fixtures are the values a printed case uses too.
@@ -121,7 +121,7 @@ def render(template: Template, case_id: str, values: dict[str, str]) -> str:
 def _kind(profile: Path) -> str:
     """The ``kind`` of a card profile (``cps3``, ``vitale2``…), "" when it cannot be read."""
     try:
-        return etree.parse(str(profile), make_parser()).getroot().get("kind", "")
+        return parse_file(profile).getroot().get("kind", "")
     except (OSError, etree.XMLSyntaxError):
         return ""
 

@@ -23,6 +23,7 @@ from lxml import etree
 from testbench.casebook.errors import Problem, in_both
 from testbench.casebook.model import SourceRef
 from testbench.fmt import os_reason
+from testbench.xmlsafe import parser as xml_parser
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 32
@@ -37,19 +38,6 @@ class LoadLimits:
     #: The option that raises ``max_bytes`` for the command reading (``validate --max-size``), said when a file
     #: is too big; none (``run``, the workstation): the limit is fixed, the file has to be split.
     size_option: str = ""
-
-
-def make_parser() -> etree.XMLParser:
-    # A new parser per file: lxml parsers keep state and are not thread-safe.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-        collect_ids=False,
-    )
 
 
 _XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>")
@@ -613,7 +601,7 @@ def parse_tree(source: SourceText, limits: LoadLimits) -> ParseResult:
     libxml2 parses without the GIL: the loader runs this in a worker thread.
     """
     result = ParseResult()
-    parser = make_parser()
+    parser = xml_parser()
     try:
         root = etree.fromstring(source.data, parser, base_url=None)
     except etree.XMLSyntaxError as exc:

@@ -11,9 +11,10 @@ from importlib import resources
 from lxml import etree
 
 from testbench.casebook.errors import Problem, in_both
-from testbench.casebook.source import STRAY_TEXT, SourceText, make_parser
+from testbench.casebook.source import STRAY_TEXT, SourceText
 from testbench.casebook.vocabulary import NAMESPACE
 from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN, DID_YOU_MEAN, describe
+from testbench.xmlsafe import from_bytes
 
 SCHEMA_RESOURCE = "casebook-1.xsd"
 
@@ -22,7 +23,7 @@ SCHEMA_RESOURCE = "casebook-1.xsd"
 def schema() -> etree.XMLSchema:
     """The compiled schema, built once per process (compiling costs more than validating)."""
     data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
-    return etree.XMLSchema(etree.fromstring(data, make_parser()))
+    return etree.XMLSchema(from_bytes(data))
 
 
 @functools.cache
@@ -42,7 +43,7 @@ def attributes_as_written() -> frozenset[str]:
     """The attributes whose value the schema keeps as written (xs:string: ``expected``, ``pattern``, ``label``…);
     every other one is an xs:token, a number, a date or a boolean, whose surrounding spaces it drops."""
     data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
-    doc = etree.fromstring(data, make_parser())
+    doc = from_bytes(data)
     names = doc.xpath(
         "//xs:attribute[@type='xs:string' or @type='NonEmpty']/@name",
         namespaces={"xs": "http://www.w3.org/2001/XMLSchema"},
@@ -52,7 +53,7 @@ def attributes_as_written() -> frozenset[str]:
 
 def _declared(kind: str) -> tuple[str, ...]:
     data = resources.files("testbench.casebook.schema").joinpath(SCHEMA_RESOURCE).read_bytes()
-    doc = etree.fromstring(data, make_parser())
+    doc = from_bytes(data)
     names = doc.xpath(f"//xs:{kind}/@name", namespaces={"xs": "http://www.w3.org/2001/XMLSchema"})
     return tuple(sorted({str(n) for n in names}))
 

@@ -72,8 +72,9 @@ def fse_document(xml: str) -> bytes:
     """The engine's FSE as this application files it: declared UTF-8, one element per line."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(xml.encode("utf-8"), parser)
+    from testbench.xmlsafe import from_bytes
+
+    root = from_bytes(xml.encode("utf-8"))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

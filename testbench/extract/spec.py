@@ -18,6 +18,7 @@ from lxml import etree
 from testbench.domain.vocabulary import ENGINE_CALLS, known_path
 from testbench.fmt import REGEX_ERRORS, regex_reason
 from testbench.tomlfile import KeyPath
+from testbench.xmlsafe import from_bytes
 
 KINDS = ("regex", "xpath", "fixed", "json")
 FIELD_TYPES = ("text", "int", "decimal")
@@ -410,7 +411,7 @@ def xpath_problem(expression: str, namespaces: Mapping[str, str]) -> str | None:
     if named is not None:
         return named
     try:
-        compiled(etree.fromstring(b"<x/>"))
+        compiled(from_bytes(b"<x/>"))
     except (etree.XPathError, TypeError, ValueError) as exc:
         return xpath_reason(exc)
     return None

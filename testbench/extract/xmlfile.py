@@ -14,17 +14,10 @@ from testbench.extract.model import Extracted, ExtractError, Provenance, excerpt
 from testbench.extract.spec import RANK, ExtractorSpec, xpath_reason
 from testbench.extract.values import Ranks, normalise_decimal
 from testbench.traces.logtext import HEAD_BYTES, utf16_order
+from testbench.xmlsafe import from_bytes
 
 #: ``string(X)``, ``normalize-space(X)``, ``number(X)``: X is evaluated again to find the line of the value.
 _WRAPPED = re.compile(r"\s*(?:string|normalize-space|number)\((.+)\)\s*", re.DOTALL)
-
-
-def _parser() -> etree.XMLParser:
-    # The same hardening as the casebook loader and the reference engine's FSE: a new parser per file
-    # (lxml parsers keep state), no DTD, no entity expansion, no network, no huge trees.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
 
 
 def _number(value: float) -> str:
@@ -201,7 +194,7 @@ def xml_whole(path: Path) -> bool:
     if _entity_declaration(_Locator(data).data) >= 0:
         return False
     try:
-        etree.fromstring(data, _parser())
+        from_bytes(data)
     except etree.XMLSyntaxError:
         return False
     return True
@@ -239,7 +232,7 @@ def _parse(source: str, data: bytes) -> tuple[etree._Element, _Locator]:
         reason = "déclaration d'entité refusée (le banc ne développe aucune entité)"
         raise ExtractError(source, reason, offset=locator.original(entity))
     try:
-        return etree.fromstring(data, _parser()), locator
+        return from_bytes(data), locator
     except etree.XMLSyntaxError as exc:
         raise _malformed(source, exc) from None
 

@@ -562,11 +562,13 @@ def _say_other_sheets(document: Path, table: Table, outcome: ExportResult) -> No
     """An ODS document's other sheets are not carried into the XLSX written (its table of cases is): named."""
     from lxml import etree
 
+    from testbench.xmlsafe import iterparse
+
     try:
         with zipfile.ZipFile(document) as archive, archive.open("content.xml") as content:
             names = [
                 element.get(_ODS_NAME) or ""
-                for _event, element in etree.iterparse(content, events=("start",), tag=_ODS_TABLE)
+                for _event, element in iterparse(content, events=("start",), tag=_ODS_TABLE)
             ]
     except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         return  # read a moment ago as a table: nothing to name rather than a failed export

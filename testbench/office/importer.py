@@ -27,7 +27,7 @@ from lxml import etree
 
 from testbench.casebook.model import Domain, Mode, SourceRef
 from testbench.casebook.selection import codes_named
-from testbench.casebook.source import has_doctype, make_parser
+from testbench.casebook.source import has_doctype
 from testbench.casebook.vocabulary import CASE_ID, CASE_ID_RULE, case_id_fault
 from testbench.domain.decimals import read_decimal, units_at
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
@@ -49,6 +49,8 @@ from testbench.office.mapping import (
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, read_table
 from testbench.wholefile import write_whole
+from testbench.xmlsafe import from_bytes
+from testbench.xmlsafe import parser as xml_parser
 
 __all__ = ["ImportResult", "OfficeError", "Problem", "import_document", "write_import"]
 
@@ -217,7 +219,7 @@ def _hand_made(out: Path) -> set[str]:
     """The ids of the cases of ``out`` that no import wrote (added by hand, ``new case --casebook``): none
     follows the comment the importer writes before each case it writes."""
     try:
-        root = etree.fromstring(out.read_bytes(), make_parser()) if out.is_file() else None
+        root = from_bytes(out.read_bytes()) if out.is_file() else None
     except (OSError, etree.XMLSyntaxError):
         return set()
     found: set[str] = set()
@@ -254,7 +256,7 @@ def _check(
     """
     from testbench.casebook.loader import check_casebook
 
-    tree = etree.fromstring(xml, make_parser())
+    tree = from_bytes(xml)
     anchors = sorted(_anchors(tree, mapping, importer), key=lambda anchor: anchor[0])
     cells = _cells_by_line(tree, importer, kept)
     lines = xml.decode("utf-8").splitlines()
@@ -653,7 +655,7 @@ class _Importer:
         path = self.mapping.fixtures
         if path is None:
             return None
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=False)
+        hardened = xml_parser()
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -666,9 +668,9 @@ class _Importer:
                 ]
             ) from None
         try:
-            root = etree.fromstring(data, parser, base_url=None)
+            root = etree.fromstring(data, hardened, base_url=None)
         except etree.XMLSyntaxError as exc:
-            raise OfficeError(_xml_problems(path, parser, exc)) from None
+            raise OfficeError(_xml_problems(path, hardened, exc)) from None
         if has_doctype(root):
             # its entities, copied into the casebook written, crashed the check of that casebook
             refused = "déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"
@@ -1214,7 +1216,7 @@ def _choices(name: str) -> tuple[str, ...]:
 
     data = resources.files("testbench.casebook.schema").joinpath("casebook-1.xsd").read_bytes()
     xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
-    found = etree.fromstring(data, make_parser()).xpath(
+    found = from_bytes(data).xpath(
         "//xs:attribute[@name=$name]//xs:enumeration/@value", namespaces=xs, name=_LINE_ATTRS.get(name, name)
     )
     return tuple(dict.fromkeys(str(value) for value in found))

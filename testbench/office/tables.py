@@ -440,16 +440,15 @@ def _uncomputed_formulas(package: zipfile.ZipFile, part: str, grid: _Grid) -> _U
     The sheet's XML part is scanned for its cells' formula elements (no entity, no network); a cell without
     its ``r`` reference follows the one before it, as openpyxl reads it.
     """
-    from lxml import etree
     from openpyxl.utils.cell import coordinate_to_tuple
+
+    from testbench.xmlsafe import iterparse
 
     empty = {(r, c) for r, row in enumerate(grid, 1) for c, (text, _merged) in enumerate(row, 1) if not text}
     found: set[tuple[int, int]] = set()
     row = col = 0
     with package.open(part) as xml:
-        events = etree.iterparse(
-            xml, events=("start", "end"), tag=(f"{_MAIN}row", f"{_MAIN}c"), resolve_entities=False, no_network=True
-        )
+        events = iterparse(xml, events=("start", "end"), tag=(f"{_MAIN}row", f"{_MAIN}c"))
         for event, element in events:
             if element.tag == f"{_MAIN}row":
                 if event == "start":
@@ -508,6 +507,8 @@ def _read_ods(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[s
 
     from lxml import etree
 
+    from testbench.xmlsafe import iterparse
+
     wanted = mapping.source.sheet
     names: list[str] = []
     hidden_styles: set[str] = set()
@@ -518,14 +519,10 @@ def _read_ods(document: Path, mapping: Mapping, notes: list[Problem]) -> tuple[s
     tables = 0  # table:table elements open (a cell may hold a table of its own)
     spreadsheet = False
     with zipfile.ZipFile(document) as package, package.open("content.xml") as xml:
-        events = etree.iterparse(
+        events = iterparse(
             xml,
             events=("start", "end"),
             tag=(f"{_OFFICE}spreadsheet", f"{_TABLE}table", f"{_TABLE}table-row", f"{_STYLE}style"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
         )
         try:
             for event, element in events:

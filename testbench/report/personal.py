@@ -37,6 +37,7 @@ from testbench.traces import redact
 from testbench.traces.known import FIRST_NAME_FIELDS, NUMBER_KINDS, SURNAME_FIELDS, KnownValues
 from testbench.traces.redact_bytes import apdu_responses
 from testbench.traces.redact_rules import prescriber_kind, same_width_mask
+from testbench.xmlsafe import from_bytes
 
 #: observed values whose path says what they are: redacted whole, whatever their text looks like
 PATH_KINDS = (
@@ -187,9 +188,6 @@ def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, dict[str, st
         _step_identifiers(known, prescription)
 
 
-#: the safe settings (no DTD, no entity, no network), and ``recover``: a malformed FSE (the very failure a case
-#: reports) still names its beneficiary, and what it names must be masked wherever the export writes it
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, recover=True)
 #: a file's start, read to tell XML from other bytes: a UTF-8 BOM, then a declaration or a first element
 _XML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<[?!A-Za-z_]")
 
@@ -209,7 +207,9 @@ def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
     so what the XML names is what the whole export then looks for.
     """
     try:
-        root = etree.fromstring(blob, _XML)
+        # ``recover``: a malformed FSE (the very failure a case reports) still names its beneficiary, and what
+        # it names must be masked wherever the export writes it
+        root = from_bytes(blob, recover=True)
     except etree.XMLSyntaxError:  # nothing recovered (no element at all)
         return
     if root is None:

@@ -128,12 +128,13 @@ def _unreadable_casebook(path: Path, data: bytes) -> Said | None:
     from lxml import etree
 
     from testbench.casebook.model import SourceRef
-    from testbench.casebook.source import make_parser, malformed
+    from testbench.casebook.source import malformed
     from testbench.casebook.vocabulary import NAMESPACE
+    from testbench.xmlsafe import parser as xml_parser
 
     if NAMESPACE.encode() not in data and b"<casebook" not in data:
         return None
-    parser = make_parser()
+    parser = xml_parser()
     try:
         etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

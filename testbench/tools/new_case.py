@@ -244,11 +244,12 @@ def _without_cases(path: Path) -> Casebook | None:
     from lxml import etree
 
     from testbench.casebook.build import Builder
-    from testbench.casebook.source import LoadLimits, make_parser, read_casebook_source
+    from testbench.casebook.source import LoadLimits, read_casebook_source
     from testbench.casebook.vocabulary import NAMESPACE
+    from testbench.xmlsafe import from_bytes
 
     try:
-        root = etree.fromstring(path.read_bytes(), make_parser())
+        root = from_bytes(path.read_bytes())
     except (OSError, etree.XMLSyntaxError):
         return None
     holders = root.findall(f"{{{NAMESPACE}}}cases")

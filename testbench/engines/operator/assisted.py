@@ -838,8 +838,10 @@ def _cut_short(spec: ExtractorSpec, data: bytes) -> bool:
     still writing it), rather than a document wrong somewhere in its middle."""
     from lxml import etree
 
+    from testbench.xmlsafe import pull_parser
+
     if spec.kind == "xpath":
-        parser = etree.XMLPullParser(resolve_entities=False, no_network=True)
+        parser = pull_parser()
         try:
             parser.feed(data)
         except etree.XMLSyntaxError:  # wrong before the end (a mismatched tag)

@@ -26,7 +26,7 @@ from lxml import etree
 
 from testbench import fmt
 from testbench.cards.api import CardError
-from testbench.casebook.source import xml_detail
+from testbench.casebook.source import has_doctype, xml_detail
 from testbench.domain.refusal import EngineError, EngineRefusal
 from testbench.domain.vocabulary import TELESERVICE_UNAVAILABLE
 from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable, not_launched
@@ -36,6 +36,7 @@ from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
 from testbench.i18n import _t, tn, translator
 from testbench.traces.redact import Redactor
+from testbench.xmlsafe import from_bytes
 
 _REDACTOR: list[Redactor] = []  # built on first use: its rules take a moment to compile
 
@@ -49,7 +50,6 @@ def _engine_words(text: str) -> str:
 
 
 RETURN_STATUS = {"arl-positive": "accepted", "arl-negative": "rejected", "rsp-paid": "paid", "rsp-rejected": "rejected"}
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 @dataclass
@@ -601,9 +601,13 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         text = state["invoice"].get("fse")
         _expect(isinstance(text, str) and bool(text), "pas de FSE dans la réponse")
         try:
-            root = etree.fromstring(text.encode("utf-8"), _XML)
+            root = from_bytes(text.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise _Failed(f"FSE XML mal formée : {xml_detail(exc.msg)}") from exc
+        if has_doctype(root):  # its entities stop the schema check: refused, whatever the root element
+            from testbench.engines.reference.fse import FSE_DOCTYPE
+
+            raise _Failed(FSE_DOCTYPE)
         if root.tag == "{urn:testbench:fse:1}fse":
             from testbench.engines.reference.fse import validate_fse
 
