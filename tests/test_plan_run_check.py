@@ -33,7 +33,7 @@ def test_each_difference_is_a_warning_placed_in_the_plan() -> None:
         f" {SEC} est en version 01.00",
         "plan.toml:9:11: avertissement : cahier de tests « TB-PSAD-FSE-DEG-01 » du plan absent de cette exécution ;"
         f" plan-id mal saisi ? {DEG} a pour plan-id « TB-PSAD-FSE-DEG-001 »",
-        f"plan.toml: avertissement : {DEG} (plan-id « TB-PSAD-FSE-DEG-001 ») n'est pas dans le plan : ses cas seront"
+        f"plan.toml : avertissement : {DEG} (plan-id « TB-PSAD-FSE-DEG-001 ») n'est pas dans le plan : ses cas seront"
         " hors périmètre",
         "plan.toml:2:15: avertissement : catégorie de PS « infirmier » dans le plan, « fournisseur-lpp » dans"
         f" {SEC} (<ps-category>)",

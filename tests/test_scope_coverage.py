@@ -145,3 +145,4 @@ def test_coverage_speaks_english_and_refuses_a_session_without_plan(attested_ses
     code = main(["coverage", str(attested_session)])
     err = capsys.readouterr().err
     assert code == 3 and "aucun plan d'examen : donnez --plan PLAN" in err and "Traceback" not in err
+    assert ".tbsession : aucun plan d'examen" in err, err  # a file alone, then the sentence: French spacing

@@ -82,7 +82,7 @@ def test_an_unreadable_plan_is_said_without_the_os_words(tmp_path: Path) -> None
     absent = tmp_path / "absent.toml"
     with pytest.raises(PlanError) as info:
         load_plan(absent)
-    assert info.value.lines() == [f"{absent}: illisible (introuvable)"]
+    assert info.value.lines() == [f"{absent} : illisible (introuvable)"]
     assert info.value.lines("en") == [f"{absent}: unreadable (not found)"]
 
 

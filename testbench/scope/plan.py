@@ -127,7 +127,9 @@ class PlanProblem:
             place += f":{self.line}:{self.col}" if self.col else f":{self.line}"
         params = {k: t(v) if k in _WORDS and isinstance(v, str) else v for k, v in self.params.items()}
         said = t(self.message).format(**params)
-        return f"{place}: " + (t("avertissement") + colon(lang) + said if self.warning else said)
+        # « plan.toml:12: … » as compilers write a place; a file alone is a phrase's subject: « s.tbsession : … »
+        head = f"{place}: " if self.line else place + colon(lang)
+        return head + (t("avertissement") + colon(lang) + said if self.warning else said)
 
 
 NO_PLAN = _t("aucun plan d'examen : donnez --plan PLAN, ou lancez la campagne avec run --plan PLAN")
