@@ -275,3 +275,22 @@ def test_ui_with_create_dirs_and_no_terminal_creates_no_folder(tmp_path: Path) -
     assert done.returncode == 3, done.stderr
     assert "pas de terminal" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not session.parent.exists()
+
+
+def test_a_refused_ui_line_is_not_the_one_a_bare_testbench_reopens(
+    tmp_path: Path, windows_opened: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ui … --plan BAD.toml`` is refused (exit 3); it was remembered first, so a bare ``testbench`` reopened the
+    same refused line. The line is remembered once the window would open."""
+    from testbench.cli.main import main
+    from testbench.tui.config import UiState
+
+    bad = tmp_path / "plan.toml"
+    bad.write_text("[plan\n", encoding="utf-8")
+    session = tmp_path / "examen.tbsession"
+    argv = ["ui", str(CASEBOOKS_DIR / "demo.xml"), "--session", str(session), "--cards", "inprocess"]
+    assert main([*argv, "--plan", str(bad)]) == 3
+    assert "last" not in UiState().data and windows_opened == []
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert UiState().data["last"]["session"] == str(session.resolve()) and windows_opened == [session]

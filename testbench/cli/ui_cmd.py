@@ -164,9 +164,6 @@ def launch(
     if args.lang:
         settings.lang = args.lang
     state = UiState()
-    # everything given that shapes the bench or the record (the SUT profile, the watched folder, the operator,
-    # the cover, the plan…): a bare ``testbench`` reopens the session with it (default_ui)
-    state.remember_last(session, casebook_paths, remembered(args))
     from testbench.cli.coverage_cmd import attach_plan
 
     options = options_from_args(args)
@@ -183,6 +180,10 @@ def launch(
     unopened = _unopened(workstation, t)  # said before the window: never a traceback behind it
     if unopened is not None:
         return unopened
+    # everything given that shapes the bench or the record (the SUT profile, the watched folder, the operator,
+    # the cover, the plan…): a bare ``testbench`` reopens the session with it (default_ui) — once accepted, so
+    # that a refused line (a bad plan, --workers 0) is not the one reopened
+    state.remember_last(session, casebook_paths, remembered(args))
     with drawn_on_terminal():  # Textual keeps the stream it draws on from the app's making
         app = WorkstationApp(
             workstation,
