@@ -114,7 +114,7 @@ def test_a_teleservice_line_reads_in_english_its_codes_and_bodies_as_recorded() 
     base = {"service": "adri", "method": "POST", "path": "/adri", "scenario": "droits-ouverts"}
     records = [
         ({"control": "scenario", "service": "adri", "scenario": "droits-ouverts", "fault": "none"},
-         "adri: scenario droits-ouverts, fault none"),
+         "adri: scenario droits-ouverts, no fault"),
         ({**base, "status": 200, "ms": 12, "request": {"nir": "x"}, "answer": {"requête": "réponse · x"}},
          'POST /adri → 200 in 12 ms · scenario droits-ouverts · request {"nir":"x"}'
          ' · answer {"requête":"réponse · x"}'),
