@@ -144,24 +144,33 @@ def requested_language(argv: Sequence[str]) -> str | None:
     return None
 
 
+def command_at(argv: Sequence[str]) -> int | None:
+    """Where the sub-command is in ``argv``: the first word that is neither an option nor ``--lang``'s value; None
+    when there is none, or a help (``-h``, ``--help``) or ``--`` comes first."""
+    at = 0
+    while at < len(argv):
+        if argv[at] in ("-h", "--help", "--"):
+            return None
+        if argv[at] == "--lang":
+            at += 2
+            continue
+        if not argv[at].startswith("-"):
+            return at
+        at += 1
+    return None
+
+
 def command_modules(argv: Sequence[str] | None = None) -> list[str]:
     """The modules to register for ``argv``: the named sub-command's alone, else all (help, a typo).
 
-    The sub-command is the first word that is neither an option nor ``--lang``'s value; a help asked
-    before it (``testbench --help run``) lists every command, and so does a language refused before it
-    (``testbench --lang de validate``): its usage line names them all.
+    The sub-command is :func:`command_at`'s; a help asked before it (``testbench --help run``) lists every command,
+    and so does a language refused before it (``testbench --lang de validate``): its usage line names them all.
     """
-    args = iter(argv or ())
-    for arg in args:
-        if arg in ("-h", "--help", "--"):
-            break
-        if arg == "--lang" or arg.startswith("--lang="):
-            lang = arg.partition("=")[2] if "=" in arg else next(args, None)
-            if lang not in LANGUAGES:
-                break
-        elif not arg.startswith("-"):
-            return [COMMANDS[arg]] if arg in COMMANDS else list(COMMANDS.values())
-    return list(COMMANDS.values())
+    words = list(argv or ())
+    at = command_at(words)
+    if at is None or words[at] not in COMMANDS or requested_language(words[:at]) not in (None, *LANGUAGES):
+        return list(COMMANDS.values())
+    return [COMMANDS[words[at]]]
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

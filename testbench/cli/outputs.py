@@ -131,7 +131,9 @@ def named_junit(argv: Sequence[str]) -> tuple[str, Path, Path | None, list[Path]
     ``--junit`` or the report folder more than once: which would it be?"""
     words = list(argv)
     end = words.index("--") if "--" in words else len(words)
-    start = _command_at(words[:end])
+    from testbench.cli.main import command_at  # the parser's own reading of where the command is
+
+    start = command_at(words[:end])
     if start is None or words[start] not in JUNIT_COMMANDS:
         return None
     command = words[start]
@@ -172,16 +174,3 @@ def _a_path(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _command_at(argv: Sequence[str]) -> int | None:
-    """Where the sub-command is in ``argv``: the first word that is neither an option nor ``--lang``'s value."""
-    at = 0
-    while at < len(argv):
-        if argv[at] == "--lang":
-            at += 2
-            continue
-        if not argv[at].startswith("-"):
-            return at
-        at += 1
-    return None
