@@ -23,6 +23,9 @@ from conftest_cards import pcsc_bay, pcsc_stack, vpcd_lock  # noqa: F401
 # ---- the demo's exam books in French and English, built once for the tests that read them (tests/demo_books.py)
 from demo_books import demo_books, demo_session  # noqa: F401
 
+# ---- a local TCP server hostile XML points at (tests/listener.py)
+from listener import listener  # noqa: F401
+
 # the suite's compiled report templates go to a folder of its own, never the user's cache (inherited by the
 # processes the tests start; platformdirs reads it on Linux, where CI runs)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="testbench-tests-cache-")

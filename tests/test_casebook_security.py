@@ -6,35 +6,15 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from testbench.casebook.errors import CasebookError
 from testbench.casebook.loader import load_casebook
+from tests.listener import nobody_connected
 
 DATA = Path(__file__).resolve().parent / "data" / "casebooks"
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A local TCP server: if the parser fetched anything, a connection would be waiting here."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.setblocking(False)
-    yield server
-    server.close()
-
-
-def _nobody_connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except BlockingIOError:
-        return True
-    connection.close()
-    return False
 
 
 def _hostile(tmp_path: Path, name: str, server: socket.socket) -> Path:
@@ -60,7 +40,7 @@ def test_doctype_is_refused_fast_clearly_and_offline(tmp_path: Path, listener: s
     assert (problem.source.file, problem.source.line, problem.source.col) == (str(path), doctype_line, 1)
     assert "DOCTYPE" in problem.message and "XXE" in problem.message
     assert "root:" not in str(info.value)  # nothing of /etc/passwd leaked into the message
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 def test_doctype_hidden_after_a_byte_order_mark_is_refused(tmp_path: Path) -> None:
@@ -132,7 +112,7 @@ def test_the_validate_command_refuses_the_same_casebooks_offline(
     said = capsys.readouterr()
     assert "DOCTYPE" in said.err + said.out and "Traceback" not in said.err
     _nothing_leaked(said)
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -147,7 +127,7 @@ def test_a_hostile_card_profile_is_refused_offline(listener: socket.socket, payl
         parse_profile(data, "hostile.xml")
     assert time.perf_counter() - start < 1.0
     _nothing_leaked(info.value)
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -182,7 +162,7 @@ def test_a_hostile_return_file_is_refused_or_read_without_expansion(
     else:
         assert payload in ("network-dtd",), values
         assert [value.value for value in values] == ["12.50"]
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -193,7 +173,7 @@ def test_a_hostile_fse_fails_the_schema_check_without_expansion(listener: socket
     errors = validate_fse(_inject(fse.encode(), payload, listener.getsockname()[1], b"X<").decode())
     assert errors
     _nothing_leaked(errors)
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize(
@@ -222,7 +202,7 @@ def test_the_engine_check_refuses_a_hostile_fse_offline(
     (line,) = [line for line in out.splitlines() if "  fse  " in line]
     assert line.startswith(failed) and line.endswith(said), out
     _nothing_leaked(out)
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 #: (document, its part given the payload, a text of that part the references go before)
@@ -266,7 +246,7 @@ def test_a_hostile_office_document_is_refused_or_read_without_expansion(
     else:
         _nothing_leaked([[cell.text for cell in row] for row in table.rows])
     assert time.perf_counter() - start < 2.0
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 def test_openpyxl_reads_sheets_through_defusedxml() -> None:
@@ -295,7 +275,7 @@ def test_a_hostile_produced_file_adds_no_expanded_value_to_the_report_masks(
 
     known = known_values(_WithFse([]))  # type: ignore[arg-type]
     _nothing_leaked(vars(known))
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "billion-laughs.xml", "external-dtd.xml"])
@@ -307,4 +287,4 @@ def test_the_casebook_comparison_reads_a_hostile_casebook_offline(
     from testbench.office.diff import read_cases
 
     assert read_cases(_hostile(tmp_path, name, listener).read_bytes()) is None
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)

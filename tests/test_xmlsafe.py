@@ -4,33 +4,14 @@ from __future__ import annotations
 
 import io
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from testbench import xmlsafe
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A local TCP server: a parser that fetched anything would leave a connection waiting here."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.setblocking(False)
-    yield server
-    server.close()
-
-
-def _nobody_connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except BlockingIOError:
-        return True
-    connection.close()
-    return False
+from tests.listener import nobody_connected
 
 
 def _with_pull(data: bytes) -> etree._Element:
@@ -81,7 +62,7 @@ def test_an_external_entity_is_neither_read_nor_fetched(
     ).encode()
     root = READERS[reader](data, tmp_path)
     assert b"SECRET-ON-DISK" not in etree.tostring(root)
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -106,7 +87,7 @@ def test_a_network_dtd_is_not_fetched(tmp_path: Path, listener: socket.socket, r
     port = listener.getsockname()[1]
     data = f'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "http://127.0.0.1:{port}/r.dtd">\n<r/>'.encode()
     assert READERS[reader](data, tmp_path).tag == "r"  # read as it stands
-    assert _nobody_connected(listener)
+    assert nobody_connected(listener)
 
 
 @pytest.mark.parametrize("reader", READERS)
