@@ -51,7 +51,7 @@ def kinds(a: Path, b: Path) -> dict[str, str]:
 def test_the_same_scope_run_twice_is_identical_everywhere(sessions: tuple[Path, Path, Path], capsys) -> None:
     a, again, _ = sessions
     ports = {re.search(r":(\d+) ", t)[1] for s in (a, again) for t in texts(s, "%à l'écoute sur http%")}  # type: ignore[index]
-    answered = {re.search(r" en ([\d.]+) ms", t)[1] for s in (a, again) for t in texts(s, "POST /adri%")}  # type: ignore[index]
+    answered = {re.search(r" en ([\d,]+) ms", t)[1] for s in (a, again) for t in texts(s, "POST /adri%")}  # type: ignore[index]
     assert len(ports) == 2 and len(answered) > 1  # what the bench varies did vary
     assert set(kinds(a, again).values()) == {"same"}
     assert main(["diff", str(a), str(again)]) == 0

@@ -151,3 +151,19 @@ def test_the_bench_operators_name_in_a_trace_line_reads_in_english(operator: str
     shown = trace_text("bench", recorded, translator("en"))
     assert shown == f"manual step m1 confirmed by {english_name}: vu à l'écran"
     assert trace_text("bench", recorded, translator("fr")) == recorded
+
+
+def test_a_teleservice_answer_time_has_a_decimal_comma_in_french_and_a_point_in_english() -> None:
+    """« 200 en 0,035 ms » as the record's French words write a number; the English reader gets "0.035"; a line a
+    session recorded before the decimal comma (« 0.035 ») still reads in English and normalises in a diff."""
+    from testbench.report.diff import normalise_line
+    from testbench.services.process import format_record
+
+    record = {"service": "adri", "method": "POST", "path": "/adri", "scenario": "s", "status": 200, "ms": 0.035,
+              "request": {}}  # fmt: skip
+    french, _level = format_record(record)
+    assert french == "POST /adri → 200 en 0,035 ms · scénario s · requête {}"
+    old = french.replace("0,035", "0.035")
+    for line in (french, old):
+        assert trace_text("http", line, translator("en")) == "POST /adri → 200 in 0.035 ms · scenario s · request {}"
+        assert normalise_line(line) == "POST /adri → 200 (‹durée›) · scénario s · requête {}"

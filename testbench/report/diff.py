@@ -73,9 +73,10 @@ _TIMESTAMP = re.compile(
 
 #: a measured duration as the bench writes it: « (12.40 ms) » after an APDU, « (310 µs) »
 _DURATION = re.compile(r"\(\d+(?:\.\d+)? ?(?:ms|s|µs|us)\)")
-#: a simulated téléservice's answer time (testbench.services.process.format_record: « POST /adri → 200 en 0.181 ms ·
-#: scénario … »), read as the bracketed form so that the line still reads in either language
-_HTTP_DURATION = re.compile(r"^(\S+ \S* → \d{3}) en \d+(?:\.\d+)? ms(?= · scénario )")
+#: a simulated téléservice's answer time (testbench.services.process.format_record: « POST /adri → 200 en 0,181 ms ·
+#: scénario … », « 0.181 » in a session recorded before the decimal comma), read as the bracketed form so that the
+#: line still reads in either language
+_HTTP_DURATION = re.compile(r"^(\S+ \S* → \d{3}) en \d+(?:[.,]\d+)? ms(?= · scénario )")
 
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 _INVOICE_REF = re.compile(r"\b[0-9a-f]{8}-\d+(?:-\d+)*\b")

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from testbench.domain.teleservices import SERVICES
 from testbench.engines.protocol.client import _signal_name
-from testbench.fmt import os_reason, program_text
+from testbench.fmt import number, os_reason, program_text
 
 if TYPE_CHECKING:
     import http.client
@@ -105,7 +105,7 @@ def format_record(record: dict[str, Any]) -> tuple[str, str | None]:
     elif status == 0:
         what = "connexion fermée sans réponse" if fault == "down" else f"réponse retenue ({fault})"
     else:
-        what = f"{status} en {record.get('ms', 0)} ms"
+        what = f"{status} en {number(str(record.get('ms', 0)), 'fr')} ms"  # « 0,035 ms »: the record's words are French
     text = f"{head} → {what} · scénario {record.get('scenario', '')}"
     if fault != "none":
         text += f" · défaut {fault}"

@@ -24,7 +24,7 @@ _END = re.compile(
 )
 #: A case's start line (testbench.runner.runner): its title is the casebook's text, kept as written
 _START = re.compile(r"début du cas (?P<id>\S+) — (?P<title>.*)", re.DOTALL)
-#: An APDU line up to its status word (testbench.runner.tracing.format_apdu: « … A<< 6F 0F … 9000 succès  (0.01 ms)
+#: An APDU line up to its status word (testbench.runner.tracing.format_apdu: « … A<< 6F 0F … 9000 succès  (11 µs)
 #: [slot@reader] »): the last four-digit hex word; the response's bytes are two-digit words
 _STATUS_WORD = re.compile(r".* [0-9A-F]{4} ", re.DOTALL)
 
@@ -36,7 +36,8 @@ _HTTP = re.compile(
     r" · requête (?P<request>.*?)(?: · réponse (?P<answer>.*))?",
     re.DOTALL,
 )
-_HTTP_TIMED = re.compile(r"(?P<status>\d+) en (?P<ms>[\d.]+) ms")
+#: its time as written: « 0,035 » (a session recorded before the decimal comma holds « 0.035 »)
+_HTTP_TIMED = re.compile(r"(?P<status>\d+) en (?P<ms>\d+(?:[.,]\d+)?) ms")
 _HTTP_HELD = re.compile(r"réponse retenue \((?P<fault>\S+)\)")
 
 
@@ -60,7 +61,7 @@ def http_text(text: str, t: Callable[[str], str]) -> str:
         return t(text)
     outcome = found["outcome"]
     if (timed := _HTTP_TIMED.fullmatch(outcome)) is not None:
-        outcome = t("{status} en {ms} ms").format(**timed.groupdict())
+        outcome = t("{status} en {ms} ms").format(status=timed["status"], ms=timed["ms"].replace(",", "."))
     elif (held := _HTTP_HELD.fullmatch(outcome)) is not None:
         outcome = t("réponse retenue ({fault})").format(fault=held["fault"])
     else:
