@@ -176,10 +176,10 @@ class Continuation:
 
     def record(self) -> str:
         """The trace line the runner writes when it reopens the attempt."""
-        return (
-            f"tentative {self.number} reprise à l'étape {self.position} ({self.following}) : étapes déjà faites"
-            f" gardées : {', '.join(self.done) or '—'}"
-        )
+        head = f"tentative {self.number} reprise à l'étape {self.position} ({self.following})"
+        if not self.done:
+            return f"{head} : aucune étape n'était faite"
+        return f"{head} : étapes déjà faites gardées : {', '.join(self.done)}"
 
 
 def continuation(session: SessionView, view: CaseView | None, case: Case, engine: str) -> Continuation | None:
