@@ -176,10 +176,10 @@ class Continuation:
 
     def record(self) -> str:
         """The trace line the runner writes when it reopens the attempt."""
-        head = f"tentative {self.number} reprise à l'étape {self.position} ({self.following})"
-        if not self.done:
-            return f"{head} : aucune étape n'était faite"
-        return f"{head} : étapes déjà faites gardées : {', '.join(self.done)}"
+        number, position, step, done = self.number, self.position, self.following, ", ".join(self.done)
+        if not done:
+            return f"tentative {number} reprise à l'étape {position} ({step}) : aucune étape n'était faite"
+        return f"tentative {number} reprise à l'étape {position} ({step}) : étapes déjà faites gardées : {done}"
 
 
 def continuation(session: SessionView, view: CaseView | None, case: Case, engine: str) -> Continuation | None:
