@@ -144,6 +144,9 @@ class CaseSection:
             "key": t("clé"),
             "signer_key": t("signée par la clé qui signe ce rapport (celle de l'éditeur)"),
             "given": t("Donné par l'opérateur"),
+            "corrections": t("Corrections de l'opérateur sur des valeurs qu'aucune attente ne lit"),
+            "value": t("Valeur"),
+            "correction": t("Correction"),
             "keyed": t("saisi"),
             "run": t("exécution"),
             "whole_case": t("Tout le cas (aucune étape désignée)"),
@@ -171,6 +174,10 @@ class CaseSection:
         self.attempts_head = (
             f"<h3>{w['attempts']}</h3>\n<table>\n<tr><th>{w['attempt']}</th><th>{w['start']} (UTC)</th>"
             f"<th>{w['duration']}</th><th>{w['verdict']}</th><th>{w['reason']}</th></tr>\n"
+        )
+        self.corrections_head = (
+            f"<h3>{w['corrections']}</h3>\n<table>\n<tr><th>{w['step']}</th><th>{w['value']}</th>"
+            f"<th>{w['correction']}</th></tr>\n"
         )
         self.review_head = (
             f"<h3>{w['review']}</h3>\n<table>\n<tr><th>{w['date']} (UTC)</th><th>{w['attempt']}</th>"
@@ -302,6 +309,7 @@ class CaseSection:
             parts.append("</table>\n")
         else:
             parts.append(f'<p class="muted">{w["no_expectation"]}</p>')
+        parts.append(self._corrections(case))
         parts.append("\n")
         parts.append(self._trace(case))
         parts.append("\n")
@@ -323,6 +331,21 @@ class CaseSection:
             parts.append("</table>\n")
         parts.append(f'<div class="visa">{w["visa"]}</div>\n</section>\n')
         return "".join(parts)
+
+    def _corrections(self, case: dict[str, Any]) -> str:
+        """The values the operator corrected that no comparison above shows (a lot's number a later step reads):
+        an intervention on the recorded data, said in the book whatever the verdict, on paper too."""
+        compared = {(cmp.get("step") or "", cmp["path"]) for cmp in case["comparisons"]}
+        paths: dict[tuple[str, str], list[str]] = {}  # one correction the result repeats (invoice.invoice_id): one row
+        for ob in case["observations"]:
+            if ob["source"] == "correction" and (ob["step"], ob["path"]) not in compared:
+                paths.setdefault((ob["step"], ob["origin"]), []).append(ob["path"])
+        rows = [
+            f'<tr>{self._step_cell(step)}<td class="mono">{self.out(", ".join(named))}</td>'
+            f'<td class="origin">{self.out(origin)}</td></tr>\n'
+            for (step, origin), named in paths.items()
+        ]
+        return f"{self.corrections_head}{''.join(rows)}</table>\n" if rows else ""
 
     def _step(self, s: dict[str, Any]) -> str:
         o, w, c = self.out, self.w, self.colon
