@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lxml import html
+from lxml import etree, html
 
 from testbench.casebook.loader import load_casebook
 from testbench.cli.demo_cmd import demo_casebook, demo_plan
@@ -108,6 +108,12 @@ def test_the_planted_flaw_leaves_the_ald_requirement_to_redo(tmp_path: Path, cap
     shown = capsys.readouterr().out
     assert "Prêt pour le pré-examen : non — 2 cas à reprendre" in shown
     assert "EXAM-COV-001 échec, EXAM-COV-002 réussi, EXAM-COV-004 échec" in shown
+    # the same run's JUnit fails exactly those cases, nothing in error or skipped; the application's folder beside
+    cases = etree.parse(str(out / "junit.xml")).findall(".//testcase")
+    failed = {c.get("name", "").split()[0] for c in cases if c.find("failure") is not None}
+    assert len(cases) == 25 and failed == ALD_CASES
+    assert not [c for c in cases if c.find("error") is not None or c.find("skipped") is not None]
+    assert (out / "index.html").is_file() and (tmp_path / "report-app" / "logs" / "demo-erp.log").is_file()
 
 
 def test_demo_exam_on_a_terminal_gives_the_workstation_its_plan(tmp_path: Path, monkeypatch) -> None:
