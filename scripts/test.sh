@@ -13,10 +13,12 @@ export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
 .venv/bin/lint-imports --no-cache   # the layering (docs/architecture.md)
 # two workers (pytest-xdist): the card tests take the vpcd lock (tests/conftest_cards.py), so they stay one at a
-# time while the rest share both cores; TESTBENCH_TEST_WORKERS=0 runs the suite in one process
+# time while the rest share both cores; the tests of one xdist group (the demo exam's rehearsals,
+# tests/demo_exams.py) go to one worker, which runs what they share once; TESTBENCH_TEST_WORKERS=0 runs the suite
+# in one process
 workers=${TESTBENCH_TEST_WORKERS:-2}
 set +e
-.venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup "$@"
 rc=$?
 set -e
 echo "test.sh: $(( $(date +%s) - started )) s in all"

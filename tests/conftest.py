@@ -23,6 +23,9 @@ from conftest_cards import pcsc_bay, pcsc_stack, vpcd_lock  # noqa: F401
 # ---- the demo's exam books in French and English, built once for the tests that read them (tests/demo_books.py)
 from demo_books import demo_books, demo_session  # noqa: F401
 
+# ---- the demo application's exam rehearsal, as shipped and flawed, run once (tests/demo_exams.py)
+from demo_exams import demo_exam, demo_exam_flawed  # noqa: F401
+
 # ---- a local TCP server hostile XML points at (tests/listener.py)
 from listener import listener  # noqa: F401
 

@@ -1,6 +1,7 @@
 """Exam day end to end: the demo application as a separate process, driven by the scripted operator.
 
-The scripted operator performs each engine step in the demo application (``python -m testbench.demoapp``)
+The scripted operator performs each engine step in the demo application (``python -m testbench.demoapp``;
+``testbench demo --exam``, run once for the tests that read it: tests/demo_exams.py)
 and keys nothing; the bench follows the application's own log (cp1252, its own wording), watches its
 output folders, reads its FSE XML and B2 lots with the profile's extractors and compares. The exam
 casebook runs twice, with and without the application's planted flaw (ALD lines priced at the standard
@@ -17,34 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_exams import GROUP, Rehearsal
 
 from testbench.casebook.loader import load_casebook
-from testbench.demoapp.driver import start_demo_app
-from testbench.runner.campaign import Campaign, CampaignResult
-from testbench.runner.options import BenchOptions, CampaignOptions
 from testbench.store.read import read_session
 
 REPO = Path(__file__).resolve().parents[1]
 EXAM = REPO / "casebooks" / "exam-demo.xml"
 
-pytestmark = pytest.mark.slow  # two campaigns of 25 cases on a separate application process
-
-
-def _exam(tmp: Path, flaw: str | None) -> tuple[Path, CampaignResult]:
-    casebook = load_casebook(EXAM)
-    session = tmp / f"exam-{flaw or 'ok'}.tbsession"
-    with start_demo_app(tmp / f"app-{flaw or 'ok'}", flaw=flaw) as app:
-        options = CampaignOptions(BenchOptions(cards="inprocess", engine="operator", sut_profile=app.profile_path))
-        result = Campaign([casebook], session, options, operator=app.operator()).run_selection(
-            [(casebook, case) for case in casebook.cases]
-        )
-    return session, result
+pytestmark = [pytest.mark.slow, GROUP]  # two campaigns of 25 cases on a separate application process
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, CampaignResult]]:
-    tmp = tmp_path_factory.mktemp("exam")
-    return {"ok": _exam(tmp, None), "flaw": _exam(tmp, "ald-rate")}
+def runs(demo_exam: Rehearsal, demo_exam_flawed: Rehearsal) -> dict[str, tuple[Path, dict[str, str]]]:
+    """Each rehearsal's session and its verdicts (case → the latest attempt's)."""
+    out = {}
+    for name, rehearsal in (("ok", demo_exam), ("flaw", demo_exam_flawed)):
+        with read_session(rehearsal.session) as view:
+            out[name] = (rehearsal.session, {case.case_id: case.latest.verdict for case in view.cases})
+    return out
 
 
 def _ald_cases() -> set[str]:
@@ -64,9 +56,9 @@ def _get(line: Any, name: str) -> Any:
 
 
 def test_the_exam_runs_on_the_application_with_the_values_read_from_its_outputs(runs: Any) -> None:
-    session, result = runs["ok"]
-    assert len(result.verdicts) >= 20
-    assert set(result.verdicts.values()) == {"pass"}, result.verdicts
+    session, verdicts = runs["ok"]
+    assert len(verdicts) >= 20
+    assert set(verdicts.values()) == {"pass"}, verdicts
     expected = extracted = 0
     with read_session(session) as view:
         for case in view.cases:
@@ -86,11 +78,11 @@ def test_the_exam_runs_on_the_application_with_the_values_read_from_its_outputs(
 
 def test_with_the_planted_flaw_exactly_the_ald_cases_fail_and_diff_names_where(runs: Any) -> None:
     ok_session, _ = runs["ok"]
-    flaw_session, result = runs["flaw"]
+    flaw_session, verdicts = runs["flaw"]
     affected = _ald_cases()
     assert affected  # the casebook has ALD cases
-    assert {case for case, verdict in result.verdicts.items() if verdict != "pass"} == affected
-    assert {verdict for case, verdict in result.verdicts.items() if case in affected} == {"fail"}
+    assert {case for case, verdict in verdicts.items() if verdict != "pass"} == affected
+    assert {verdict for case, verdict in verdicts.items() if case in affected} == {"fail"}
     shown = subprocess.run(
         [sys.executable, "-m", "testbench", "diff", str(ok_session), str(flaw_session)],
         capture_output=True,

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from demo_exams import GROUP, Rehearsal
 from lxml import etree, html
 
 from testbench.casebook.loader import load_casebook
@@ -56,19 +57,14 @@ def test_the_exam_plan_says_it_is_ours_and_applies_the_rules_by_analogy() -> Non
     assert "ALD" in plan["VF34.02"].title and "100 %" in plan["VF34.02"].title
 
 
-def _rehearsal(tmp_path: Path, *flaw: str) -> tuple[int, Path]:
-    out = tmp_path / "report"
-    code = main(["demo", "--exam", *flaw, "--headless", "--cards", "inprocess", "--output", str(out)])
-    return code, out
-
-
 def _statuses(coverage: dict) -> dict[str, tuple[str, dict[str, str]]]:
     return {r["id"]: (r["status"], {c["case_id"]: c["verdict"] for c in r["cases"]}) for r in coverage["requirements"]}
 
 
 @pytest.mark.slow
-def test_demo_exam_records_its_plan_and_the_rehearsal_is_ready(tmp_path: Path, capsys) -> None:
-    code, out = _rehearsal(tmp_path)
+@GROUP
+def test_demo_exam_records_its_plan_and_the_rehearsal_is_ready(demo_exam: Rehearsal, capsys) -> None:
+    code, out = demo_exam.code, demo_exam.report
     assert code == EXIT_OK
     coverage = json.loads((out / "report.json").read_text(encoding="utf-8"))["coverage"]
     assert coverage["plan"]["name"] == "exam-demo-plan.toml"
@@ -83,7 +79,7 @@ def test_demo_exam_records_its_plan_and_the_rehearsal_is_ready(tmp_path: Path, c
     )
     page = html.fromstring((out / "index.html").read_text(encoding="utf-8"))
     assert page.xpath("//section[@id='coverage']/h2/text()") == ["Couverture du plan d'examen"]
-    session = tmp_path / "report.tbsession"
+    session = demo_exam.session
     capsys.readouterr()
     assert main(["coverage", str(session), "--format", "json"]) == EXIT_OK  # the recorded plan, no file
     assert json.loads(capsys.readouterr().out)["plan"]["name"] == "exam-demo-plan.toml"
@@ -92,8 +88,9 @@ def test_demo_exam_records_its_plan_and_the_rehearsal_is_ready(tmp_path: Path, c
 
 
 @pytest.mark.slow
-def test_the_planted_flaw_leaves_the_ald_requirement_to_redo(tmp_path: Path, capsys) -> None:
-    code, out = _rehearsal(tmp_path, "--flaw", "ald-rate")
+@GROUP
+def test_the_planted_flaw_leaves_the_ald_requirement_to_redo(demo_exam_flawed: Rehearsal, capsys) -> None:
+    code, out = demo_exam_flawed.code, demo_exam_flawed.report
     assert code == EXIT_FAILED
     coverage = json.loads((out / "report.json").read_text(encoding="utf-8"))["coverage"]
     assert coverage["ready"] is False
@@ -104,7 +101,7 @@ def test_the_planted_flaw_leaves_the_ald_requirement_to_redo(tmp_path: Path, cap
     assert statuses["RG_VF670"][0] == "open"  # the AMO of those lines is wrong too
     assert {rid for rid, (status, _) in statuses.items() if status == "passed"} == {"RG_VF644", "RG_VF669", "RG_MF633"}
     capsys.readouterr()
-    assert main(["coverage", str(tmp_path / "report.tbsession")]) == EXIT_FAILED  # not ready: exit 1
+    assert main(["coverage", str(demo_exam_flawed.session)]) == EXIT_FAILED  # not ready: exit 1
     shown = capsys.readouterr().out
     assert "Prêt pour le pré-examen : non — 2 cas à reprendre" in shown
     assert "EXAM-COV-001 échec, EXAM-COV-002 réussi, EXAM-COV-004 échec" in shown
@@ -113,7 +110,7 @@ def test_the_planted_flaw_leaves_the_ald_requirement_to_redo(tmp_path: Path, cap
     failed = {c.get("name", "").split()[0] for c in cases if c.find("failure") is not None}
     assert len(cases) == 25 and failed == ALD_CASES
     assert not [c for c in cases if c.find("error") is not None or c.find("skipped") is not None]
-    assert (out / "index.html").is_file() and (tmp_path / "report-app" / "logs" / "demo-erp.log").is_file()
+    assert (out / "index.html").is_file() and (demo_exam_flawed.app / "logs" / "demo-erp.log").is_file()
 
 
 def test_demo_exam_on_a_terminal_gives_the_workstation_its_plan(tmp_path: Path, monkeypatch) -> None:

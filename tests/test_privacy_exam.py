@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from testbench.cli.main import main
+from demo_exams import GROUP, Rehearsal
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAM = ROOT / "casebooks" / "exam-demo.xml"
@@ -37,9 +36,10 @@ def _spellings(value: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_the_exam_book_of_the_demo_application_carries_no_patient_data(tmp_path: Path) -> None:
-    report = tmp_path / "report"
-    assert main(["demo", "--exam", "--headless", "--cards", "inprocess", "--output", str(report)]) == 0
+@GROUP
+def test_the_exam_book_of_the_demo_application_carries_no_patient_data(demo_exam: Rehearsal) -> None:
+    report = demo_exam.report
+    assert demo_exam.code == 0
     files = [p for p in report.rglob("*") if p.is_file()]
     assert any(p.suffix == ".b2" for p in files)  # the lots did reach the evidence folder
     leaks = [
