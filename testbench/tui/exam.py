@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from testbench.casebook.instructions import describe_step
-from testbench.casebook.model import Case, ExpectationKind, Step, StepKind
+from testbench.casebook.model import Case, Casebook, ExpectationKind, Step, StepKind
 from testbench.domain.observe import unflatten
 from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import STEP_ACTIONS
@@ -32,6 +32,7 @@ from testbench.i18n import tn
 from testbench.runner.compare import compare_value
 from testbench.sut.filenames import partial as being_written
 from testbench.sut.filenames import readable_name
+from testbench.tui.patient import patient_words
 from testbench.tui.render import MARKS
 from testbench.tui.workstation import shown_value
 
@@ -258,6 +259,29 @@ def header(
     if instruction:
         lines.append(Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (instruction, "bold yellow")))
     return Group(*lines)
+
+
+def ahead(
+    progress: ExamProgress | None,
+    t: Translate,
+    guidance: Mapping[str, Any] | None = None,
+    lang: str | None = None,
+    casebook: Casebook | None = None,
+    upcoming: Step | None = None,
+) -> RenderableType | None:
+    """Under the header, where the view has the rows: the patient the step under way bills as ``casebook``'s fixture
+    writes it (what the operator keys into the application; the instruction names the fixture's id only), and with
+    no step under way ``upcoming`` (the first step of a case never run) as « Première étape », so that the patient
+    can be looked up in the application before ``r``. None when there is nothing to say."""
+    lines: list[RenderableType] = []
+    step = progress.step if progress else upcoming
+    instruction = "" if progress else step_instruction(upcoming, guidance, lang)
+    if instruction:
+        lines.append(Text.assemble((f"{t('Première étape')}{t(' : ')}", "dim"), (instruction, "bold yellow")))
+    patient = patient_words(casebook, step, t, lang)
+    if patient:
+        lines.append(Clamped(Text.assemble((f"{t('Patient')}{t(' : ')}", "dim"), (patient, "bold")), 2))
+    return Group(*lines) if lines else None
 
 
 def step_line(

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static, TabbedContent
 
-from testbench.casebook.model import Case
+from testbench.casebook.model import Case, Casebook
 from testbench.engines.operator.assisted import OutputsAwaited
 from testbench.runner.campaign import CampaignError, apply_profile
 from testbench.runner.events import CaseFinished, CaseStarted, RunEvent, StepFinished, StepStarted, TracesCaptured
@@ -32,12 +32,18 @@ from testbench.tui.traceview import TraceView
 #: the expected values beside the watched folders only from this width (the values box, three fifths,
 #: then holds a path, the expected and observed values and their source); below, one above the other
 SIDE_BY_SIDE_MIN = 110
+#: the patient and the first step to come under the header only from this height of the view (a 30-row terminal);
+#: below, the expected values keep the rows (the case view and the step's window name the patient too)
+AHEAD_MIN_HEIGHT = 24
 
 
 class ExamView(Vertical):
     DEFAULT_CSS = """
     ExamView { height: 1fr; }
     ExamView #exam-header { height: auto; max-height: 8; padding: 0 1; border: heavy $accent; }
+    /* the patient and the first step to come: on a short view the expected values keep their rows */
+    ExamView #exam-ahead { height: auto; max-height: 4; padding: 0 1; }
+    ExamView.-short #exam-ahead, ExamView #exam-ahead.-none { display: none; }
     ExamView #exam-step { width: 100%; height: auto; max-height: 3; padding: 0 1; }  /* an ending may wrap */
     ExamView #exam-middle { height: 1fr; min-height: 5; }
     ExamView #exam-values-box { width: 3fr; border: round $panel; }
@@ -53,6 +59,7 @@ class ExamView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="exam-header")
+        yield Static("", id="exam-ahead")
         yield Label("", id="exam-step")
         with Horizontal(id="exam-middle"):
             with VerticalScroll(id="exam-values-box"):
@@ -64,14 +71,25 @@ class ExamView(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < SIDE_BY_SIDE_MIN, "-stacked")
+        self.set_class(event.size.height < AHEAD_MIN_HEIGHT, "-short")
 
     def set_titles(self, values: str, files: str, log: str) -> None:
         self.query_one("#exam-values-box").border_title = values
         self.query_one("#exam-files-box").border_title = files
         self.query_one("#exam-app-log", TraceView).border_title = log
 
-    def show(self, header: RenderableType, step: RenderableType, values: RenderableType, files: RenderableType) -> None:
+    def show(
+        self,
+        header: RenderableType,
+        step: RenderableType,
+        values: RenderableType,
+        files: RenderableType,
+        ahead: RenderableType | None = None,
+    ) -> None:
         self.query_one("#exam-header", Static).update(header)
+        shown = self.query_one("#exam-ahead", Static)
+        shown.update(ahead or "")
+        shown.set_class(ahead is None, "-none")
         self.query_one("#exam-step", Label).update(step)
         self.query_one("#exam-values", Static).update(values)
         self.query_one("#exam-files", Static).update(files)
@@ -245,6 +263,11 @@ class ExamHandlers:
         attempt = self.chosen_attempt(entry)
         return entry.case, attempt.id if attempt else None
 
+    def _casebook_of(self, case: Case) -> Casebook | None:
+        """The casebook ``case`` comes from: its fixtures (the patient a step bills) are said beside its steps."""
+        entry = self.ws.entry(self._key_of(case) or ("", ""))
+        return entry.casebook if entry is not None else None
+
     def _recorded_end(self, case: Case, attempt_id: int | None) -> AttemptEnd | None:
         """How an attempt of the session ended (an earlier one, or one of an earlier run), as recorded."""
         entry = self.ws.entry(self._key_of(case) or ("", ""))
@@ -277,13 +300,22 @@ class ExamHandlers:
         if progress is not None and progress.attempt_id != attempt_id:  # an earlier attempt: no timer of its own
             progress = None
         profile = self.exam_profile()
+        guidance = profile.guidance if profile is not None else None
         end = progress.end if progress is not None else self._recorded_end(case, attempt_id)
         ended = end is not None and end.over
         view.show(
-            exam.header(case, progress, t, profile.guidance if profile is not None else None, self.lang),
+            exam.header(case, progress, t, guidance, self.lang),
             exam.step_line(case, progress, t, end=end),
             exam.values_table(exam.expected_values(case, observations, t, self.lang, ended=ended), t),
             exam.files_text(recorded, self.exam_watch().files(), t, self.lang),
+            exam.ahead(
+                progress,
+                t,
+                guidance,
+                self.lang,
+                self._casebook_of(case),
+                upcoming=case.steps[0] if attempt_id is None and case.steps else None,  # never run: what comes first
+            ),
         )
         if log:
             view.show_log(self.trace_source(), attempt_id)

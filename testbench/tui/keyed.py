@@ -56,6 +56,16 @@ def expectations_on(case: Case, path: str) -> list[Expectation]:
     return [e for e in case.expectations if e.kind is ExpectationKind.VALUE and e.path == path]
 
 
+def expected_at(case: Case, step_id: str, path: str, value: str) -> list[tuple[Expectation, bool]]:
+    """The case's value expectations on ``path`` at step ``step_id`` (or on the whole case), each with whether
+    ``value``, as read, passes it — by the comparison itself, as the case's end will find it."""
+    return [
+        (e, compare_value(e, unflatten({path: value})).outcome is Verdict.PASS)
+        for e in expectations_on(case, path)
+        if not e.step or e.step == step_id
+    ]
+
+
 def readable(expectation: Expectation, text: str) -> bool:
     """Whether the comparison of ``expectation`` can read ``text`` as an observed value of its type."""
     probe = replace(expectation, expected=text, tolerance=None)

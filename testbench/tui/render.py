@@ -27,6 +27,7 @@ from testbench.fmt import iso
 from testbench.i18n import tn
 from testbench.report.recorded import ACCEPTED
 from testbench.store.read import AttemptView
+from testbench.tui.patient import patient_words
 from testbench.tui.workstation import CaseEntry, Workstation, shown_value
 
 if TYPE_CHECKING:
@@ -184,6 +185,9 @@ class Renderer:
                 out.append(f"[{t('manuelle')}] ", style="yellow")
             out.append_text(marked(describe_step(step, entry.casebook, self.lang)))
             out.append(f"  {step.id}", style="dim")
+            patient = patient_words(entry.casebook, step, t, self.lang)
+            if patient:  # the fixture's id alone (« Facturer à p-exam ») is no patient the application knows
+                out.append(f"\n       ↳ {t('Patient')}{self.colon}{patient}", style="dim")
             for path, label, hint in self.ws.observe_hints(case, step, self.lang):
                 out.append(f"\n       ↳ {label} ({path}){self.colon}{t(hint) if hint else '—'}", style="dim")
             out.append("\n")

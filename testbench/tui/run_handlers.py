@@ -363,7 +363,10 @@ class RunHandlers:
         elif isinstance(event, StepFinished):
             self.log_line(partial(self._step_line, event))
             self.unrecorded.pop((event.case.id, event.step.id), None)  # an answer given to it is recorded
-            answered = event.status in ("manual-confirmed", "manual-rejected")  # left pending: its draft stays
+            # answered, whatever came of it (operator mode's engine steps end « done », « refused », failed…): what
+            # was typed is recorded, its draft goes — left, a new attempt would offer it as « Valeurs récupérées »;
+            # left pending (the window closed unanswered), its draft stays for the step asked again
+            answered = event.status != "manual-pending"
             if answered and (done := self._key_of(event.case)) is not None:
                 self.ws.drop_draft(done, event.step.id)
             self._live_traces()
@@ -465,6 +468,7 @@ class RunHandlers:
             kept=kept,
             recovered=draft is not None,
             keep=keep,
+            casebook=entry.casebook if key is not None and (entry := self.ws.entry(key)) is not None else None,
         )
         self.push_screen(window, partial(self._attested, request))
 

@@ -25,7 +25,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
 from testbench import fmt
-from testbench.casebook.model import Case, Step
+from testbench.casebook.model import Case, Casebook, Step
 from testbench.domain.attestation import Attestation
 from testbench.engines.operator.engine import path_label
 from testbench.engines.operator.origin import origin_text, quoted
@@ -35,9 +35,11 @@ from testbench.tui import actions as registry
 from testbench.tui.actions import ActionSpec, display_key
 from testbench.tui.exam import window_consigne
 from testbench.tui.footer import WholeKeysFooter
-from testbench.tui.keyed import expectations_on, misread
+from testbench.tui.keyed import expectations_on, expected_at, misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
+from testbench.tui.patient import patient_words
 from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
+from testbench.tui.workstation import shown_value
 
 if TYPE_CHECKING:
     from testbench.runner.resume import Continuation
@@ -392,9 +394,11 @@ class AttestScreen(FormScreen[Attestation | None]):
         kept: Attestation | None = None,
         recovered: bool = False,
         keep: Callable[[dict[str, str], str], None] | None = None,
+        casebook: Casebook | None = None,
     ) -> None:
         super().__init__()
         self.request = request
+        self.casebook = casebook  # the case's: its fixtures name the patient the step bills
         self.kept = kept  # this step's answer given before, whose recording failed (a full disk): offered again
         self.recovered = recovered  # ``kept`` is what was typed before the workstation closed (its draft)
         self._keep = keep  # given the values and the note as typed, a pause after each change: kept on disk
@@ -420,6 +424,10 @@ class AttestScreen(FormScreen[Attestation | None]):
                 if consigne:
                     said = Text.assemble((f"{t('Consigne')}{t(' : ')}", "dim"), (consigne, "bold yellow"))
                     yield Static(said, id="consigne")
+                own = next((s for s in case.steps if s.id == step.id), None)
+                patient = patient_words(self.casebook, own, t, getattr(self.app, "lang", None))
+                if patient:  # who to find or create in the application: the consigne names the fixture's id only
+                    yield Static(Text.assemble((f"{t('Patient')}{t(' : ')}", "dim"), (patient, "bold")), id="patient")
                 # operator mode's instruction and labels are the bench's French (a casebook's read as written)
                 yield Static(Text(t(step.instruction) if step.instruction else "—"), id="instruction")
             for n, (path, label, hint) in enumerate(self.hints):
@@ -572,6 +580,17 @@ def _missing_name(path: str, t: T) -> str:
     return t(label) if "{n}" in path else f"{t(label)} ({path})"  # {n}: testbench.extract.spec.RANK
 
 
+def read_heading(case: Case, step_id: str, path: str, value: str, t: T, lang: str | None) -> Text:
+    """A value read, headed as the operator decides on it: its words and path (« Part AMO (invoice.totals.amo) »),
+    then what the case expects of it at this step, marked as the comparison will find it (« ✔ attendu 33,60 € »,
+    « ≠ attendu 54,00 € »): accepting or correcting it is done knowing what the case wants, not only the path."""
+    heading = Text(_missing_name(path, t), style="bold")
+    for exp, same in expected_at(case, step_id, path, value):
+        expected = shown_value(path, exp.value_type, exp.expected, lang)
+        heading.append(f"   {'✔' if same else '≠'} {t('attendu')} {expected}", style="green" if same else "bold red")
+    return heading
+
+
 class ExtractedScreen(FormScreen[Corrections | None]):
     """The values the bench read from the application for a step: accept them, or correct some with a reason.
 
@@ -618,8 +637,9 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             )
             yield self.notice_line()
             for n, item in enumerate(self.request.extracted):
-                yield Label(Text(item.path, style="bold"))
-                quote = partial(quoted, item.path, lang=getattr(self.app, "lang", "fr"))
+                lang = getattr(self.app, "lang", "fr")
+                yield Label(read_heading(case, step.id, item.path, item.value, t, lang), classes="heading")
+                quote = partial(quoted, item.path, lang=lang)
                 provenance = item.provenance.to_dict()
                 if item.path in self.request.conflicts:  # the other values read, as the record will say them
                     provenance["conflict"] = self.request.conflicts[item.path]
@@ -714,6 +734,14 @@ class ExtractedScreen(FormScreen[Corrections | None]):
         self.action_accept_as_read()
 
 
+#: what the application wrote while the bench was closed goes to the step it was closed on (the operator gap capture,
+#: docs/exam-day.md « An interrupted attempt »): a later step done in the application meanwhile is not seen as done
+CLOSED_MEANWHILE = _t(
+    "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape {step} : une étape suivante"
+    " déjà faite dans le logiciel pendant ce temps (un lot constitué) est à refaire quand le banc la demande."
+)
+
+
 class ContinueScreen(FormScreen[str | None]):
     """``r`` on a case whose operator attempt stopped midway: continue it at its first unfinished step
     (Enter, the default: the steps done in the application are kept) or start a new attempt at step 1 (n);
@@ -742,7 +770,8 @@ class ContinueScreen(FormScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         t, case, resumed = self.t, self.case, self.resumed
-        stopped = t("La tentative {number} s'est arrêtée avant son verdict ({reason}) ; étapes déjà faites : {done}.")
+        # the reason in its own words after a dash: it often ends in parentheses (« … (mode opérateur) »)
+        stopped = t("La tentative {number} s'est arrêtée avant son verdict — {reason} ; étapes déjà faites : {done}.")
         go_on = t("Continuer à l'étape {position} ({step})").format(position=resumed.position, step=resumed.following)
         again = t("Nouvelle tentative depuis l'étape 1")
         done = ", ".join(resumed.done) or "—"
@@ -751,6 +780,8 @@ class ContinueScreen(FormScreen[str | None]):
             yield Label(Text(f"{t('Tentative inachevée')} {case.id}", style="bold"))
             yield self.notice_line()  # what the bench says while the window is open (``WorkstationApp.notify``)
             yield Static(Text(stopped.format(number=resumed.number, reason=t(resumed.reason), done=done)))
+            if resumed.step is not None:  # the engineer may have gone on in the application while the bench was closed
+                yield Static(Text(t(CLOSED_MEANWHILE).format(step=resumed.step), style="yellow"), id="meanwhile")
             with Vertical(id="choices"):
                 yield Button(f"{go_on} ({self.key('enter')})", id="continue", variant="success")
                 yield Button(f"{again} ({self.key('n')})", id="restart", variant="warning")
