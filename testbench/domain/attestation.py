@@ -35,6 +35,13 @@ class Attestation:
     values: dict[str, str] = field(default_factory=dict)  # observe path -> value keyed in
 
 
+class Unreviewed(dict[str, tuple[str, str]]):
+    """An operator's answer to the review of the values read when nobody reviewed them: the workstation stopped
+    while they were shown (its terminal closed, a signal), or before they could be. What was typed in the window
+    and not confirmed is held, by path (value, reason): said with the step, never applied — the values stay as read,
+    and the record says nobody accepted them."""
+
+
 class Operator(Protocol):
     """The person performing manual steps; ``case`` and ``step`` are the casebook's ``Case`` and ``Step``."""
 

@@ -31,6 +31,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -727,6 +728,10 @@ class WorkstationApp(
         if self._interrupted_by is not None:  # a second signal: the quit is under way, said once
             return
         self._interrupted_by = signum
+        for window in self.screen_stack:  # the values read, under review: what was typed is said with the step
+            if isinstance(window, ExtractedScreen) and window.is_mounted:
+                with contextlib.suppress(NoMatches):
+                    window.request.unconfirmed = window.unconfirmed()
         if self.operator is not None:
             self.operator.stop.set()
         if self.running and not self.waits_for_person():  # an engine call, a case computing: cut as ^C cuts a run

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testbench.casebook.model import Case, Step
-from testbench.domain.attestation import Attestation, Operator
+from testbench.domain.attestation import Attestation, Operator, Unreviewed
 
 #: a review's answer: the corrected values, each with its reason, by observation path
 Corrections = dict[str, tuple[str, str]]
@@ -65,6 +65,9 @@ class ReviewRequest(_Pending):
     #: by path, the other values the product gave for it and why the one shown was kept (its provenance's
     #: ``conflict``, as the record and the report say it)
     conflicts: Mapping[str, Any] = field(kw_only=True, default_factory=dict)
+    #: what the window held, typed and not confirmed, when the workstation stopped unasked (a signal, its terminal
+    #: closed): by path (value, reason), set before the stop, said with the step (:class:`Unreviewed`)
+    unconfirmed: dict[str, tuple[str, str]] = field(kw_only=True, default_factory=dict)
 
 
 class InteractiveOperator:
@@ -97,22 +100,26 @@ class InteractiveOperator:
         missing: Sequence[Any] = (),
         conflicts: Mapping[str, Any] | None = None,
     ) -> Corrections:
-        """The person accepts the extracted values or corrects some ({} when stopped: accepted as read), told
-        which extractors found nothing (``missing``) and where they looked, and which values the product gave
-        several ways (``conflicts``)."""
+        """The person accepts the extracted values or corrects some, told which extractors found nothing
+        (``missing``) and where they looked, and which values the product gave several ways (``conflicts``);
+        stopped before an answer, :class:`Unreviewed` (the values kept as read, the record saying nobody accepted
+        them, with what the window held typed and not confirmed)."""
         conflicts = dict(conflicts or {})
         if self.performer is not None:
             review = getattr(self.performer, "review", None)
             if not callable(review):
                 return {}
             return dict(review(case, step, list(extracted), list(missing), conflicts) or {})
-        if self.stop.is_set() or not (extracted or missing):
+        if not (extracted or missing):
             return {}
+        if self.stop.is_set():
+            return Unreviewed()
         request = ReviewRequest(
             case=case, step=step, extracted=list(extracted), missing=list(missing), conflicts=conflicts
         )
         self._ask(request)
-        return dict(request.wait(self.stop.is_set) or {})
+        answer = request.wait(self.stop.is_set)
+        return Unreviewed(request.unconfirmed) if answer is None else dict(answer)
 
     def notify(self, message: str) -> None:
         self._tell(message)

@@ -696,6 +696,18 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             out[item.path] = (value, reason)
         return out
 
+    def unconfirmed(self) -> dict[str, tuple[str, str]]:
+        """What the window holds typed and not confirmed, unchecked, by path (value, reason): a value changed or a
+        reason written — said with the step when the workstation stops unasked (:class:`~testbench.domain.
+        attestation.Unreviewed`)."""
+        out: dict[str, tuple[str, str]] = {}
+        for n, item in enumerate(self.request.extracted):
+            value = self.query_one(f"#value-{n}", Input).value.strip()
+            reason = self.query_one(f"#reason-{n}", Input).value.strip()
+            if reason or not self._same(item.path, value, item.value.strip()):
+                out[item.path] = (value, reason)
+        return out
+
     def _same(self, path: str, typed: str, read: str) -> bool:
         """Whether ``typed`` is the value read, perhaps written another way (« 33,60 », "€33.60", « oui »): the
         session would record both alike (:func:`keyed_value`), so no correction, no reason asked."""

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from testbench.domain.attestation import Unreviewed
 from testbench.domain.decimals import read_decimal
 from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError, EngineRefusal
@@ -131,6 +132,13 @@ CONFLICT = _t("{path} : {count} valeurs différentes lues — retenue : {kept} ;
 CONFLICT_CORRECTED = _t(
     "{path} : {count} valeurs différentes lues : {read} — retenue : {value}, corrigée par l'opérateur"
 )
+#: the values read kept as read because nobody reviewed them: the run stopped (Ctrl+T, the workstation closed, its
+#: terminal gone) while they were shown
+UNREVIEWED = _t(
+    "valeurs lues gardées telles quelles, sans revue : l'exécution s'est arrêtée pendant qu'elles étaient montrées"
+)
+#: what was typed in that window and never confirmed: said with the step, never applied
+UNCONFIRMED = _t("correction tapée, non confirmée : {path} = {value} (motif : {reason})")
 #: why a value is absent, after the comparison's « valeur absente : … » (testbench.runner.runner)
 ABSENT_BECAUSE = _t("valeur absente : {path} — {why}")
 ABSENT_BECAUSE_NAMED = _t("{expectation} : valeur absente : {path} — {why}")
@@ -685,7 +693,13 @@ class AssistedOperatorEngine(OperatorModeEngine):
             return None
         if not shown and not missing:
             return {}
-        answer = review(self._case, self._step, list(shown.values()), list(missing), dict(conflicts)) or {}
+        answer = review(self._case, self._step, list(shown.values()), list(missing), dict(conflicts))
+        if isinstance(answer, Unreviewed):  # nobody accepted them: the record says so, with what was typed
+            self._notes.said.append(UNREVIEWED)
+            said = UNCONFIRMED.format
+            self._notes.said.extend(said(path=path, value=value, reason=why) for path, (value, why) in answer.items())
+            return {}
+        answer = answer or {}
         # a status corrected as the person says it (« sécurisée ») is the engine's word, as a keyed one is
         return {
             path: Correction(status_keyed(path, str(value)) or str(value), str(reason))
