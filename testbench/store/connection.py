@@ -216,12 +216,14 @@ _SQLITE_REASONS = {
 }
 #: a session's schema number with a table gone: removed by hand or by another program, never by testbench
 MISSING_TABLE = "table de la session absente : fichier modifié hors de testbench"
+#: a text column whose bytes are no UTF-8: a page damaged on disk (SQLite's words for it, or a writer's own check)
+_UNREADABLE_TEXT = "texte de la base endommagé, illisible en UTF-8"
 #: What SQLite says without a result code Python keeps (or Python's sqlite3 module says itself), in French; by
 #: the start of its message. A text column whose bytes are no UTF-8 is a page damaged on disk.
 _MESSAGE_REASONS = (
     ("database disk image is malformed", "base SQLite endommagée"),
     ("file is not a database", "pas une base SQLite"),
-    ("could not decode to utf-8", "texte de la base endommagé, illisible en UTF-8"),
+    ("could not decode to utf-8", _UNREADABLE_TEXT),
     ("no such table", MISSING_TABLE),
 )
 #: The reason for any other failure of SQLite, its own words (English) quoted
@@ -360,11 +362,32 @@ def _damage(path: Path) -> str | None:
             return _SQLITE_REASONS[sqlite3.SQLITE_CORRUPT]
         present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = [table for table in _SESSION_TABLES if table not in present]
-        return MISSING_TABLE if missing else None
+        if missing:
+            return MISSING_TABLE
+        return _UNREADABLE_TEXT if _text_not_utf8(conn, sorted(present)) else None
     except sqlite3.DatabaseError as exc:
         return sqlite_reason(exc)
     finally:
         conn.close()
+
+
+def _text_not_utf8(conn: sqlite3.Connection, tables: list[str]) -> bool:
+    """Whether a text of ``tables`` is no UTF-8: a byte damaged on disk inside a text passes ``quick_check``, and
+    every reader fails on it (``report``, ``verify``), so a writer (``run --resume``) must refuse it too rather
+    than write into a file the readers then refuse. Reads every text once, as ``quick_check`` reads every page."""
+    columns = {table: [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')] for table in tables}
+    conn.text_factory = bytes
+    try:
+        for table, names in columns.items():
+            for name in names:
+                query = f"SELECT \"{name}\" FROM \"{table}\" WHERE typeof(\"{name}\") = 'text'"
+                for (value,) in conn.execute(query):
+                    value.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    finally:
+        conn.text_factory = str
+    return False
 
 
 def sqlite_reason(exc: sqlite3.Error) -> str:
