@@ -208,19 +208,26 @@ class _Places:
                 rank = self.arrays.get(array, 0)
                 self.arrays[array] = rank + 1
                 table = (*array, rank)
-                self.places.setdefault(array, (start, start))
+                self._dotted(array, start)
                 self.places[table] = (start, start)
             elif text.startswith("[", start):
                 self.at += 1
                 keys = self._key("]")
                 self.at = text.index("]", self.at) + 1
                 table = self._resolved(keys)
-                self.places.setdefault(table, (start, start))
+                self._dotted(table, start)
             else:
                 keys = self._key("=")
                 self.at = text.index("=", self.at) + 1
                 self._skip_space()
+                self._dotted((*table, *keys)[:-1], start, since=len(table))
                 self._value((*table, *keys), start)
+
+    def _dotted(self, path: KeyPath, start: int, since: int = 0) -> None:
+        """``path`` and the tables its dotted key opens (``[a.b]`` and ``[[a.b]]`` open ``a``; ``a.b = 1`` in ``[t]``
+        opens ``t.a``) placed at ``start`` unless written before: an unknown ``[a.b]`` is then named at its line."""
+        for end in range(max(since, 1), len(path) + 1):
+            self.places.setdefault(path[:end], (start, start))
 
     def _resolved(self, keys: KeyPath) -> KeyPath:
         """A header's keys with the rank of the last element of each array of tables they go through."""

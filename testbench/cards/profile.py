@@ -15,6 +15,7 @@ from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ from testbench.casebook.source import SourceText, has_doctype, xml_detail
 from testbench.casebook.xsd import resolve_paths, run_schema
 from testbench.casebook.xsd_messages import describe
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import _t, translator
 from testbench.xmlsafe import from_bytes
 
 from .layout import atr_family
@@ -350,14 +351,26 @@ class _Ctx:
         return ProfileError(self.file, line, col, message)
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+#: a date the schema's xs:date takes but Python's calendar does not (a year of five digits, a time zone)
+DATE_UNREAD = _t("attribut « {name} » : date « {value} » illisible : AAAA-MM-JJ attendu (année sur 4 chiffres)")
 
 
-def _period(el: etree._Element | None) -> Period | None:
+def _date(ctx: _Ctx, el: etree._Element, name: str) -> date | None:
+    """The date attribute ``name`` of ``el``, or None; refused at ``el`` when the schema let through a date Python
+    cannot read (``20301-12-31``, ``2030-12-31Z``), rather than failing the bench."""
+    value = el.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ctx.error(el, DATE_UNREAD.format(name=name, value=value)) from None
+
+
+def _period(ctx: _Ctx, el: etree._Element | None) -> Period | None:
     if el is None:
         return None
-    return Period(_date(el.get("start")), _date(el.get("end")))
+    return Period(_date(ctx, el, "start"), _date(ctx, el, "end"))
 
 
 def _hex(text: str | None) -> bytes:
@@ -442,8 +455,8 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
             r.get("caisse"),
             r.get("centre"),
             r.get("code-gestion"),
-            _date(r.get("start")),
-            _date(r.get("end")),
+            _date(ctx, r, "start"),
+            _date(ctx, r, "end"),
         )
         if kind == "vitale1" and rights.end is not None:
             raise ctx.error(r, "une carte Vitale 1 ne porte pas de date de fin de droits")
@@ -461,12 +474,12 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
             coverage = Coverage()
             if cov is not None:
                 coverage = Coverage(
-                    ald=_period(cov.find("ald")),
-                    c2s=_period(cov.find("c2s")),
-                    maternity=_period(cov.find("maternity")),
-                    at_mp=_period(cov.find("at-mp")),
-                    alsace_moselle=_period(cov.find("alsace-moselle")),
-                    ame=_period(cov.find("ame")),
+                    ald=_period(ctx, cov.find("ald")),
+                    c2s=_period(ctx, cov.find("c2s")),
+                    maternity=_period(ctx, cov.find("maternity")),
+                    at_mp=_period(ctx, cov.find("at-mp")),
+                    alsace_moselle=_period(ctx, cov.find("alsace-moselle")),
+                    ame=_period(ctx, cov.find("ame")),
                 )
             beneficiaries.append(
                 BeneficiaryProfile(
@@ -475,7 +488,7 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
                     nir=nir,
                     name=b.get("name"),
                     first_name=b.get("first-name"),
-                    birth_date=date.fromisoformat(b.get("birth-date")),
+                    birth_date=cast(date, _date(ctx, b, "birth-date")),  # required by the schema
                     twin_rank=int(b.get("twin-rank", "1")),
                     usual_name=b.get("usual-name", ""),
                     coverage=coverage,
@@ -557,7 +570,7 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         atr=atr,
         nature=root.findtext("nature"),
         path=path,
-        card_validity=_period(root.find("card-validity")),
+        card_validity=_period(ctx, root.find("card-validity")),
         holder_nir=holder_nir,
         rights=rights,
         beneficiaries=tuple(beneficiaries),

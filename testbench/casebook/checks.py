@@ -133,7 +133,8 @@ _DECIMALS: dict[str, Decimal | None] = {}
 
 
 def _decimal(value: str | None) -> Decimal | None:
-    """Decimal of a price or PLV, or None; cached because the same prices recur on many lines."""
+    """Decimal of a price or PLV, or None (also for « NaN » or « inf »: comparing a NaN raises); cached because the
+    same prices recur on many lines."""
     if value is None or value == "none":
         return None
     cached = _DECIMALS.get(value, _NOT_CACHED)
@@ -142,6 +143,8 @@ def _decimal(value: str | None) -> Decimal | None:
     try:
         result: Decimal | None = Decimal(value)
     except InvalidOperation:
+        result = None
+    if result is not None and not result.is_finite():  # « NaN », « inf »: the schema says them; never compared
         result = None
     if len(_DECIMALS) < 10_000:
         _DECIMALS[value] = result

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from testbench.casebook.vocabulary import NAMESPACE
+from testbench.i18n import _t
 
 PREFIX = "non conforme au schéma : {detail}"
 SUBJECT = "non conforme au schéma : {subject} : {detail}"
@@ -232,6 +233,20 @@ _PREFIXED = re.compile("|".join(r"\{" + re.escape(uri) + r"\}" for uri in PREFIX
 XINCLUDE = "XInclude n'est pas pris en charge : un cahier de tests tient en un seul fichier"
 
 
+#: libxml2 cuts a message at 64 000 bytes: a value longer than that (a paste gone wrong) ends it unclosed, so no
+#: shape above matches; said by its constraint (a facet's, else the type's), without the value
+_CUT_VALUE = re.compile(r"(?:\[facet '(?P<facet>\w+)'\] )?(?:The value )?'")
+_CUT_AT = 60_000
+CUT_VALUE = _t("valeur très longue, non citée : {reason}")
+CUT_FACETS = {
+    "maxLength": _t("plus longue que le maximum permis"),
+    "length": _t("d'une autre longueur que celle exigée"),
+    "pattern": _t("ne respecte pas le motif attendu"),
+    "enumeration": _t("n'est pas une valeur permise"),
+}
+CUT_OTHER = _t("n'est pas permise ici")
+
+
 def readable(text: str) -> str:
     """libxml2's text without our namespace in braces, the well-known ones as their prefix (xml:lang); other
     namespaces stay in braces: they say what is foreign."""
@@ -284,6 +299,15 @@ def describe(raw: str, t: Callable[[str], str]) -> str:
                 else f"<{element}>"
             )
             return t(SUBJECT).format(subject=subject, detail=t(template).format(**fields))
+        if len(raw) >= _CUT_AT and (cut := _CUT_VALUE.match(body)) is not None:  # cut in the middle of its value
+            element = readable(head["element"])
+            subject = (
+                t(ATTRIBUTE_SUBJECT).format(element=element, attribute=readable(head["attribute"]))
+                if head["attribute"] is not None
+                else f"<{element}>"
+            )
+            reason = t(CUT_FACETS.get(cut["facet"] or "", CUT_OTHER))
+            return t(SUBJECT).format(subject=subject, detail=t(CUT_VALUE).format(reason=reason))
     return t(PREFIX).format(detail=readable(raw))
 
 

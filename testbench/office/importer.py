@@ -674,7 +674,9 @@ class _Importer:
         if has_doctype(root):
             # its entities, copied into the casebook written, crashed the check of that casebook
             refused = "déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"
-            raise OfficeError([Problem.of(path, refused)])
+            at = max(data.find(b"<!DOCTYPE"), 0)  # placed as a casebook's DOCTYPE is
+            line, col = data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
+            raise OfficeError([Problem.of(f"{path}:{line}:{col}", refused)])
         if etree.QName(root).localname != "fixtures":
             where = f"{path}:{root.sourceline or 1}"
             raise OfficeError([Problem.of(where, "le fichier de fixtures doit avoir pour racine <fixtures>")])
@@ -695,7 +697,16 @@ class _Importer:
         if self.folder is None or not profile:
             return profile
         source = (fixtures.parent / profile).resolve()
-        if not source.is_file():
+        try:
+            found = source.is_file()
+        except OSError as exc:  # a name the system refuses (too long): said at the card, not as the casebook's write
+            error = exc
+
+            def unreadable(t: Callable[[str], str]) -> str:
+                return t("profil de carte illisible : {reason}").format(reason=os_reason(error, t))
+
+            raise OfficeError([Problem.worded(f"{fixtures}:{line}", unreadable)]) from None
+        if not found:
             raise OfficeError([Problem.of(f"{fixtures}:{line}", "profil de carte introuvable : {path}", path=source)])
         try:
             relative = Path(os.path.relpath(source, self.folder))

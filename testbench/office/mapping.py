@@ -8,6 +8,7 @@ export of results fills. Loading checks everything and places each problem at ``
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testbench.casebook.source import SourceText
 from testbench.casebook.xsd_messages import ATTRIBUTE_DID_YOU_MEAN
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_PATHS, known_path
 from testbench.fmt import os_reason
@@ -213,11 +215,18 @@ def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raise :class:`OfficeError` listing every problem (placed ``file:line:col``)."""
     path = Path(path)
     try:
-        raw_text = read_config(path).decode("utf-8-sig")
+        raw = read_config(path)
+        raw_text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise OfficeError([_unreadable(path, exc)]) from None
-    except UnicodeDecodeError:
-        raise OfficeError([Problem.of(path, "fichier de correspondance illisible : il n'est pas en UTF-8")]) from None
+    except UnicodeDecodeError:  # placed on its first bad byte, as a plan's or a profile's is
+        bom, where = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0, str(path)
+        try:
+            raw[bom:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = SourceText(str(path), raw).ref_at(bom + exc.start)
+            where = f"{path}:{at.line}:{at.col}"
+        raise OfficeError([Problem.of(where, "fichier de correspondance illisible : il n'est pas en UTF-8")]) from None
     try:
         data = parse_toml(raw_text)
     except TomlSyntaxError as exc:
@@ -462,7 +471,17 @@ class _Reader:
         if text is None:
             return None
         path = self.path.parent / text
-        if not path.is_file():
+        try:
+            found_file = path.is_file()
+        except OSError as exc:  # a name the system refuses (too long): said here, not as the casebook's write
+            error = exc
+
+            def unreadable(t: Callable[[str], str]) -> str:
+                return t("fichier de fixtures illisible : {reason}").format(reason=os_reason(error, t))
+
+            self.problems.append(Problem.worded(self.place("fixtures"), unreadable))
+            return None
+        if not found_file:
             self.problem("fixtures", "fichier de fixtures introuvable : {path}", path=path)
         return path
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from testbench.casebook.errors import in_both
+from testbench.fmt import visible_controls
 from testbench.i18n import default_language
 
 
@@ -40,9 +41,10 @@ class Problem:
 
     def text(self, lang: str | None = None) -> str:
         """``place: message`` in ``lang`` (the default language when None)."""
+        # a control character the document holds (a NUL, an escape) shown, never sent raw to the terminal
         if (lang or default_language()) == "en":
-            return f"{self.place_en or self.place}: {self.english or self.message}"
-        return f"{self.place}: {self.message}"
+            return visible_controls(f"{self.place_en or self.place}: {self.english or self.message}")
+        return visible_controls(f"{self.place}: {self.message}")
 
     def __str__(self) -> str:
         return self.text()

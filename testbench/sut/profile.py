@@ -15,6 +15,7 @@ table), in French (the catalogue gives their English, :meth:`SutProfileError.tex
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import math
 import os
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from testbench.casebook.source import SourceText
 from testbench.domain.vocabulary import ENGINE_CALLS
-from testbench.fmt import REGEX_ERRORS, regex_reason
+from testbench.fmt import REGEX_ERRORS, os_reason, regex_reason, visible_controls
 from testbench.i18n import _t, colon, translator
 from testbench.sut.filenames import named, partial
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
@@ -59,6 +60,10 @@ class SutProfileError(Exception):
         super().__init__(self.text("fr"))
 
     def text(self, lang: str | None = None) -> str:
+        """Where and why, a control character the profile holds (a NUL, an escape) shown, never sent raw."""
+        return visible_controls(self._text(lang))
+
+    def _text(self, lang: str | None) -> str:
         t = translator(lang)
         if self.placed:  # « [extractors][2] : … », where the message starts with its table, at its line when known
             place = f"{self.file}:{self.line}:{self.col}: " if self.line is not None else f"{self.file}: "
@@ -271,8 +276,24 @@ def _file_in_the_way(folder: Path) -> Path | None:
     return None
 
 
+#: a folder whose name the system refuses (too long, a loop of symbolic links): nothing can ever be written there
+FOLDER_UNNAMABLE = _t("{folder} : le système ne peut pas nommer ce dossier ({reason}) — aucun fichier n'y sera capturé")
+#: what the system answers for a path it cannot name
+_UNNAMABLE = (errno.ENAMETOOLONG, errno.ELOOP)
+#: a control character in a free text (a NUL, an escape), tab and line ends aside
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _in_the_way(folder: Path) -> tuple[str, dict[str, Any]] | None:
-    """What to say of a file where ``folder`` (or a parent) should be, as a template and its parts; None if none."""
+    """What to say of a file where ``folder`` (or a parent) should be, or of a name the system refuses, as a
+    template and its parts; None if none (``os.path``'s tests read past both: ``sut check`` then failed)."""
+    try:
+        os.stat(folder)
+    except OSError as exc:
+        if exc.errno in _UNNAMABLE:
+            return FOLDER_UNNAMABLE, {"folder": folder, "reason": os_reason(exc)}
+    except ValueError:  # a NUL in the name: refused where the path is read
+        pass
     file = _file_in_the_way(folder)
     if file is None:
         return None
@@ -331,6 +352,17 @@ class _Reader:
             raise self.fail(f"{where}.{key}", _t("valeur vide"), (*at, key))
         return value
 
+    def free_text(
+        self, table: Mapping[str, Any], key: str, where: str, at: KeyPath, *, required: bool = False
+    ) -> str:
+        """A free text a person reads (the product's name, a guidance note): a control character in it (a NUL, an
+        escape) would reach every screen and report raw, so it is refused at its value."""
+        value = self.string(table, key, where, at, required=required)
+        if (control := _CONTROL.search(value)) is not None:
+            said = _t("caractère de contrôle {char} dans le texte : retapez-le")
+            raise self.fail(f"{where}.{key}", said, (*at, key), char=f"U+{ord(control.group()):04X}")
+        return value
+
     def number(self, table: Mapping[str, Any], key: str, where: str, at: KeyPath) -> float:
         value = table.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -370,10 +402,10 @@ class _Reader:
         table = self.table(doc["product"], "[product]", at)
         self.known(table, _PRODUCT_KEYS, "[product]", at)
         return Product(
-            name=self.string(table, "name", "[product]", at, required=True),
-            version=self.string(table, "version", "[product]", at),
-            editor=self.string(table, "editor", "[product]", at),
-            agrement=self.string(table, "agrement", "[product]", at),
+            name=self.free_text(table, "name", "[product]", at, required=True),
+            version=self.free_text(table, "version", "[product]", at),
+            editor=self.free_text(table, "editor", "[product]", at),
+            agrement=self.free_text(table, "agrement", "[product]", at),
         )
 
     def log_source(self, value: Any, rank: int) -> LogSource:
@@ -385,7 +417,7 @@ class _Reader:
         encoding = self.string(table, "encoding", where, at) or "utf-8"
         try:
             "".encode(encoding)
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a NUL in the name
             said = _t("encodage inconnu « {encoding} »")
             raise self.fail(f"{where}.encoding", said, (*at, "encoding"), encoding=encoding) from None
         try:  # the capture's own check: what it cannot follow (utf-32, rot13) is refused here, not on the day
@@ -551,7 +583,7 @@ class _Reader:
                 raise self.fail(where, _t("étape inconnue (étapes : {calls})"), at, on_key=True, calls=calls)
             entry = self.table(value, where, at)
             self.known(entry, _GUIDANCE_KEYS, where, at)
-            menu, note = self.string(entry, "menu", where, at), self.string(entry, "note", where, at)
+            menu, note = self.free_text(entry, "menu", where, at), self.free_text(entry, "note", where, at)
             out[call] = Guidance(menu=menu, note=note)
         return out
 
@@ -569,8 +601,6 @@ def load_profile(path: Path | str) -> SutProfile:
     try:
         raw = read_config(file)
     except OSError as exc:
-        from testbench.fmt import os_reason
-
         raise SutProfileError(file, _t("profil illisible ({reason})"), reason=os_reason(exc)) from None
     try:
         text = raw.decode("utf-8")
