@@ -63,6 +63,18 @@ CONTROLS = re.compile(
 )
 
 
+#: the control characters a free text a person types may not hold: those above but tab and line ends
+_TYPED_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_in(text: str) -> str | None:
+    """« U+001B » for the first control character ``text`` holds (a NUL, an escape; tab and line ends are typed
+    text), None when none: a name or a note a file gives that holds one is refused where it is written, since it
+    would reach every screen and report raw."""
+    found = _TYPED_CONTROLS.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
 def visible_controls(text: str) -> str:
     """``text`` with each control character (above) replaced by a visible ``⟨U+XXXX⟩`` marker."""
     if CONTROLS.search(text) is None:  # the common case, at the cost of one scan

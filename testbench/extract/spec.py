@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from testbench.domain.vocabulary import ENGINE_CALLS, known_path
-from testbench.fmt import REGEX_ERRORS, regex_reason
+from testbench.fmt import REGEX_ERRORS, control_in, regex_reason
 from testbench.tomlfile import KeyPath
 from testbench.xmlsafe import from_bytes
 
@@ -101,10 +101,6 @@ class SpecError(ValueError):
         self.at, self.on_key = at, on_key
 
 
-#: a control character in a name a person reads (a NUL, an escape), tab and line ends aside
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _problem(template: str, at: KeyPath = (), *, on_key: bool = False, **parts: Any) -> SpecError:
     return SpecError(template.format(**parts), at, on_key=on_key)
 
@@ -166,8 +162,7 @@ def _declared(table: Mapping[str, Any], where: str) -> ExtractorSpec:
     if not isinstance(table, Mapping):
         raise _problem("{where} : un extracteur est une table", where=where)
     name = _text(table, "name", where)
-    if name is not None and (control := _CONTROL.search(name)) is not None:  # shown on every screen and report
-        char = f"U+{ord(control.group()):04X}"
+    if name is not None and (char := control_in(name)) is not None:  # shown on every screen and report
         said = "{where} : caractère de contrôle {char} dans le nom : retapez-le"
         raise _problem(said, ("name",), where=where, char=char)
     kind = _text(table, "kind", where)

@@ -20,7 +20,7 @@ from typing import Any
 from testbench.casebook.model import Domain, Mode
 from testbench.casebook.selection import codes_named
 from testbench.casebook.source import SourceText
-from testbench.fmt import os_reason, visible_controls
+from testbench.fmt import control_in, os_reason, visible_controls
 from testbench.i18n import _t, colon, translator
 from testbench.store.read import EXAM_PLAN_META
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
@@ -188,8 +188,6 @@ _ENTRY_KEYS = {
     "excluded": ("case", "casebook", "mode", "domain", "reason"),
     "requirements": ("id", "title", "domain", "source", "service", "basis"),
 }
-#: a control character in a text (a NUL, an escape), tab and line ends aside
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: what a key holding text is shown with, when written as another type
 _EXAMPLES = {"document-version": '"01.00"', "evolution": '"EV112"', "version": '"4.2"'}
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (
@@ -221,9 +219,9 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         if value is None:
             return ""
         if isinstance(value, str):
-            if (control := _CONTROL.search(value)) is not None:  # a NUL or an escape: shown raw on every screen
+            if (char := control_in(value)) is not None:  # a NUL or an escape: shown raw on every screen
                 said = _t("{key} : caractère de contrôle {char} dans le texte : retapez-le")
-                problem((*path, key), said, key=key, char=f"U+{ord(control.group()):04X}")
+                problem((*path, key), said, key=key, char=char)
                 return ""
             return value.strip()
         kind = next((n for t, n in _TYPE_NAMES if isinstance(value, t)), _t("une date"))

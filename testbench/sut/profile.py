@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from testbench.casebook.source import SourceText
 from testbench.domain.vocabulary import ENGINE_CALLS
-from testbench.fmt import REGEX_ERRORS, os_reason, regex_reason, visible_controls
+from testbench.fmt import REGEX_ERRORS, control_in, os_reason, regex_reason, visible_controls
 from testbench.i18n import _t, colon, translator
 from testbench.sut.filenames import named, partial
 from testbench.tomlfile import KeyPath, TomlSyntaxError, parse_toml, path_problem, place, read_config
@@ -280,8 +280,6 @@ def _file_in_the_way(folder: Path) -> Path | None:
 FOLDER_UNNAMABLE = _t("{folder} : le système ne peut pas nommer ce dossier ({reason}) — aucun fichier n'y sera capturé")
 #: what the system answers for a path it cannot name
 _UNNAMABLE = (errno.ENAMETOOLONG, errno.ELOOP)
-#: a control character in a free text (a NUL, an escape), tab and line ends aside
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _in_the_way(folder: Path) -> tuple[str, dict[str, Any]] | None:
@@ -358,9 +356,9 @@ class _Reader:
         """A free text a person reads (the product's name, a guidance note): a control character in it (a NUL, an
         escape) would reach every screen and report raw, so it is refused at its value."""
         value = self.string(table, key, where, at, required=required)
-        if (control := _CONTROL.search(value)) is not None:
+        if (char := control_in(value)) is not None:
             said = _t("caractère de contrôle {char} dans le texte : retapez-le")
-            raise self.fail(f"{where}.{key}", said, (*at, key), char=f"U+{ord(control.group()):04X}")
+            raise self.fail(f"{where}.{key}", said, (*at, key), char=char)
         return value
 
     def number(self, table: Mapping[str, Any], key: str, where: str, at: KeyPath) -> float:
