@@ -27,7 +27,7 @@ from lxml import etree
 
 from testbench.casebook.model import Domain, Mode, SourceRef
 from testbench.casebook.selection import codes_named
-from testbench.casebook.source import has_doctype
+from testbench.casebook.source import SourceText, has_doctype
 from testbench.casebook.vocabulary import CASE_ID, CASE_ID_RULE, case_id_fault
 from testbench.domain.decimals import read_decimal, units_at
 from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODES
@@ -674,9 +674,8 @@ class _Importer:
         if has_doctype(root):
             # its entities, copied into the casebook written, crashed the check of that casebook
             refused = "déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"
-            at = max(data.find(b"<!DOCTYPE"), 0)  # placed as a casebook's DOCTYPE is
-            line, col = data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
-            raise OfficeError([Problem.of(f"{path}:{line}:{col}", refused)])
+            at = SourceText(str(path), data).ref_at(max(data.find(b"<!DOCTYPE"), 0))  # as a casebook's DOCTYPE is
+            raise OfficeError([Problem.of(f"{path}:{at.line}:{at.col}", refused)])
         if etree.QName(root).localname != "fixtures":
             where = f"{path}:{root.sourceline or 1}"
             raise OfficeError([Problem.of(where, "le fichier de fixtures doit avoir pour racine <fixtures>")])
