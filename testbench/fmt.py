@@ -288,7 +288,7 @@ def money(text: str, lang: str | None = None) -> str:
     value the product wrote with a mill is not shown rounded to the one expected); as written when it is not an
     amount."""
     amount = decimal_of(text)
-    if amount is None or not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
+    if amount is None or not amount.is_finite() or amount.copy_abs() >= _MONEY_LIMIT:  # copy_abs: never overflows
         return text  # beyond what cents can be counted in (an external engine's value, recorded as given)
     exact = abs(amount).normalize()  # cents always; a further digit the value has is shown, never rounded away
     shown = f"{exact if exact.as_tuple().exponent < -2 else exact.quantize(Decimal('0.01')):,f}"  # type: ignore[operator]

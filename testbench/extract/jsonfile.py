@@ -44,6 +44,20 @@ def _walk(node: Any, tokens: list[str], done: str) -> Iterator[tuple[str, Any]]:
             yield from _walk(node[int(token)], rest, f"{done}/{token}")
 
 
+class _Written(Decimal):
+    """A JSON number with a fraction or an exponent, said as the file writes it (« 1e999 », not « 1E+999 »)."""
+
+    written: str
+
+    def __new__(cls, text: str) -> _Written:
+        number = super().__new__(cls, text)
+        number.written = text
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -63,6 +77,28 @@ def _without_bom(encoding: str, data: bytes) -> str:
     return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
+#: a document nested deeper than the parser goes (thousands of « [ »): said as malformed, never the bench's fault
+TOO_DEEP = "imbrication trop profonde pour être lue"
+
+
+def _deepest(text: str) -> int:
+    """The index of the first character at the document's deepest nesting (outside strings): where it is too deep."""
+    depth = deepest = at = 0
+    quoted = escaped = False
+    for i, char in enumerate(text):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, i
+        elif char in "]}":
+            depth -= 1
+    return at
+
+
 def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted]:
     source = str(path)
     # The profile's encoding, else the one the bytes say (RFC 8259 §8.1: UTF-8, or UTF-16/32 by BOM or zeros).
@@ -73,10 +109,13 @@ def extract_json(spec: ExtractorSpec, path: Path, data: bytes) -> list[Extracted
     except UnicodeDecodeError as exc:
         raise ExtractError(source, undecodable(encoding, data), offset=exc.start) from None
     try:
-        doc = json.loads(text, parse_float=Decimal)  # Decimal keeps « 163.80 » as written
+        doc = json.loads(text, parse_float=_Written)  # « 163.80 » and « 1e999 » kept as written
     except json.JSONDecodeError as exc:
         offset = len(data) - len(text[exc.pos :].encode(codec))  # what follows the error, in the file's bytes
         raise ExtractError(source, f"JSON invalide : {fmt.json_syntax(exc)}", offset=offset) from None
+    except RecursionError:  # arrays or objects nested deeper than Python's parser goes: the file's fault
+        offset = len(text[: _deepest(text)].encode(codec)) + len(data) - len(text.encode(codec))
+        raise ExtractError(source, f"JSON invalide : {TOO_DEEP}", offset=offset) from None
     ranks = Ranks()
     out: list[Extracted] = []
     for pointer, template in spec.fields.items():

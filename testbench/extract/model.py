@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
-from testbench.fmt import os_reason
+from testbench.fmt import os_reason, visible_controls
 
 #: An excerpt is one line or one record, cut to this length.
 EXCERPT_CHARS = 200
@@ -137,7 +137,7 @@ class ExtractError(Exception):
             message = f"{source}, octet {offset} : {reason}"
         else:
             message = f"{source}, enregistrement {record}, octet {offset} : {reason}"
-        super().__init__(message)
+        super().__init__(visible_controls(message))  # a file name or a value the application wrote: never raw
 
 
 def unreadable(path: str, exc: OSError) -> ExtractError:

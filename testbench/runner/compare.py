@@ -95,6 +95,17 @@ def reading(value_type: str, text: str, rules: Sequence[str] = (), units: Collec
     return _parse(value_type, normalize.apply(rules, text), units)
 
 
+#: the most characters of a value a comparison's sentence quotes: the value itself is recorded whole beside it
+QUOTED_MAX = 200
+
+
+def _quoted(text: str) -> str:
+    """A value as a sentence quotes it: a control character the product wrote shown (``⟨U+001B⟩``), never sent raw
+    to a terminal or a report, and a very long value cut with « … » (a megabyte pasted into a field)."""
+    shown = fmt.visible_controls(text)
+    return shown if len(shown) <= QUOTED_MAX else shown[: QUOTED_MAX - 1] + "…"
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -138,7 +149,7 @@ def compare_value(
     except _BadValue:
         return Comparison(
             outcome=Verdict.ERROR,
-            message=f"valeur attendue « {exp.expected} » : ce n'est pas {TYPE_NEEDS[exp.value_type]}",
+            message=f"valeur attendue « {_quoted(exp.expected)} » : ce n'est pas {TYPE_NEEDS[exp.value_type]}",
             observed=observed_text,
             **base,
         )
@@ -147,7 +158,7 @@ def compare_value(
     except _BadValue:
         return Comparison(
             outcome=Verdict.FAIL,
-            message=f"valeur observée « {observed_text} » : ce n'est pas {TYPE_NEEDS[exp.value_type]}",
+            message=f"valeur observée « {_quoted(observed_text)} » : ce n'est pas {TYPE_NEEDS[exp.value_type]}",
             observed=observed_text,
             **base,
         )
@@ -160,7 +171,8 @@ def compare_value(
     else:
         ok = observed == expected
         detail = "égal" if ok else "différent"
-    shown = (fmt.typed(exp.value_type, text, "fr", is_amount(exp.path)) for text in (exp.expected, observed_text))
+    amount = is_amount(exp.path)
+    shown = (_quoted(fmt.typed(exp.value_type, text, "fr", amount)) for text in (exp.expected, observed_text))
     message = "attendu {}, observé {} ({})".format(*shown, detail)
     return Comparison(outcome=Verdict.PASS if ok else Verdict.FAIL, message=message, observed=observed_text, **base)
 

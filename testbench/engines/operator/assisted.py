@@ -871,7 +871,7 @@ def _cut_short(spec: ExtractorSpec, data: bytes) -> bool:
             json.loads(text)
         except json.JSONDecodeError as exc:
             return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeDecodeError, LookupError, RecursionError):  # nested too deep: wrong, not cut short
             return False
     return False
 
