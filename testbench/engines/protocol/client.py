@@ -240,6 +240,7 @@ class SubprocessEngine:
         self._in_case = False
         self._case_served = False  # a process of this engine answered a call of the current case
         self._pending: EngineError | None = None  # a failed start outside any case: the next case answers for it
+        self._first_start: EngineError | None = None  # that start's own fault, no campaign named
         self._lifecycle: LifecycleSink | None = None
         self._backlog: collections.deque[tuple[str, JsonObject]] = collections.deque(maxlen=_BACKLOG)
         self._answered: dict[Any, str] = {}  # request id → method, the latest answered requests
@@ -731,6 +732,7 @@ class SubprocessEngine:
                     self._pending = type(first)(
                         f"au lancement de la campagne, {first} ; relancé, il sert les cas suivants"
                     )
+                    self._first_start = first
             assert self._info is not None
             return self._info
 
@@ -795,6 +797,16 @@ class SubprocessEngine:
     def pending_fault(self) -> EngineError | None:
         """A failed start outside any case, not yet charged to a case (see :meth:`describe`)."""
         return self._pending
+
+    def take_start_fault(self) -> EngineError | None:
+        """The failed start :attr:`pending_fault` stands for, as it failed (no campaign named), charged now to
+        the caller, outside any case: the conformance kit's ``demarrage``, so that the next check does not
+        answer for it too."""
+        with self._lock:
+            if self._pending is None:
+                return None
+            self._pending = None
+            return self._first_start
 
     @property
     def pid(self) -> int | None:

@@ -536,6 +536,7 @@ def run_checks(
 #: the checks' sentences that name another check by its id (stable, docs/engine-protocol.md): the id is a part,
 #: said as an id in English and never translated (testbench.i18n reads it back as recorded)
 NOT_STARTED = _t("le moteur n'a pas démarré (vérification {check})")
+RESTARTED = _t("{reason} ; relancé, il sert les vérifications suivantes")
 REDONE = _t("{detail} (refait sur le moteur redémarré après la vérification {check})")
 NO_LOT = _t("pas de lot dont lire les retours (la vérification {check} n'en a obtenu aucun)")
 
@@ -550,9 +551,9 @@ def _started(c: _Checker) -> tuple[bool, str]:
         c.report.unavailable = not_launched(exc)  # an engine that ran and answered wrongly is NON CONFORME
         c.unstarted = NOT_STARTED.format(check="demarrage")
         return False, _engine_words(str(exc))
-    failed_start = eng.pending_fault  # it started, but only at the second try
+    failed_start = eng.take_start_fault()  # it started, but only at the second try: this check's fault alone
     if failed_start is not None:
-        return False, _engine_words(str(failed_start))
+        return False, _engine_words(RESTARTED.format(reason=failed_start))
     if c.violations:  # an initialize outside its schema: run would not start it, nothing else is asked
         c.unstarted = NOT_STARTED.format(check="demarrage")
         return False, c._schema()

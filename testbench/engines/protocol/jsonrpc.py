@@ -232,6 +232,25 @@ def shown_json(value: Any, limit: int = 200) -> str:
     return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+#: the ``kind`` of a card error (card-error.data.json, and ``CardAbsent`` the reference engine also sends)
+CARD_KINDS = ("CardUnavailable", "CardMismatch", "CardError", "CardAbsent")
+#: at most this many characters of an engine's error message in a reason (its start kept): one huge message must
+#: not make a huge verdict, as for its stderr (``process.STDERR_CHARS``)
+MESSAGE_CHARS = 500
+#: at most this many of a refusal's code: far more than any stable code (``TELESERVICE_INVALID_ANSWER``), so that
+#: one cut short can match none a casebook names and still shows what it was
+CODE_CHARS = 120
+
+
+def _words(value: Any, limit: int = MESSAGE_CHARS) -> str:
+    """An engine's message (or code) as a person reads it: a string as written, cut to ``limit`` characters;
+    any other value as JSON (never Python's ``None`` or ``{'…'}``); none, nothing. Control characters visible."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def exception_from_error(err: Any, method: str | None = None) -> EngineError | Exception:
     """Map a JSON-RPC error object to the exception the bench expects; ``method``: the request it answers.
 
@@ -241,7 +260,7 @@ def exception_from_error(err: Any, method: str | None = None) -> EngineError | E
             return EngineProtocolError(f"{method} : objet d'erreur JSON-RPC invalide : {shown_json(err)}")
         return EngineProtocolError(f"objet d'erreur JSON-RPC invalide : {shown_json(err)}")
     code = err["code"]
-    message = visible_controls(str(err.get("message", "")))
+    message = _words(err.get("message"))
     data = err.get("data") if isinstance(err.get("data"), dict) else {}
     if code == REFUSAL:
         refusal_code = data.get("code")
@@ -250,13 +269,16 @@ def exception_from_error(err: Any, method: str | None = None) -> EngineError | E
                 return EngineProtocolError(f"{method} : refus sans code stable : « {shown_json(err)} »")
             return EngineProtocolError(f"refus sans code stable : « {shown_json(err)} »")
         details = data.get("details") if isinstance(data.get("details"), dict) else {}
-        return EngineRefusal(
-            visible_controls(refusal_code), visible_controls(str(data.get("message", message))), details
-        )
+        said = _words(data["message"]) if "message" in data else message
+        return EngineRefusal(_words(refusal_code, CODE_CHARS), said, details)
     if code == CARD_ERROR:
         from testbench.cards.api import card_error
 
-        return card_error(str(data.get("kind")), message)
+        if data.get("kind") not in CARD_KINDS:  # no card error the bench knows: the engine's fault, not the card's
+            if method:
+                return EngineProtocolError(f"{method} : erreur de carte d'une sorte inconnue : « {shown_json(err)} »")
+            return EngineProtocolError(f"erreur de carte d'une sorte inconnue : « {shown_json(err)} »")
+        return card_error(data["kind"], message)
     if code == INTERNAL_ERROR:
         if method:  # named like every other reason: which call the engine failed on
             return EngineCrash(f"{method} : erreur interne du moteur : {message}")

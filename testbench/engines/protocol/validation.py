@@ -208,10 +208,33 @@ def _describe(error: ValidationError, path: str) -> list[str]:
             tn("{path} : moins de {count} élément", "{path} : moins de {count} éléments", expected, "fr", path=path)
         ]
     if keyword in ("oneOf", "anyOf") and error.context:
-        return [f"{path} : ne correspond à aucune des formes permises"]
+        return _nearest_form(error.context, path) or [f"{path} : ne correspond à aucune des formes permises"]
     if keyword == "oneOf":
         return [f"{path} : correspond à plusieurs formes au lieu d'une seule"]
     return [f"{path} : non conforme ({keyword})"]
+
+
+def _nearest_form(context: list[ValidationError], path: str) -> list[str]:
+    """The violations of the one permitted form the value misses by least: first the form whose members it has
+    all (a response whose ``error`` is malformed: that ``error``, not a request missing its ``method``), then the
+    fewest violations (a response with one member too many: that member, not « no form »); empty when two forms
+    come equally near, none of them then being the one meant."""
+    forms: dict[Any, tuple[list[str], list[ValidationError]]] = {}
+    for sub in context:
+        said, subs = forms.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else None, ([], []))
+        subs.append(sub)
+        for message in _describe(sub, path + json_path(sub.relative_path, "")):
+            if message not in said:
+                said.append(message)
+
+    def distance(form: tuple[list[str], list[ValidationError]]) -> tuple[int, int]:
+        said, subs = form
+        return sum(sub.validator == "required" and not sub.relative_path for sub in subs), len(said)
+
+    ranked = sorted(forms.values(), key=distance)
+    if len(ranked) > 1 and distance(ranked[0]) == distance(ranked[1]):
+        return []
+    return ranked[0][0]
 
 
 def _messages(errors: Iterable[ValidationError], root: str = "$") -> list[str]:
