@@ -88,7 +88,7 @@ class ExamView(Vertical):
     ) -> None:
         self.query_one("#exam-header", Static).update(header)
         shown = self.query_one("#exam-ahead", Static)
-        shown.update(ahead or "")
+        shown.update(ahead if ahead is not None else "")
         shown.set_class(ahead is None, "-none")
         self.query_one("#exam-step", Label).update(step)
         self.query_one("#exam-values", Static).update(values)
