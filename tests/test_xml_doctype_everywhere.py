@@ -36,8 +36,8 @@ def examples(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "e.xml: déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"),
-        ("en", "e.xml: DOCTYPE declaration refused: a fixtures file contains neither DTD nor entities"),
+        ("fr", "e.xml:2:1: déclaration DOCTYPE refusée : un fichier de fixtures ne doit contenir ni DTD ni entités"),
+        ("en", "e.xml:2:1: DOCTYPE declaration refused: a fixtures file contains neither DTD nor entities"),
     ],
 )
 def test_a_fixtures_file_with_entities_is_refused(examples: Path, lang: str, said: str) -> None:

@@ -219,7 +219,8 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         if value is None:
             return ""
         if isinstance(value, str):
-            if (char := control_in(value)) is not None:  # a NUL or an escape: shown raw on every screen
+            # a NUL or an escape: shown raw on every screen (a path has its own words: a Windows path's escapes)
+            if key != "path" and (char := control_in(value)) is not None:
                 said = _t("{key} : caractère de contrôle {char} dans le texte : retapez-le")
                 problem((*path, key), said, key=key, char=char)
                 return ""
