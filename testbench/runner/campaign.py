@@ -423,6 +423,7 @@ class Campaign:
         notify: Callable[[str], None] | None = None,
         bench_factory: BenchFactory | None = None,
         argv: Sequence[str] = (),
+        session_checked: bool = False,
     ) -> None:
         self.casebooks = list(casebooks)
         self.session = session
@@ -437,6 +438,8 @@ class Campaign:
         self._log_sources = self._parsed_log_sources()
         self.argv = list(argv)
         self._early_run: int | None = None  # a rerun's run, recorded with its selection (:meth:`_begin_run`)
+        # the caller found the session whole just now (run_campaign): the first open does not read it all again
+        self._session_checked = session_checked
 
     @staticmethod
     def _check_card_profiles(targets: Sequence[tuple[Casebook, Case]]) -> None:
@@ -625,7 +628,8 @@ class Campaign:
     def _open(self) -> Iterator[SessionStore]:
         """The session store, its errors said as the campaign's (a full disk is an environment fault). A file
         that is no session, or one damaged on disk, is refused before the store makes its lock file or writes."""
-        if (refusal := writer_refusal(self.session)) is not None:
+        checked, self._session_checked = self._session_checked, False
+        if not checked and (refusal := writer_refusal(self.session)) is not None:
             raise CampaignError([refusal])
         try:
             store = SessionStore.open(self.session)
@@ -1134,6 +1138,7 @@ def run_campaign(
         listener=listener,
         notify=notify,
         argv=request.argv,
+        session_checked=True,  # _check_unaltered read it whole above
     )
     rerun = request.rerun or request.failed
     return campaign.run_selection(selected, resume=request.resume, rerun=rerun, meta=meta, notice=notice)
