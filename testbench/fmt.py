@@ -82,6 +82,13 @@ def visible_controls(text: str) -> str:
     return CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
+def shown(text: str, limit: int) -> str:
+    """``text`` as a sentence quotes what another program wrote: cut to ``limit`` characters (« … » marks the cut),
+    its control characters made visible (:func:`visible_controls`): a huge value never makes a huge line, and no
+    escape sequence reaches a terminal raw."""
+    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def program_text(raw: bytes) -> str:
     """What another program wrote to a pipe (an engine's or a simulator's standard error): UTF-8 when it is,
     else the Windows code page French software writes (cp1252, « impossible à démarrer » written on Windows),

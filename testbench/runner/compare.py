@@ -102,8 +102,7 @@ QUOTED_MAX = 200
 def _quoted(text: str) -> str:
     """A value as a sentence quotes it: a control character the product wrote shown (``⟨U+001B⟩``), never sent raw
     to a terminal or a report, and a very long value cut with « … » (a megabyte pasted into a field)."""
-    shown = fmt.visible_controls(text)
-    return shown if len(shown) <= QUOTED_MAX else shown[: QUOTED_MAX - 1] + "…"
+    return fmt.shown(text, QUOTED_MAX)
 
 
 def _as_text(value: Any) -> str:

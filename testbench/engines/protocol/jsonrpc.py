@@ -18,7 +18,7 @@ from testbench.domain.refusal import EngineError, EngineRefusal
 # the engine interface's methods are domain vocabulary; the conformance check still reads them here
 from testbench.domain.vocabulary import ENGINE_METHODS as ENGINE_METHODS
 from testbench.engines.api import EngineCrash, EngineProtocolError
-from testbench.fmt import visible_controls
+from testbench.fmt import shown
 from testbench.i18n import _t
 
 PROTOCOL_VERSION = "1"
@@ -228,8 +228,7 @@ def _too_deep(obj: Any, max_depth: int) -> bool:
 def shown_json(value: Any, limit: int = 200) -> str:
     """A JSON value as the engine sent it (JSON, not Python's repr), cut to ``limit`` characters, its
     control characters made visible: no escape sequence of the engine's reaches a terminal raw."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
+    return shown(json.dumps(value, ensure_ascii=False, default=str), limit)
 
 
 #: the ``kind`` of a card error (card-error.data.json, and ``CardAbsent`` the reference engine also sends)
@@ -247,8 +246,7 @@ def _words(value: Any, limit: int = MESSAGE_CHARS) -> str:
     any other value as JSON (never Python's ``None`` or ``{'…'}``); none, nothing. Control characters visible."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
+    return shown(value, limit) if isinstance(value, str) else shown_json(value, limit)
 
 
 def exception_from_error(err: Any, method: str | None = None) -> EngineError | Exception:

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from testbench.fmt import visible_controls
+from testbench.fmt import shown
 from testbench.i18n import tn
 
 if TYPE_CHECKING:  # imported when a first message is checked: reading EN_SHAPES (i18n) stays cheap
@@ -158,8 +158,7 @@ def _type_name(value: Any) -> str:
 
 def _show(value: Any, limit: int = 60) -> str:
     """A value of the message, as JSON cut short, its control characters made visible (testbench.fmt)."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return visible_controls(text if len(text) <= limit else text[: limit - 1] + "…")
+    return shown(json.dumps(value, ensure_ascii=False, default=str), limit)
 
 
 def _describe(error: ValidationError, path: str) -> list[str]:
