@@ -134,7 +134,8 @@ def pin_needles(pin: str) -> list[Needle]:
 
 
 _SHA256 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
-_UUID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])")
+#: no look-around: in a session's raw bytes a UUID follows its key's name (« session_id0f2220b2-… »)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: a file's size in the manifest (« "size": 6048 »): a count of bytes, which a 4-digit PIN may equal by chance
 _SIZE = re.compile(r'"size": *[0-9]+')
 
