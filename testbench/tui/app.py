@@ -342,6 +342,7 @@ class WorkstationApp(
                 file=path.name,
             )
             self.notes.append(note)
+        self.say_kept_corrections()  # typed in the window of the values read before a kill -9: said, never lost
         if self.run_on_start:
             self.show_view("exam")
             self.start_run(self.ws.remaining())
@@ -771,6 +772,9 @@ class WorkstationApp(
             if isinstance(window, AttestScreen) and (key := self._key_of(window.request.case)) is not None:
                 window.stop_keeping()
                 self.ws.drop_draft(key, window.request.step.id)
+            elif isinstance(window, ExtractedScreen) and (key := self._key_of(window.request.case)) is not None:
+                window.stop_keeping()  # the same for the corrections of the values read (« … seront perdus »)
+                self.ws.drop_read_draft(key, window.request.step.id)
         if not self.running:
             self.closed = True
             super().exit(result, return_code, message)

@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from testbench import fmt
 from testbench.casebook.instructions import describe_step
-from testbench.casebook.model import CardRequirement, Case
+from testbench.casebook.model import CardRequirement, Case, Step
 from testbench.domain.attestation import Attestation
 from testbench.i18n import _t, tn
 from testbench.runner.assemble import Bench
@@ -32,15 +32,15 @@ from testbench.tui.actions import display_key
 from testbench.tui.execution import RunCut, RunOutcome, check_options, cut_run, run_cases
 from testbench.tui.fault import fault_text
 from testbench.tui.messages import AttestationAsked, OperatorNotice, RunDone, RunProgress
-from testbench.tui.operator_prompt import AttestationRequest, InteractiveOperator, ReviewRequest
+from testbench.tui.operator_prompt import AttestationRequest, Corrections, InteractiveOperator, ReviewRequest
 from testbench.tui.render import MARKS, STEP_MARKS, STEP_WORDS, mark
 from testbench.tui.run_log import Entry, RunLog
 from testbench.tui.run_options import RunChoice, describe, in_the_window, read_choice, with_choice
 from testbench.tui.run_options_screen import RunOptionsScreen
-from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen
+from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen, corrections_said
 from testbench.tui.session_watch import reads_session
 from testbench.tui.traceview import TracePanes
-from testbench.tui.workstation import CaseEntry, Key
+from testbench.tui.workstation import CaseEntry, KeptCorrections, Key
 
 #: the stop key in a manual step's window with a value or a note typed: what stopping loses, said once before it does
 STOP_LOSES_TYPED = _t("{key} encore pour arrêter l'exécution : {lost} ; l'étape reste en attente")
@@ -69,6 +69,20 @@ RESTART_IN_SOFTWARE = _t(
     " (la tentative {number} reste dans l'historique et le rapport, avec les valeurs données)"
 )
 
+
+#: corrections typed in the window of the values read and never confirmed (the workstation killed while it was
+#: shown), said as the session opens: kept for that window when the step is asked again…
+CORRECTIONS_OFFERED = _t(
+    "{case} · {step} : corrections tapées dans la fenêtre des valeurs lues avant la fermeture du poste d'examen,"
+    " jamais confirmées : {typed} ; elles seront proposées de nouveau, à confirmer, quand l'étape montrera ses"
+    " valeurs lues"
+)
+#: … or, the step not asked again (finished, or its case started again), said once and dropped: never applied
+CORRECTIONS_DROPPED = _t(
+    "{case} · {step} : corrections tapées dans la fenêtre des valeurs lues avant la fermeture du poste d'examen,"
+    " jamais confirmées ni appliquées : {typed} ; l'étape ne les proposera plus (ses valeurs restent telles"
+    " qu'enregistrées)"
+)
 
 #: a run cut as the workstation quit (its terminal closed, Ctrl+Q pressed again): its case stays without a verdict
 RUN_CUT = _t("exécution coupée à la fermeture du poste d'examen : le cas en cours est resté interrompu")
@@ -369,6 +383,7 @@ class RunHandlers:
             answered = event.status != "manual-pending"
             if answered and (done := self._key_of(event.case)) is not None:
                 self.ws.drop_draft(done, event.step.id)
+                self.ws.drop_read_draft(done, event.step.id)  # its values' corrections are recorded with it
             self._live_traces()
             key = self._key_of(event.case)  # the case view follows its steps and its cards (one pulled, checked)
             if key is not None:
@@ -448,7 +463,12 @@ class RunHandlers:
         request = message.request
         if isinstance(request, ReviewRequest):  # assisted operator mode: the values read from the application
             self.flush_panel()
-            self.push_screen(ExtractedScreen(request, self.t), request.resolve)
+            key = self._key_of(request.case)
+            # corrections typed before a kill -9 while these values were shown: offered back, never applied unasked
+            kept = self.ws.read_draft(key, request.step.id) if key is not None else None
+            keep = partial(self.ws.save_read_draft, key, request.step.id) if key is not None else None
+            window = ExtractedScreen(request, self.t, kept=kept, keep=keep)
+            self.push_screen(window, partial(self._reviewed, request))
             return
         self.log_line(lambda: f"  ✋ {request.step.id}{self.colon}{self.t(request.step.instruction)}")
         self.flush_panel()
@@ -469,8 +489,20 @@ class RunHandlers:
             recovered=draft is not None,
             keep=keep,
             casebook=entry.casebook if key is not None and (entry := self.ws.entry(key)) is not None else None,
+            read=self._read_from_outputs(request.step),
         )
         self.push_screen(window, partial(self._attested, request))
+
+    def _read_from_outputs(self, step: Step) -> tuple[str, ...]:
+        """Assisted mode: the paths the SUT profile's extractors read for the engine call ``step`` stands for (the
+        operator engine's window names it in its params), which the bench reads from the application's outputs once
+        the step is done — none is asked, the window names them; empty for another step or without a profile."""
+        call = step.params.get("engine_call") if isinstance(step.params, dict) else None
+        profile = self.exam_profile() if isinstance(call, str) else None
+        if profile is None:
+            return ()
+        paths = (path for spec in profile.extractors if call in spec.applies_to for path in spec.fields.values())
+        return tuple(dict.fromkeys(paths))
 
     def _attested(self, request: AttestationRequest, answer: Attestation | None) -> None:
         """The person's answer goes to the run; kept until its step is recorded, so that a failed write (a full
@@ -481,6 +513,30 @@ class RunHandlers:
         elif (key := self._key_of(request.case)) is not None:
             self.ws.drop_draft(key, request.step.id)
         request.resolve(answer)
+
+    def _reviewed(self, request: ReviewRequest, answer: Corrections | None) -> None:
+        """The person's answer to the values read goes to the run. Corrections given: their draft stays until the
+        step is recorded (a full disk loses nothing); the values accepted as read, or the run stopped (what that
+        drops said first): it goes now."""
+        if not answer and (key := self._key_of(request.case)) is not None:
+            self.ws.drop_read_draft(key, request.step.id)
+        request.resolve(answer)
+
+    def say_kept_corrections(self) -> None:
+        """As the session opens: the corrections a ``kill -9`` left typed and never confirmed in the window of the
+        values read are said — kept for that window when the step is asked again, else dropped now, once said here
+        (a notice and the run log), never lost unsaid."""
+        for kept in self.ws.kept_corrections():
+            entry = self.ws.entry(kept.key)
+            case_id = entry.case.id if entry is not None else kept.key[1]
+            said = partial(self._kept_corrections_said, kept, case_id)
+            self.log_line(partial(lambda said: f"⚠ {said()}", said))
+            self.notify(said(), severity="information" if kept.offered_again else "warning", timeout=15)
+
+    def _kept_corrections_said(self, kept: KeptCorrections, case_id: str) -> str:
+        template = CORRECTIONS_OFFERED if kept.offered_again else CORRECTIONS_DROPPED
+        typed = corrections_said(kept.draft, self.t)
+        return self.t(template).format(case=case_id, step=kept.step_id, typed=typed)
 
     def _say_unrecorded(self) -> None:
         """After a run that failed: the answers it could not record are kept, and said so."""

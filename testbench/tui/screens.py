@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -39,7 +39,7 @@ from testbench.tui.keyed import expectations_on, expected_at, misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.patient import patient_words
 from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
-from testbench.tui.workstation import shown_value
+from testbench.tui.workstation import Draft, shown_value
 
 if TYPE_CHECKING:
     from testbench.runner.resume import Continuation
@@ -104,8 +104,32 @@ RECOVERED_ANSWER = _t(
     "Valeurs récupérées : tapées dans cette étape avant la fermeture du poste d'examen, pas encore confirmées."
     " Vérifiez-les à l'écran du logiciel puis {key}."
 )
+#: the window of the values read reopened with the corrections typed in it before the workstation closed (its draft)
+RECOVERED_CORRECTIONS = _t(
+    "Corrections récupérées : tapées dans cette fenêtre avant la fermeture du poste d'examen, pas encore confirmées"
+    " ni appliquées. Vérifiez-les à l'écran du logiciel puis {key} ; {escape} deux fois garde les valeurs telles que"
+    " lues."
+)
+#: a recovered correction of a value this window no longer shows (not read this time): said, not applied
+RECOVERED_NOT_SHOWN = _t("Correction récupérée d'une valeur qui n'est plus lue, non reprise : {typed}")
+#: beside a value's heading, its field holding a recovered correction
+RECOVERED_MARK = _t("correction récupérée, à confirmer")
+#: a correction as a notice names it: its path, the value typed and its reason
+CORRECTION_SAID = _t("{path} = {value} (motif : {reason})")
+#: what an engine step's window names in assisted mode: the values the profile's extractors read for its call,
+#: from the application's outputs once the step is done — none of them is a field of the window
+READ_FROM_OUTPUTS = _t("Lu dans les sorties du logiciel, rien à taper")
 #: how long typing pauses before what a manual step's window holds is kept (seconds)
 DRAFT_DELAY_S = 0.3
+
+
+def corrections_said(draft: Draft, t: T, paths: Iterable[str] | None = None) -> str:
+    """The corrections of ``draft`` (of its ``paths`` only, when given), one after the other in ``t``'s words."""
+    chosen = dict.fromkeys([*draft.values, *draft.reasons]) if paths is None else dict.fromkeys(paths)
+    return " ; ".join(
+        t(CORRECTION_SAID).format(path=path, value=draft.values.get(path, "—"), reason=draft.reasons.get(path) or "—")
+        for path in chosen
+    )
 
 
 #: a manual step's own actions, by id (their labels come from the registry, as the workstation's)
@@ -395,9 +419,12 @@ class AttestScreen(FormScreen[Attestation | None]):
         recovered: bool = False,
         keep: Callable[[dict[str, str], str], None] | None = None,
         casebook: Casebook | None = None,
+        read: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.request = request
+        #: assisted mode: the paths the profile's extractors read for this step's call (named, never asked)
+        self.read = tuple(read)
         self.casebook = casebook  # the case's: its fixtures name the patient the step bills
         self.kept = kept  # this step's answer given before, whose recording failed (a full disk): offered again
         self.recovered = recovered  # ``kept`` is what was typed before the workstation closed (its draft)
@@ -430,6 +457,10 @@ class AttestScreen(FormScreen[Attestation | None]):
                     yield Static(Text.assemble((f"{t('Patient')}{t(' : ')}", "dim"), (patient, "bold")), id="patient")
                 # operator mode's instruction and labels are the bench's French (a casebook's read as written)
                 yield Static(Text(t(step.instruction) if step.instruction else "—"), id="instruction")
+            if self.read:  # what the bench reads itself once the step is done: not typed here
+                named = ", ".join(_missing_name(path, t) for path in self.read)
+                said = Text.assemble((f"{t(READ_FROM_OUTPUTS)}{t(' : ')}", "dim"), (named, "green"))
+                yield Static(said, id="read-from-outputs")
             for n, (path, label, hint) in enumerate(self.hints):
                 yield Label(Text(f"{t(label)} ({path})", style="bold"))
                 with Horizontal(classes="observe"):
@@ -622,10 +653,30 @@ class ExtractedScreen(FormScreen[Corrections | None]):
     ]
     AUTO_FOCUS = "#value-0"
 
-    def __init__(self, request: ReviewRequest, t: T) -> None:
+    def __init__(
+        self,
+        request: ReviewRequest,
+        t: T,
+        *,
+        kept: Draft | None = None,
+        keep: Callable[[dict[str, tuple[str, str]]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.request = request
         self.t = t
+        #: the corrections typed in this window before the workstation closed (``kill -9``), offered back unapplied
+        self.kept = kept
+        self._keep = keep  # given what the window holds typed (:meth:`unconfirmed`), a pause after each change
+        self._keep_timer: Timer | None = None
+        shown = {item.path for item in request.extracted}
+        draft = kept or Draft({}, "")
+        typed = dict.fromkeys([*draft.values, *draft.reasons])
+        #: the recovered corrections of values this window shows, by path: pre-filled, marked, to be confirmed
+        self.recovered = {path for path in typed if path in shown}
+        #: those of values no longer read: said, and kept in the draft until the values are answered
+        self.elsewhere = {
+            path: (draft.values.get(path, ""), draft.reasons.get(path, "")) for path in typed if path not in shown
+        }
 
     def compose(self) -> ComposeResult:
         t, step, case = self.t, self.request.step, self.request.case
@@ -638,15 +689,22 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             yield self.notice_line()
             for n, item in enumerate(self.request.extracted):
                 lang = getattr(self.app, "lang", "fr")
-                yield Label(read_heading(case, step.id, item.path, item.value, t, lang), classes="heading")
+                heading = read_heading(case, step.id, item.path, item.value, t, lang)
+                if item.path in self.recovered:
+                    heading.append(f"   ({t(RECOVERED_MARK)})", style="bold yellow")
+                yield Label(heading, classes="heading")
                 quote = partial(quoted, item.path, lang=lang)
                 provenance = item.provenance.to_dict()
                 if item.path in self.request.conflicts:  # the other values read, as the record will say them
                     provenance["conflict"] = self.request.conflicts[item.path]
                 yield Static(Text(origin_text(quote(item.value), provenance, t, quote=quote)), classes="where")
+                value, reason = self.prefill(item.path, item.value), ""
+                if self.kept is not None and item.path in self.recovered:
+                    value = self.kept.values.get(item.path, value)
+                    reason = self.kept.reasons.get(item.path, "")
                 with Horizontal(classes="value"):
-                    yield OneValue(self.prefill(item.path, item.value), id=f"value-{n}")
-                    yield FreeText(placeholder=t("Motif de la correction"), id=f"reason-{n}")
+                    yield OneValue(value, id=f"value-{n}")
+                    yield FreeText(reason, placeholder=t("Motif de la correction"), id=f"reason-{n}")
             if self.request.missing:  # which extractor found nothing, and where it looked: where to look now
                 yield Label(Text(t("Valeurs non trouvées"), style="bold underline"))
             for missing in self.request.missing:
@@ -657,6 +715,53 @@ class ExtractedScreen(FormScreen[Corrections | None]):
                 yield Button(f"{t('Accepter')} ({self.key('enter')})", id="accept", variant="success")
                 yield Button(f"{t('Accepter tel que lu')} ({self.key('escape')})", id="as-read")
         yield WholeKeysFooter()
+
+    def on_mount(self) -> None:
+        if self.kept is None or not (self.recovered or self.elsewhere):
+            return
+        lines = []
+        if self.recovered:
+            lines.append(self.t(RECOVERED_CORRECTIONS).format(key=self.key("enter"), escape=self.key("escape")))
+        if self.elsewhere:
+            said = corrections_said(self.kept, self.t, self.elsewhere)
+            lines.append(self.t(RECOVERED_NOT_SHOWN).format(typed=said))
+        self.show_notice("\n".join(lines), "warning")
+
+    @on(Input.Changed)
+    def _typed_changed(self) -> None:
+        """What the window holds typed is kept a short pause after each change (``keep``): a ``kill -9`` of the
+        workstation loses none of it (offered back, unapplied, when the step's values are shown again)."""
+        if self._keep is None:
+            return
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(DRAFT_DELAY_S, self._keep_now)
+
+    def _keep_now(self) -> None:
+        self._keep_timer = None
+        if self._keep is not None and self in self.app.screen_stack:  # not once answered or stopped (dismissed)
+            with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its next change keeps it
+                self._keep(self.elsewhere | self.unconfirmed())
+
+    def stop_keeping(self) -> None:
+        """What is typed from now on is not kept: the person quits, told that the corrections are lost."""
+        self._keep = None
+        self.on_unmount()
+
+    def on_unmount(self) -> None:
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+            self._keep_timer = None
+
+    def typed(self) -> bool:
+        """As any window's; recovered corrections still held count as typed: they were, before the workstation
+        closed, and Escape, Ctrl+T and Ctrl+Q say that they would be dropped."""
+        typed = super().typed()
+        if typed or not self.recovered:
+            return typed
+        with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its fields are on their way
+            return bool(self.unconfirmed())
+        return True
 
     def prefill(self, path: str, value: str) -> str:
         """A value read, in its field as the language in use writes it: a decimal with a comma in French

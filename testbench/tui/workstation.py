@@ -91,10 +91,28 @@ DRAFTS_SET_ASIDE = _t(
 
 @dataclass(frozen=True)
 class Draft:
-    """A manual step's values and note as typed, not yet confirmed (:meth:`Workstation.save_draft`)."""
+    """A manual step's values and note as typed, not yet confirmed (:meth:`Workstation.save_draft`); for the window
+    of the values read, the corrected values and their ``reasons``, by path (:meth:`Workstation.save_read_draft`)."""
 
     values: dict[str, str]
     note: str
+    reasons: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+#: the end of the name of a step's draft of the window of the values read, beside its manual window's own draft
+READ_VALUES = "/read"
+
+
+@dataclass(frozen=True)
+class KeptCorrections:
+    """Corrections typed in the window of the values read of a step and never confirmed (a ``kill -9`` while it
+    was shown), found as the session opens; ``offered_again``: the step is asked again when its case continues,
+    and the window offers them back — else they were said and dropped (:meth:`Workstation.kept_corrections`)."""
+
+    key: Key
+    step_id: str
+    draft: Draft
+    offered_again: bool
 
 
 def _draft_id(session_id: str, key: Key, step_id: str) -> str:
@@ -106,6 +124,17 @@ def _draft_id(session_id: str, key: Key, step_id: str) -> str:
 def _kept(entry: dict[str, Any]) -> dict[str, Any]:
     """A draft of the session open now, no longer set aside: the session it was typed for is back in its place."""
     return {key: value for key, value in entry.items() if key != "aside"}
+
+
+def _as_draft(entry: Any) -> Draft | None:
+    """A draft as the file holds it (values, note, a correction's reasons); None when it holds nothing typed."""
+    if not isinstance(entry, dict):
+        return None
+    values, reasons = entry.get("values"), entry.get("reasons")
+    values = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+    reasons = {str(k): str(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}
+    note = str(entry.get("note") or "")
+    return Draft(values, note, reasons) if values or note or reasons else None
 
 
 def _replaced(old: SessionView, new: SessionView) -> bool:
@@ -591,7 +620,7 @@ class Workstation:
             return
         for entry in aside.values():
             entry["aside"] = True
-        self.set_aside = [" · ".join(name.split("/")[2:]) for name in aside]
+        self.set_aside = list(dict.fromkeys(" · ".join(name.split("/")[2:4]) for name in aside))
         self._write_drafts({}, drafts)
 
     def _write_drafts(self, drafts: dict[str, Any], held: dict[str, Any] | None = None) -> None:
@@ -637,19 +666,73 @@ class Workstation:
     def draft(self, key: Key, step_id: str) -> Draft | None:
         """What was typed in the window of ``step_id`` and not confirmed, kept by :meth:`save_draft`; None when
         nothing was."""
-        entry = self._drafts().get(_draft_id(self._session_id(), key, step_id))
-        if not isinstance(entry, dict):
-            return None
-        values = entry.get("values")
-        values = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
-        note = str(entry.get("note") or "")
-        return Draft(values, note) if values or note else None
+        return _as_draft(self._drafts().get(_draft_id(self._session_id(), key, step_id)))
 
     def drop_draft(self, key: Key, step_id: str) -> None:
         """The step's answer is recorded (or its stop accepted what it drops): its draft is no longer needed."""
         drafts = self._drafts()
         if drafts.pop(_draft_id(self._session_id(), key, step_id), None) is not None:
             self._write_drafts(drafts)
+
+    # -- the window of the values read, kept as typed, in the same file ---------------------------------
+    def save_read_draft(self, key: Key, step_id: str, corrections: dict[str, tuple[str, str]]) -> None:
+        """Keep the corrections the window of the values read of ``step_id`` holds now (path → value, reason), as
+        :meth:`save_draft` keeps a manual step's: a ``kill -9`` while it is shown loses nothing of them but a PIN
+        (a value that holds one is left out, a reason is kept with its PINs masked). None left: dropped."""
+        from testbench.engines.operator.engine import path_label
+        from testbench.traces.pin_words import pin_free
+
+        values = {
+            path: value
+            for path, (value, _reason) in corrections.items()
+            if value and not _holds_pin(f"{path} {path_label(path)}", value)
+        }
+        reasons = {path: pin_free(reason) for path, (_value, reason) in corrections.items() if reason}
+        name = _draft_id(self._session_id(), key, step_id) + READ_VALUES
+        drafts = self._drafts()
+        if values or reasons:
+            drafts[name] = {"values": values, "note": "", "reasons": reasons}
+        elif drafts.pop(name, None) is None:
+            return
+        self._write_drafts(drafts)
+
+    def read_draft(self, key: Key, step_id: str) -> Draft | None:
+        """The corrections typed in the window of the values read of ``step_id`` and not confirmed; None when none."""
+        return _as_draft(self._drafts().get(_draft_id(self._session_id(), key, step_id) + READ_VALUES))
+
+    def drop_read_draft(self, key: Key, step_id: str) -> None:
+        """The values read were answered (accepted, corrected and recorded) or the person was told the corrections
+        are dropped: their draft goes."""
+        drafts = self._drafts()
+        if drafts.pop(_draft_id(self._session_id(), key, step_id) + READ_VALUES, None) is not None:
+            self._write_drafts(drafts)
+
+    def kept_corrections(self) -> list[KeptCorrections]:
+        """As the session opens: the corrections a ``kill -9`` left in the window of the values read, never
+        confirmed. Those whose step is asked again when its case continues (its attempt unfinished, the step not
+        finished) stay, for the window to offer back; the others are returned to be said once and dropped — the
+        window will not show them again. Read-only, or another workstation having the session open, nothing is
+        dropped: the window showing them may be that process's, open now."""
+        from testbench.runner.options import OPERATOR_ENGINE
+
+        shared = self.read_only or not self.take_presence()
+        own = self._session_id() + "/"
+        found, drafts = [], self._drafts()
+        for name, entry in list(drafts.items()):
+            draft = _as_draft(entry)
+            parts = name.removeprefix(own).removesuffix(READ_VALUES).split("/")
+            if not name.endswith(READ_VALUES) or draft is None or len(parts) != 3:
+                continue
+            key, step_id = (parts[0], parts[1]), parts[2]
+            entry_now = self.entry(key)
+            resumed = self.continuation(entry_now, OPERATOR_ENGINE) if entry_now is not None else None
+            again = shared or (resumed is not None and step_id not in resumed.done)
+            found.append(KeptCorrections(key, step_id, draft, again))
+            if not again:
+                drafts.pop(name)
+        if any(not kept.offered_again for kept in found):
+            self._write_drafts(drafts)
+        return found
 
     def take_presence(self) -> bool:
         """Whether this workstation holds the session's presence lock now, taking it if the workstation that held
