@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from testbench.extract.model import Extracted, Provenance, excerpt
 from testbench.extract.spec import ExtractorSpec
 from testbench.extract.values import Ranks, normalise_decimal
+from testbench.traces.logtext import split_lines
 from testbench.traces.model import TraceLine
 
 
@@ -49,23 +50,31 @@ def extract_lines(
             continue
         if (since is not None and line.mono_ns < since) or (until is not None and line.mono_ns > until):
             continue
-        match = pattern.search(line.text)
-        if match is None:
-            continue
-        for _group, path, index in groups:
-            value = match.group(index)
-            if value is None:
+        for text in _lines_in(line.text):
+            match = pattern.search(text)
+            if match is None:
                 continue
-            start, end = match.span(index)
-            provenance = Provenance(
-                source=line.source or line.channel,
-                kind="log",
-                columns=(start + 1, max(start + 1, end)),
-                excerpt=excerpt(line.text),
-                locator=line.source_ts or "",  # the log's own time, as written: a person finds the line by it
-                wall=line.wall if captured else None,
-            )
-            out.append(Extracted(ranks.path(path), normalise_decimal(value), provenance))
-            if stamps is not None:
-                stamps.append(line.mono_ns)
+            for _group, path, index in groups:
+                value = match.group(index)
+                if value is None:
+                    continue
+                start, end = match.span(index)
+                provenance = Provenance(
+                    source=line.source or line.channel,
+                    kind="log",
+                    columns=(start + 1, max(start + 1, end)),
+                    excerpt=excerpt(text),
+                    locator=line.source_ts or "",  # the log's own time, as written: a person finds the line by it
+                    wall=line.wall if captured else None,
+                )
+                out.append(Extracted(ranks.path(path), normalise_decimal(value), provenance))
+                if stamps is not None:
+                    stamps.append(line.mono_ns)
     return out
+
+
+def _lines_in(text: str) -> list[str]:
+    """The lines a captured line holds: one, unless a carriage return is left in it (a syslog message, a line
+    recorded before the capture ended lines at a lone CR, docs/traces.md): each part is read as its own line, as the
+    capture reads a log's lines now, so that ``^`` and ``$`` anchor at them and columns count in them."""
+    return split_lines(text) if "\r" in text else [text]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 # HEAD_BYTES: the bytes kept as a file's signature (compared to detect truncation), which also say its encoding
-from testbench.traces.logtext import HEAD_BYTES, last_newline
+from testbench.traces.logtext import HEAD_BYTES, last_break
 
 FileKey = tuple[int, int | str]
 
@@ -153,8 +153,8 @@ def position_of(followed: Followed) -> FilePosition:
 
 
 def last_line_end(path: str, size: int, newline: bytes = b"\n") -> int:
-    """Offset just after the last newline (``newline``: its bytes in the file's encoding): a line being written
-    when following starts is read whole."""
+    """Offset just after the last line end (``newline``: ``\\n`` in the file's encoding; a lone ``\\r`` ends a line
+    too, :func:`~testbench.traces.logtext.last_break`): a line being written when following starts is read whole."""
     start = max(0, size - 65536)
     start -= start % len(newline)  # at a character boundary (UTF-16)
     try:
@@ -163,10 +163,10 @@ def last_line_end(path: str, size: int, newline: bytes = b"\n") -> int:
             tail = handle.read(size - start)
     except OSError:
         return size
-    cut = last_newline(tail, newline)
+    cut, end = last_break(tail, newline)
     if cut < 0:
         return size - (size - start) % len(newline) if start else 0
-    return start + cut + len(newline)
+    return start + end
 
 
 #: What a rotation appends to a log's name, after ``.``, ``-`` or ``_``, when it stamps it with a date: Python's

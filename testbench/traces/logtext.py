@@ -14,12 +14,16 @@ stores.
 - A stored line never holds a NUL character (what is left of one in a file read in the wrong encoding).
 - Any other encoding must be ASCII-compatible (``\\n`` is the byte ``0A``): utf-8, cp1252, latin-1…; in
   UTF-8 (the default) a line that is not UTF-8 is read in cp1252 (:func:`testbench.fmt.program_text`).
+- A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Windows and Mac tools, a progress line rewritten
+  in place): :func:`last_break`, :func:`first_break`, :func:`split_lines`. A ``\\r`` that is the last character
+  read so far ends its line at once; the ``\\n`` that may follow it is no line of its own (the reader skips it).
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 
 from testbench.fmt import program_text
@@ -80,22 +84,63 @@ def newline(encoding: str) -> bytes:
     return _NEWLINES.get(encoding, b"\n")
 
 
-def last_newline(data: bytes, nl: bytes) -> int:
-    """Where the last ``nl`` of ``data`` starts, at a character boundary (``data`` starts at one), or -1."""
-    cut = data.rfind(nl)
-    if len(nl) > 1:
-        while cut > 0 and cut % len(nl):  # « \n\0 » across two characters (U+0A.. then U+..00)
-            cut = data.rfind(nl, 0, cut + len(nl) - 1)
+def carriage_return(nl: bytes) -> bytes:
+    """The bytes of ``\\r`` in the encoding whose ``\\n`` is ``nl`` (:func:`newline`)."""
+    return nl.replace(b"\n", b"\r")
+
+
+def _rfind(data: bytes, unit: bytes, start: int, end: int) -> int:
+    """Where the last ``unit`` within ``data[start:end]`` begins, at a character boundary, or -1."""
+    cut = data.rfind(unit, start, end)
+    while cut >= 0 and cut % len(unit):  # UTF-16: « \n\0 » across two characters
+        cut = data.rfind(unit, start, cut + len(unit) - 1)
     return cut
 
 
-def first_newline(data: bytes, nl: bytes) -> int:
-    """Where the first ``nl`` of ``data`` starts, at a character boundary (``data`` starts at one), or -1."""
-    cut = data.find(nl)
-    if len(nl) > 1:
-        while cut > 0 and cut % len(nl):
-            cut = data.find(nl, cut + 1)
+def _find(data: bytes, unit: bytes, start: int, end: int) -> int:
+    """Where the first ``unit`` within ``data[start:end]`` begins, at a character boundary, or -1."""
+    cut = data.find(unit, start, end)
+    while cut >= 0 and cut % len(unit):
+        cut = data.find(unit, cut + 1, end)
     return cut
+
+
+def last_break(data: bytes, nl: bytes, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """Where the last line end within ``data[start:end]`` begins and where it ends — ``\\n``, ``\\r\\n`` or a lone
+    ``\\r`` (``nl``: ``\\n`` in the file's encoding; ``data`` and ``start`` at character boundaries) — or (-1, -1).
+    A ``\\r`` whose ``\\n`` lies just past ``end`` ends with that ``\\n``. The ``\\r`` are looked for after the last
+    ``\\n`` only: a log of ``\\n`` lines costs one search, as before."""
+    end = len(data) if end is None else end
+    width, cr = len(nl), carriage_return(nl)
+    lf = _rfind(data, nl, start, end)
+    r = _rfind(data, cr, max(start, lf - width) if lf >= 0 else start, end)
+    if r < 0 or (lf >= 0 and r < lf - width):
+        return (lf, lf + width) if lf >= 0 else (-1, -1)
+    if r + width == lf:
+        return r, lf + width
+    return r, r + 2 * width if data[r + width : r + 2 * width] == nl else r + width
+
+
+def first_break(data: bytes, nl: bytes, start: int = 0) -> tuple[int, int]:
+    """Where the first line end at or after ``start`` begins and ends (:func:`last_break`'s), or (-1, -1)."""
+    width, cr = len(nl), carriage_return(nl)
+    lf = _find(data, nl, start, len(data))
+    r = _find(data, cr, start, lf if lf >= 0 else len(data))
+    if r < 0:
+        return (lf, lf + width) if lf >= 0 else (-1, -1)
+    return r, r + 2 * width if r + width == lf else r + width
+
+
+_BYTE_BREAKS = re.compile(b"(\r\n|\r|\n)")
+
+
+def split_lines(text: str) -> list[str]:
+    """Decoded complete lines, each without its end (``\\n``, ``\\r\\n`` or a lone ``\\r``): by string replaces,
+    which cost a Windows log of CRLF lines little more than one of LF lines."""
+    if "\r" not in text:
+        return text.split("\n")
+    text = text.replace("\r\n", "\n")
+    return (text.replace("\r", "\n") if "\r" in text else text).split("\n")
 
 
 def decoded(data: bytes, encoding: str) -> str:
@@ -107,7 +152,9 @@ def decoded(data: bytes, encoding: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = "\n".join(program_text(line) for line in data.split(b"\n"))
+            # each line alone, whatever ends it (a lone CR too): a UTF-8 line beside a cp1252 one keeps its accents
+            parts = _BYTE_BREAKS.split(data)
+            text = "".join(part.decode("ascii") if i % 2 else program_text(part) for i, part in enumerate(parts))
     return text.replace("\x00", "") if "\x00" in text else text
 
 
@@ -124,10 +171,10 @@ def last_lines(path: Path, count: int, encoding: str, tail_bytes: int) -> tuple[
         f.seek(start)
         data = f.read()
     if start:  # the first line read is a piece of a line
-        first = first_newline(data, nl)
-        data = data[first + len(nl) :] if first >= 0 else b""
-    end = last_newline(data, nl)
+        first, after = first_break(data, nl)
+        data = data[after:] if first >= 0 else b""
+    end = last_break(data, nl)[0]
     text = decoded(data[:end], encoding) if end >= 0 else ""
     if not start and text.startswith("\ufeff"):
         text = text[1:]
-    return [line.rstrip("\r") for line in text.split("\n") if line.strip()][-count:], encoding
+    return [line for line in split_lines(text) if line.strip()][-count:], encoding

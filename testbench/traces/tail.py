@@ -21,8 +21,11 @@ an inode number, else a signature of its first bytes (FAT, some network shares).
 A file that left the patterns is still polled for ``drain_grace_s`` after its last growth, for
 applications that write a few more lines to the old handle after renaming it.
 
-Only complete lines are emitted (``\\n``, ``\\r\\n``); a trailing partial line is kept until its end
-arrives, and emitted by :meth:`FileTailer.close`. Encodings are ASCII-compatible (utf-8, cp1252,
+Only complete lines are emitted: a line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Windows and Mac tools, a
+progress line rewritten in place); a ``\\r`` that is the last byte read so far ends its line at once, and a ``\\n``
+written just after it is no empty line (the byte before the offset is read with the new ones, so this holds after a
+restart too). Offsets stay byte offsets. A trailing partial line is kept until its end arrives, and emitted by
+:meth:`FileTailer.close`. Encodings are ASCII-compatible (utf-8, cp1252,
 latin-1…) or UTF-16, read by two-byte units (:mod:`testbench.traces.logtext`, which ``sut check`` reads
 with too): each file's first bytes say its encoding when they say UTF-16 (a byte order mark, a NUL byte
 beside each character), whatever was given. Undecodable bytes become U+FFFD, never an exception — but a
@@ -45,7 +48,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from testbench.traces.clock import RawLine, stamp
 from testbench.traces.delivery import Delivery, ErrorCallback, LineCallback
@@ -61,7 +64,17 @@ from testbench.traces.followed import (
     read_head,
     rotation_rank,
 )
-from testbench.traces.logtext import UTF16, check_encoding, decoded, file_encoding, last_newline, newline
+from testbench.traces.logtext import (
+    UTF16,
+    carriage_return,
+    check_encoding,
+    decoded,
+    file_encoding,
+    first_break,
+    last_break,
+    newline,
+    split_lines,
+)
 
 #: A line longer than this without a newline is emitted in pieces (a binary file must not eat memory).
 MAX_LINE_BYTES = 1 << 20
@@ -609,6 +622,7 @@ class FileTailer(Delivery):
                     return False
                 handle.seek(followed.offset)
                 data = handle.read(min(size - followed.offset, MAX_READ_PER_POLL))
+                after_cr = not truncated and self._after_cr(handle, followed, data)
         except OSError as exc:
             self._report(followed.path, exc)
             return False
@@ -624,17 +638,38 @@ class FileTailer(Delivery):
             hole = len(data) - len(data.lstrip(b"\x00"))
             data = data[hole - hole % len(nl) :]
         buffer = followed.partial + data if followed.partial else data
-        cut = buffer.rfind(b"\n") if len(nl) == 1 else last_newline(buffer, nl)
+        self._lines_of(followed, buffer[len(nl) :] if after_cr else buffer, batch, mono, wall, live=live)
+        return True
+
+    @staticmethod
+    def _after_cr(handle: BinaryIO, followed: Followed, data: bytes) -> bool:
+        """Whether the bytes not emitted yet (what was kept of a line, then ``data``) begin with a ``\\n`` that ends the
+        line a ``\\r`` just before them ended: that line was emitted at the ``\\r`` (:meth:`_lines_of`), and the
+        ``\\n`` is no empty line. The byte before them is read in the file, so this holds after a restart too."""
+        nl, kept = followed.newline, followed.partial
+        start = followed.offset - len(kept)
+        if start < len(nl) or (kept + data[: len(nl)])[: len(nl)] != nl:
+            return False
+        handle.seek(start - len(nl))
+        return handle.read(len(nl)) == carriage_return(nl)
+
+    def _lines_of(
+        self, followed: Followed, buffer: bytes, batch: list[RawLine], mono: int, wall: float, *, live: bool
+    ) -> None:
+        """Emit the complete lines of ``buffer`` (what was kept of a line, then the bytes just read) and keep the rest
+        as the line still being written. A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``; a ``\\r`` that is
+        the last byte read ends its line now (a CR-only log is not held back until its next line begins), and the
+        ``\\n`` that may follow it at the next read is skipped there (:meth:`_read`)."""
+        cut, end = last_break(buffer, followed.newline)
         if cut < 0:
             while len(buffer) > MAX_LINE_BYTES:  # in pieces, each ending where no personal value is cut
-                end = cut_point(buffer, followed.codec or self.encoding)
-                self._emit_bytes(followed, buffer[:end], batch, mono, wall, live=live)
-                buffer = buffer[end:]
+                at = cut_point(buffer, followed.codec or self.encoding)
+                self._emit_bytes(followed, buffer[:at], batch, mono, wall, live=live)
+                buffer = buffer[at:]
             followed.partial = buffer
-            return True
-        followed.partial = buffer[cut + len(nl) :]
+            return
+        followed.partial = buffer[end:]
         self._emit_lines(followed, buffer[:cut], batch, mono, wall, live=live)
-        return True
 
     def _emit_lines(
         self, followed: Followed, data: bytes, batch: list[RawLine], mono: int, wall: float, *, live: bool = True
@@ -643,23 +678,25 @@ class FileTailer(Delivery):
         that a line is stored alike whether it came in one read or over several."""
         nl, codec = followed.newline, followed.codec or self.encoding
         start = line = 0  # the first line not emitted yet; the line looked at
+        ended = 0  # where the line end before ``line`` begins
         while len(data) - line > MAX_LINE_BYTES:  # a window of that size at a time: a flood of short lines is cheap
-            last = _newline_before(data, nl, line, line + MAX_LINE_BYTES + len(nl))
+            last, after = last_break(data, nl, line, line + MAX_LINE_BYTES + len(nl))
             if last >= 0:
-                line = last + len(nl)
+                ended, line = last, after
                 continue
-            end = _newline_at(data, nl, line)  # the line at ``line`` is longer than the limit
+            end, after = first_break(data, nl, line)  # the line at ``line`` is longer than the limit
             if line > start:
-                self._emit_bytes(followed, data[start : line - len(nl)], batch, mono, wall, live=live)
-            piece = data[line:end]
+                self._emit_bytes(followed, data[start:ended], batch, mono, wall, live=live)
+            piece = data[line:end] if end >= 0 else data[line:]
             while len(piece) > MAX_LINE_BYTES:
                 at = cut_point(piece, codec)
                 self._emit_bytes(followed, piece[:at], batch, mono, wall, live=live)
                 piece = piece[at:]
             self._emit_bytes(followed, piece, batch, mono, wall, live=live)
-            start = line = end + len(nl)
-        if start <= len(data):
-            self._emit_bytes(followed, data[start:], batch, mono, wall, live=live)
+            if end < 0:  # the last line of ``data``: emitted
+                return
+            start = line = after
+        self._emit_bytes(followed, data[start:], batch, mono, wall, live=live)
 
     def _copy_of(self, path: str, size: int, followed: Followed, *, whole: bool = True) -> bytes | None:
         """The first bytes of ``path`` when it is a copy of ``followed`` as read so far (copytruncate): as long, with
@@ -708,14 +745,16 @@ class FileTailer(Delivery):
                 with open_shared(entry.path) as handle:
                     handle.seek(followed.offset)
                     data = handle.read(st[2] - followed.offset)
+                    after_cr = self._after_cr(handle, followed, data)
             except OSError:
                 continue
             mono, wall = stamp()
             buffer, followed.partial = followed.partial + data, b""
-            cut = last_newline(buffer, followed.newline)
+            buffer = buffer[len(followed.newline) :] if after_cr else buffer
+            cut, end = last_break(buffer, followed.newline)
             if cut >= 0:
                 self._emit_lines(followed, buffer[:cut], batch, mono, wall, live=live)
-            rest = buffer[cut + len(followed.newline) :] if cut >= 0 else buffer
+            rest = buffer[end:] if cut >= 0 else buffer
             if rest:  # the copy cut this line: its end went to neither file
                 self._emit_bytes(followed, rest, batch, mono, wall, live=live)
             if entry.path in mirrors:  # followed already, as a copy: never read as its own lines
@@ -750,9 +789,7 @@ class FileTailer(Delivery):
                 text = text[1:]
         source = self.source_name(followed.origin)
         append = batch.append
-        for line in text.split("\n"):
-            if line.endswith("\r"):
-                line = line[:-1]
+        for line in split_lines(text):
             append(RawLine(line, source, mono, wall, live=live))
         batch[-1].position = position_of(followed)
 
@@ -789,24 +826,6 @@ def _named_after(path: str, original: str) -> bool:
     beside ``app.log``): a copy seen before the truncation may hold only the original's first bytes, as another log of
     the same application with the same banner (``app-audit.log``) does; the name tells them apart."""
     return path[: len(original)] == original and path[len(original) : len(original) + 1] in (".", "-", "_")
-
-
-def _newline_before(data: bytes, nl: bytes, start: int, end: int) -> int:
-    """Where the last ``nl`` within ``data[start:end]`` begins, at a character boundary (``data`` and ``start`` are
-    at one), or -1."""
-    cut = data.rfind(nl, start, end)
-    while cut > start and cut % len(nl):  # UTF-16: « \n\0 » across two characters
-        cut = data.rfind(nl, start, cut + len(nl) - 1)
-    return cut
-
-
-def _newline_at(data: bytes, nl: bytes, start: int) -> int:
-    """Where the first ``nl`` at or after ``start`` begins, at a character boundary (``data`` starts at one), else
-    the end of ``data``."""
-    cut = data.find(nl, start)
-    while cut > 0 and cut % len(nl):  # UTF-16: « \n\0 » across two characters
-        cut = data.find(nl, cut + 1)
-    return len(data) if cut < 0 else cut
 
 
 def _one_byte_per_character(data: bytes, codec: str) -> bytes:
