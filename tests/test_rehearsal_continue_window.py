@@ -61,13 +61,12 @@ def test_continuing_says_that_what_was_written_while_closed_is_the_interrupted_s
             " opérateur) ; étapes déjà faites : s-invoice." in said
         ), said
         assert (
-            "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape s-secure : une étape"
-            " suivante déjà faite dans le logiciel pendant ce temps (un lot constitué) est à refaire quand le banc la"
-            " demande." in said
+            "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape s-secure ; un fichier"
+            " créé entre-temps qu'elle ne lit pas (un lot constitué) va à l'étape suivante du cas qui le lit." in said
         ), said
     else:
         assert any(s.startswith("Attempt 1 stopped before its verdict — ") for s in said), said
-        meanwhile = "What the application wrote just after the stop, the bench closed, goes to step s-secure: "
+        meanwhile = "What the application wrote just after the stop, the bench closed, goes to step s-secure; "
         assert any(s.startswith(meanwhile) for s in said), said
 
 

@@ -854,8 +854,8 @@ class ExtractedScreen(FormScreen[Corrections | None]):
 #: what the application wrote while the bench was closed goes to the step it was closed on (the operator gap capture,
 #: docs/exam-day.md « An interrupted attempt »): a later step done in the application meanwhile is not seen as done
 CLOSED_MEANWHILE = _t(
-    "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape {step} : une étape suivante"
-    " déjà faite dans le logiciel pendant ce temps (un lot constitué) est à refaire quand le banc la demande."
+    "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape {step} ; un fichier créé"
+    " entre-temps qu'elle ne lit pas (un lot constitué) va à l'étape suivante du cas qui le lit."
 )
 
 

@@ -37,11 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from testbench.casebook.model import StepKind
 from testbench.domain.attestation import Unreviewed
 from testbench.domain.decimals import read_decimal
 from testbench.domain.observe import flatten, unflatten
 from testbench.domain.refusal import EngineError, EngineRefusal
-from testbench.domain.vocabulary import CALL_ROOTS
+from testbench.domain.vocabulary import CALL_ROOTS, STEP_ACTIONS
 from testbench.engines.api import JsonObject
 from testbench.engines.operator import filesig
 from testbench.engines.operator.engine import CAPTURED, OperatorPrompt
@@ -124,6 +125,28 @@ AFTER_LAST_STEP_GONE = _t(
 #: named "": a profile's names are non-empty): what the application writes while the bench is closed on that step is
 #: then measured from it, whichever folder it lands in
 EVERY_FOLDER = ""
+#: the key of :meth:`AssistedOperatorEngine.written_since` under which the files that did not exist at all when the
+#: step the bench was closed on began are listed (a control character: no extractor's name holds one): those of them
+#: none of that step's extractors reads are offered to the later step of the case that reads them
+#: (:meth:`AssistedOperatorEngine.passed_on`)
+NEW_WHILE_CLOSED = "\x00new"
+#: said with the step the bench continues at: a file written meanwhile that none of its extractors reads, left to the
+#: later step of the case whose extractor reads it (the operator went on in the application with the bench closed)
+PASSED_ON = _t(
+    "fichier {file} créé depuis le début de l'étape, banc fermé entre-temps : aucun extracteur de cette étape ne le"
+    " lit, il est laissé à l'étape {step}, la première du cas dont un extracteur le lit"
+)
+#: said with that later step, which reads it as its new file
+TAKEN_ON = _t(
+    "fichier {file} créé pendant que le banc était fermé, laissé par l'étape {step} : lu par cette étape-ci, la"
+    " première du cas après elle dont un extracteur le lit"
+)
+#: said with a later step whose log extractors read values in lines the step the bench continued at left (the lines
+#: written since that step began, the bench closed meanwhile, that none of its extractors matched)
+LINES_TAKEN_ON = _t(
+    "valeurs lues par cette étape-ci dans des lignes du journal écrites pendant que le banc était fermé, laissées par"
+    " l'étape {step} : {count}"
+)
 #: the reason of a case whose XML or JSON document was still cut short when the wait ended (as a lot never closed)
 OUTPUT_CUT_SHORT = _t("sortie du logiciel incomplète après {seconds} s d'attente : {error}")
 #: several places gave one path different values: which one the bench kept, and the others
@@ -288,6 +311,12 @@ class AssistedOperatorEngine(OperatorModeEngine):
         #: to keep (:meth:`_late`), even what came between two steps
         self._last_listing: Snapshot | None = None
         self._last_specs: tuple[ExtractorSpec, ...] = ()  # the extractors of the last step begun
+        #: the files written while the bench was closed that the step it continued at does not read, offered to a
+        #: later step of that case (:meth:`passed_on`): case id, and by the later step's id its files (path → sig)
+        self._offers: tuple[str, dict[str, Snapshot]] = ("", {})
+        self._offered_by = ""  # the step those files were written while the bench was closed on
+        #: the log lines that step left (none of its extractors matched them), read by the later steps of the case
+        self._offered_lines: tuple[str, tuple[TraceLine, ...]] = ("", ())
 
     def continue_step(
         self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
@@ -310,9 +339,9 @@ class AssistedOperatorEngine(OperatorModeEngine):
             out[spec.name] = {path: sig for path, sig in now.items() if not filesig.same(then.get(path), sig, path)}
         if EVERY_FOLDER in listing:  # every watched folder: what is none of the step's outputs is kept with it too
             then = snapshot_from(listing[EVERY_FOLDER])
-            out[EVERY_FOLDER] = {
-                path: sig for path, sig in self._listing().items() if not filesig.same(then.get(path), sig, path)
-            }
+            now = self._listing()
+            out[EVERY_FOLDER] = {path: sig for path, sig in now.items() if not filesig.same(then.get(path), sig, path)}
+            out[NEW_WHILE_CLOSED] = {path: sig for path, sig in out[EVERY_FOLDER].items() if path not in then}
         return snapshot_record(out)
 
     # -- what the operator is asked -------------------------------------------------------------
@@ -346,6 +375,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
         own (:meth:`after_case` gave the last case what came before its end)."""
         if case is not self._case:
             self._last_listing = None
+        if self._offers[0] != case.id:
+            self._offers = ("", {})
+        if self._offered_lines[0] != case.id:
+            self._offered_lines = ("", ())
         super().begin_step(case, step)
 
     def after_case(self, case: Case) -> tuple[Step | None, StepNotes]:
@@ -353,6 +386,8 @@ class AssistedOperatorEngine(OperatorModeEngine):
         and kept with that step, so that a file the application writes just after a case is not the next case's;
         (None, no notes) when that step did not end with its files listed (refused, failed)."""
         since, step = self._last_listing, self._step
+        # a later step that never came: its files stay where they are, as the case's evidence
+        self._offers, self._offered_lines = ("", {}), ("", ())
         if case is not self._case or step is None or since is None:
             self._last_listing = None
             return None, StepNotes()
@@ -372,19 +407,32 @@ class AssistedOperatorEngine(OperatorModeEngine):
         start_ns = mono_ns()  # the clock the captured lines are stamped on
         step_id = self._step.id if self._step is not None else ""
         written, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
-        before = self._before(specs, written)
+        if lines_then is not None or written is not None:  # continued: what it leaves is offered to the later steps
+            self._offered_by = step_id
+        passed = self.passed_on(specs, written) if written is not None else {}
+        taken = self._taken(step_id)
+        before = self._before(specs, written, taken)
         since, self._last_listing = self._since(written), None
         self._last_specs = specs
         if self.on_step_files is not None and step_id:
-            self.on_step_files(step_id, snapshot_record({**before, EVERY_FOLDER: since}))
+            # a file still offered to a later step is left out of the folders as recorded: should the bench be closed
+            # again before that step, the file is still new to this one, and offered on again when it goes on
+            on_offer = {path for files in self._offers[1].values() for path in files}
+            recorded = {path: sig for path, sig in since.items() if path not in on_offer}
+            self.on_step_files(step_id, snapshot_record({**before, EVERY_FOLDER: recorded}))
+        for path, later in passed.items():
+            self._notes.said.append(PASSED_ON.format(file=readable_path(path), step=later))
         begun = self._begun(specs, before)
         try:
             answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
         except EngineRefusal:  # rejected: the application's lines that follow at once are this step's still
             self.read_on()
             raise
-        # a continued step reads every line of the attempt since it continued: they came after it began
-        watch = _LineWatch(specs, start_ns if lines_then is None else None, lines_then or ())
+        # a continued step reads every line of the attempt since it continued: they came after it began; a later step
+        # of its case reads first the lines it left (:meth:`_pass_lines_on`)
+        offered = self._offered_lines[1] if self._case is not None and self._offered_lines[0] == self._case.id else ()
+        earlier = offered if lines_then is None else lines_then
+        watch = _LineWatch(specs, start_ns if lines_then is None else None, earlier)
         self._tell_waiting(step_id, specs)
         files = self._wait(specs, before, watch, begun)
         lagging = not self._caught_up(watch)
@@ -393,6 +441,15 @@ class AssistedOperatorEngine(OperatorModeEngine):
             by_spec = self._extract(specs, files, watch)
         finally:  # what the step left unfinished, as it read it (the step may fail on one of them)
             self._unfinished.update(files.unfinished())
+        seen = {path for paths in files.seen.values() for path in paths}
+        for path in (path for path in taken if path in seen):  # taken on from the step the bench continued at
+            self._notes.said.append(TAKEN_ON.format(file=readable_path(path), step=self._offered_by))
+        if lines_then is not None:
+            self._pass_lines_on(specs, [*lines_then, *(line for line in self.lines() if line.mono_ns < start_ns)])
+        elif offered:
+            if watch.from_earlier:
+                self._notes.said.append(LINES_TAKEN_ON.format(step=self._offered_by, count=watch.from_earlier))
+            self._pass_lines_on(specs, offered)
         if self.on_step_read is not None and step_id:
             self.on_step_read(step_id)
         extracted = [item for items in by_spec.values() for item in items]
@@ -402,7 +459,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
             for path in item.paths:
                 self._notes.absent.setdefault(path, item.describe(str))
         result = self._merge(root, answer, extracted, missing, _order(files, watch))
-        self._late(since, files, specs)
+        self._late(since, files, specs, passed=set(passed))
         read = files.evidence()
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
             result[CAPTURED] = read
@@ -427,14 +484,24 @@ class AssistedOperatorEngine(OperatorModeEngine):
             return {path: sig for path, sig in self._listing().items() if path not in closed}
         return self._last_listing if self._last_listing is not None else self._listing()
 
-    def _late(self, since: Snapshot, files: _StepFiles, specs: Sequence[ExtractorSpec], *, after: bool = False) -> None:
+    def _late(
+        self,
+        since: Snapshot,
+        files: _StepFiles,
+        specs: Sequence[ExtractorSpec],
+        *,
+        after: bool = False,
+        passed: set[Path] | None = None,
+    ) -> None:
         """The files changed ``since`` (the step's start, or the end of the step before it) that the step did not take
         as its own: one its own step's wait ended before, or written while the values were shown (``after``: since
         the step ended, before its case's end). Kept with the step (:attr:`StepNotes.late`) and said, so that
-        nothing the product wrote during the case is lost; one its own extractors read is said as its late output."""
+        nothing the product wrote during the case is lost; one its own extractors read is said as its late output.
+        Those ``passed`` on to a later step (:meth:`passed_on`) are that step's: neither kept nor said here."""
         now = self._listing()
         own = {path for paths in files.seen.values() for path in paths}
         own.update(path for paths in files.begun_changed.values() for path in paths)
+        own.update(passed or ())
         kind = {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
         for path, sig in now.items():
             if path in own or filesig.same(since.get(path), sig, path):
@@ -498,17 +565,70 @@ class AssistedOperatorEngine(OperatorModeEngine):
             return True
         return self.read_log(CATCH_UP)
 
-    def _before(self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any] | None) -> dict[str, Snapshot]:
+    def _before(
+        self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any] | None, taken: Snapshot | None = None
+    ) -> dict[str, Snapshot]:
         """Each file extractor's files before the step: as they are now, but those ``written`` while the bench was
-        closed on it (a continued step), which so count as new."""
+        closed on it (a continued step), and those ``taken`` on from the step it continued at (:meth:`passed_on`),
+        which so count as new."""
         out: dict[str, Snapshot] = {}
         for spec in specs:
             if spec.kind == "regex":
                 continue
             gap = snapshot_from((written or {}).get(spec.name))
             now = filesig.snapshot(self.profile.watched_files(spec))
-            out[spec.name] = {path: sig for path, sig in now.items() if path not in gap}
+            out[spec.name] = {path: sig for path, sig in now.items() if path not in gap and path not in (taken or {})}
         return out
+
+    def passed_on(self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any]) -> dict[Path, str]:
+        """The files written while the bench was closed on the step it continues at (``specs``: that step's
+        extractors) that did not exist when that step began and that none of its extractors reads, each offered to
+        the first later step of the case one of whose extractors reads it (its folder and glob): by path, that
+        step's id. The operator who went on in the application with the bench closed (the lot built) need not do
+        that step again: the later step reads that file as its own new file (:meth:`_taken`). A file that existed
+        when the step began (rewritten meanwhile: an earlier output written again) is offered to none, nor one no
+        later step reads: both stay with the step it continues at (:meth:`_late`), as before."""
+        case, step = self._case, self._step
+        created = snapshot_from(written.get(NEW_WHILE_CLOSED))
+        if case is None or step is None or not created:
+            return {}
+        own = {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
+        left = {path: sig for path, sig in created.items() if path not in own}
+        later = case.steps[[item.id for item in case.steps].index(step.id) + 1 :]
+        calls = {a.name: a.call for a in STEP_ACTIONS if a.call}
+        offers: dict[str, Snapshot] = {}
+        out: dict[Path, str] = {}
+        for after in later:
+            call = calls.get(after.action) if after.kind is StepKind.ACTION else None
+            for spec in self.specs(call) if call else ():
+                if spec.kind == "regex" or not left:
+                    continue
+                read = set(self.profile.watched_files(spec))
+                for path in [path for path in left if path in read]:
+                    offers.setdefault(after.id, {})[path] = left.pop(path)
+                    out[path] = after.id
+        self._offers = (case.id, offers)
+        return out
+
+    def _pass_lines_on(self, specs: Sequence[ExtractorSpec], lines: Sequence[TraceLine]) -> None:
+        """Offer the later steps of the case the ``lines`` none of ``specs``' log extractors matched: the lines of the
+        step the bench continued at since it began (before the bench was closed, and while it was), then what each
+        later step left of them. A later step's log extractors read them before its own lines, as the files the
+        application wrote meanwhile (:meth:`passed_on`): an operator who went on in the application with the bench
+        closed (« Lot n°2 télétransmis ») need not do that step again. A line one step matched goes to no later one."""
+        from testbench.extract.run import extract_lines
+
+        regex = [spec for spec in specs if spec.kind == "regex"]
+        left = tuple(line for line in lines if not any(extract_lines(spec, [line]) for spec in regex))
+        if self._case is not None:
+            self._offered_lines = (self._case.id, left)
+
+    def _taken(self, step_id: str) -> Snapshot:
+        """The files :meth:`passed_on` offered this step of the case (then no longer on offer)."""
+        case_id, offers = self._offers
+        if self._case is None or case_id != self._case.id:
+            return {}
+        return offers.pop(step_id, {})
 
     def _wait(
         self,
@@ -1005,6 +1125,7 @@ class _LineWatch:
         self._stamps: dict[str, list[int]] = {spec.name: [] for spec in self.specs}  # each value's line's time
         if self.earlier:
             self._read(self.earlier, None)
+        self.from_earlier = sum(map(len, self.found.values()))  # the values the earlier lines gave
 
     def _read(self, lines: Sequence[TraceLine], since: int | None) -> None:
         from testbench.extract.run import extract_lines
