@@ -115,9 +115,11 @@ def test_runs_with_workers_2_and_a_serial_run_compare_identical(
         session = tmp_path / f"{name}.tbsession"
         assert main(["run", str(DEMO), "--session", str(session), "--workers", "2", *BENCH]) == 1
         workers.append(session)
-    # each bench reads its first cards again; how many depends on which bench took which case (dealt as each frees
-    # up), so only that the worker runs reused no more checks than the serial one holds
-    assert _reused_lines(outputs["a"]) >= _reused_lines(workers[0])
+    # each bench reads its first cards again, and a bench that runs two cases of one card in a row where the serial
+    # run had another card between them reuses a check the serial run reads again: how many each run reuses depends
+    # on which bench took which case (dealt as each frees up), never compared; both reuse some, which the diff
+    # makes alike
+    assert _reused_lines(outputs["a"]) > 0 and all(_reused_lines(w) > 0 for w in workers)
     for a, b in ((workers[0], workers[1]), (outputs["a"], workers[0])):
         capsys.readouterr()
         assert main(["diff", str(a), str(b), "--fail-on-absent"]) == 0
