@@ -41,6 +41,16 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the tests' ids
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on the vpcd readers share the xdist group ``vpcd``: one worker runs them one after the other, as
+    ``vpcd_lock`` would make them anyway, while the other worker goes on with the rest instead of waiting for the
+    lock (scripts/test.sh distributes with ``loadgroup``). A test already in a group keeps it."""
+    for item in items:
+        if "vpcd_lock" in getattr(item, "fixturenames", ()) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group("vpcd"))
+
+
 @pytest.fixture
 def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The machine in Paris (a French workstation's local time is not UTC), put back after."""

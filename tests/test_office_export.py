@@ -20,6 +20,9 @@ import pytest
 
 from testbench.cli.main import main
 
+#: one xdist worker runs this module, so that its module fixture (the session) is built once
+pytestmark = pytest.mark.xdist_group("office_export")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "casebooks" / "examples"
 MAPPING = EXAMPLES / "cahier-exemple.mapping.toml"

@@ -21,6 +21,9 @@ from testbench.cli.main import main
 from testbench.office.mapping import load_mapping
 from testbench.office.problems import OfficeError
 
+#: one xdist worker runs this module, so that its module fixture (the session) is built once
+pytestmark = pytest.mark.xdist_group("office_export_safeguards")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "casebooks" / "examples"
 MAPPING = EXAMPLES / "cahier-exemple.mapping.toml"

@@ -21,6 +21,9 @@ from testbench.cards.profile import load_profile
 from testbench.signing import init_key
 from testbench.traces.redact import Redactor
 
+#: one xdist worker runs this module, so that its module fixture (the campaign and its report) is built once
+pytestmark = pytest.mark.xdist_group("privacy_casebook_text")
+
 REPO = Path(__file__).resolve().parents[1]
 HOLDER = load_profile(REPO / "casebooks" / "cards" / "vitale2-adult-standard.xml")
 NIR = HOLDER.holder_nir

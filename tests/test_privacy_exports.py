@@ -29,6 +29,9 @@ import pytest
 
 from testbench.cards.profile import CardProfile, load_profile
 
+#: one xdist worker runs this module, so that its module fixture (the campaigns and their exports) is built once
+pytestmark = pytest.mark.xdist_group("privacy_exports")
+
 REPO = Path(__file__).resolve().parents[1]
 CASEBOOKS = REPO / "casebooks"
 PROFILES = [load_profile(p) for p in sorted((CASEBOOKS / "cards").glob("*.xml"))]

@@ -25,6 +25,9 @@ from testbench.fmt import MODE_LABELS
 from testbench.paths import CASEBOOKS_DIR
 from testbench.signing import init_key
 
+#: one xdist worker runs this module, so that its module fixture (the books) is built once
+pytestmark = pytest.mark.xdist_group("report_book_words_one_language")
+
 #: French words that never read in English prose (English homographs left out: « on », « pour », « lot »…)
 FRENCH = re.compile(
     r"[éèàçêâôûùîœ]|\b(?:le|la|les|du|des|aux|et|avec|sans|est|sont|une|pas|dans|sur|cas|carte|cartes|facture|"

@@ -31,6 +31,9 @@ from test_privacy_exports import (
 from testbench.report.hidden_difference import difference
 from testbench.report.jsonreport import schema
 
+#: one xdist worker runs this module, so that its module fixture (the sessions and reports) is built once
+pytestmark = pytest.mark.xdist_group("report_hidden_difference")
+
 #: the values the casebook expects, each against what the card or the simulated ApCV gives
 NIR_READ, NIR_EXPECTED = "180019999900168", "180019999900186"  # vitale2-adult-standard.xml: last two swapped
 NAME_READ, NAME_TYPO = "ESSAI", "ESSAY"
