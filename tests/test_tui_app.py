@@ -498,13 +498,13 @@ def test_english_by_setting_and_language_toggle(tmp_path: Path) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             tabs = app.query_one("#views", TabbedContent)
-            assert str(tabs.get_tab("overview").label) == "Overview"
+            assert str(tabs.get_tab("overview").label) == "5 Overview"  # the view key, then its title
             assert "Objective" in text_of(app, "#case-detail")
             assert "Run" in [b.description for b in app._bindings.key_to_bindings.get("r", [])]
             table = app.query_one("#compare-table", DataTable)
             assert [str(c.label) for c in table.columns.values()][:3] == ["Expectation", "Path", "Expected"]
             await pilot.press("f2")
-            assert str(tabs.get_tab("overview").label) == "Synthèse"
+            assert str(tabs.get_tab("overview").label) == "5 Synthèse"
             assert "Objectif" in text_of(app, "#case-detail")
             assert [str(c.label) for c in table.columns.values()][:3] == ["Attente", "Chemin", "Attendu"]
             assert app.query_one("#filter", Input).placeholder.startswith("Filtrer")

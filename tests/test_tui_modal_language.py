@@ -55,11 +55,11 @@ def test_f2_in_the_manual_step_window_switches_the_window_and_the_workstation(tm
     assert "Manual step" in window and "Read the CPS card in the application" in window, window
     assert "Optional: the case does not expect this value" in window, window  # the CPS read: nothing expected
     assert "Étape manuelle" not in window and "Lisez" not in window, window
-    assert tab == "Run", tab
+    assert tab == "2 Run", tab  # the view key, then its title
     assert seen["kept"] == ("10003", True)
     window, tab, lang = seen["fr"]
     assert lang == "fr" and "Étape manuelle" in window and "Lisez la carte CPS" in window, window
-    assert tab == "Exécution", tab
+    assert tab == "2 Exécution", tab
 
 
 def test_f2_in_the_manual_step_window_rewrites_an_amount_as_the_new_language_does(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ moving the cursor in one pane marks and scrolls the others to the line captured 
 moment. Linking goes through an explicit call with a re-entrancy guard, never through reciprocal
 ``scroll_y`` watchers (they crash Textual 8.2.8's animator, see docs/tui.md). Each line shows its
 capture time on the bench's clock, the one that links the panes, when the pane has room for it beside
-an APDU; the info line always gives the focused line's.
+an APDU; the info line always gives the focused line's. A last pane, :class:`FilesView`, lists the files the
+attempt kept (the application's outputs the bench read, each with the values read in it) on the same clock.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from textual.widgets import Input, Label
 
 from testbench.i18n import tn
 from testbench.report.labels import clock_text
+from testbench.store.connection import READ_FAILURES
 from testbench.store.traceindex import CHANNELS, TraceIndex, TraceReadError, TraceSource
 from testbench.traces.bench_text import trace_text
 from testbench.traces.severity import is_alert
 from testbench.tui.actions import display_key
+from testbench.tui.output_files import OutputFile, OutputIndex
 from testbench.tui.screens import OneValue
 
 MAX_WIDTH = 400
@@ -84,7 +87,7 @@ class TraceView(ScrollView, can_focus=True):
     def __init__(self, channel: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.channel = channel
-        self.index: TraceIndex | None = None
+        self.index: TraceIndex | OutputIndex | None = None
         self.marker: int | None = None
         self.hits: list[int] = []
         self._hit_set: set[int] = set()
@@ -94,7 +97,7 @@ class TraceView(ScrollView, can_focus=True):
         self.clock = False  # the bench's time before each line (when the pane is wide enough)
 
     # -- data ------------------------------------------------------------------------------------
-    def set_index(self, index: TraceIndex | None, keep_position: bool = False) -> None:
+    def set_index(self, index: TraceIndex | OutputIndex | None, keep_position: bool = False) -> None:
         old_cursor = self.cursor
         self.index = index
         self._cache.clear()
@@ -143,6 +146,10 @@ class TraceView(ScrollView, can_focus=True):
             self.border_subtitle = tn("{count} ligne", "{count} lignes", n, getattr(self.app, "lang", "fr"))
         else:
             self.border_subtitle = f"{n}+ {app_translator(self)('lignes')}"
+
+    def title(self) -> str:
+        """The pane's name as its frame says it (a channel's, as recorded)."""
+        return self.channel
 
     def retranslate(self) -> None:
         """The language changed (F2): the bench's words and the line count are drawn again in it."""
@@ -273,12 +280,53 @@ class TraceView(ScrollView, can_focus=True):
         self.go(event.y + self.scroll_offset.y - 1)
 
 
+FILES = "files"  # the files pane, after the channels' (not a channel: no trace line is recorded for it)
+
+
+class FilesView(TraceView):
+    """The files the attempt kept, each with when it was read, its size and the values read in it
+    (:mod:`testbench.tui.output_files`): a line per file and per value, at its step's end on the bench's clock,
+    linked to the channels' panes as they are to each other."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(FILES, id=id)
+        self.outputs: list[OutputFile] = []
+        self.contains = ""
+
+    def on_mount(self) -> None:
+        self.border_title = self.title()
+
+    def title(self) -> str:
+        t = app_translator(self)
+        return t("fichiers lus")
+
+    def show(self, outputs: list[OutputFile], contains: str = "", keep_position: bool = False) -> None:
+        """The files of the attempt shown; ``contains``: only the lines holding it (the traces' filter)."""
+        self.outputs, self.contains = outputs, contains
+        lang = getattr(self.app, "lang", "fr")
+        index = OutputIndex(outputs, app_translator(self), lang, contains, lambda wall: clock_text(wall))  # the panes'
+        self.set_index(index, keep_position=keep_position)
+
+    def _subtitle(self) -> None:
+        count = self.index.files if isinstance(self.index, OutputIndex) else 0
+        self.border_subtitle = tn("{count} fichier", "{count} fichiers", count, getattr(self.app, "lang", "fr"))
+
+    def retranslate(self) -> None:
+        """The language changed (F2): the lines are written again in it, each pane on its line."""
+        self.border_title = self.title()
+        self.show(self.outputs, self.contains, keep_position=True)
+
+
 #: On a narrow terminal, or a short one without room for two panes side by side, the panes are shown
 #: two at a time, full width, one above the other (the card and the engine first); Tab goes on to the
-#: others (the téléservices' exchanges last, alone).
+#: others (the téléservices' exchanges last). The channels' pairs:
 PAIRS: tuple[tuple[str, ...], ...] = (("apdu", "engine"), ("app", "bench"), ("http",))
-#: the panes side by side: two columns, the bench's lines across both
-SIDE_ROWS: tuple[tuple[str, ...], ...] = (("app", "apdu"), ("engine", "http"), ("bench",))
+#: the panes two at a time: the channels' pairs, the files read with the téléservices' exchanges
+PANE_PAIRS: tuple[tuple[str, ...], ...] = (*PAIRS[:-1], (*PAIRS[-1], FILES))
+#: every pane, in the order they are composed (and reached by Tab when they are all shown)
+PANES: tuple[str, ...] = (*CHANNELS, FILES)
+#: the panes side by side: two columns, the bench's lines beside the files read
+SIDE_ROWS: tuple[tuple[str, ...], ...] = (("app", "apdu"), ("engine", "http"), ("bench", FILES))
 
 
 class TracePanes(Vertical):
@@ -287,10 +335,8 @@ class TracePanes(Vertical):
     DEFAULT_CSS = """
     TracePanes { height: 1fr; }
     TracePanes Grid { grid-size: 2 3; height: 1fr; }
-    TracePanes #trace-bench { column-span: 2; }
     TracePanes.-pairs Grid { grid-size: 1 2; }
-    TracePanes.-stacked Grid { grid-size: 1 5; }
-    TracePanes.-pairs #trace-bench, TracePanes.-stacked #trace-bench { column-span: 1; }
+    TracePanes.-stacked Grid { grid-size: 1 6; }
     TracePanes #trace-info { height: 1; width: 1fr; color: $text-muted; }
     """
 
@@ -308,10 +354,12 @@ class TracePanes(Vertical):
         self.indexed = False
         self.pair = PAIRS[0]  # the two panes shown on a narrow terminal
         self._rows = ""  # the grid's row heights last set (empty channels take only their frame)
+        #: the files an attempt kept (the workstation reads them from its session); none on their own (benchmarks)
+        self.read_outputs: Callable[[int], list[OutputFile]] | None = None
 
     def retranslate(self) -> None:
         """Draw the bench's words again in the app's language (F2 calls this after it changed it)."""
-        for view in self.views():
+        for view in self.panes():
             view.retranslate()
 
     def compose(self) -> ComposeResult:
@@ -321,9 +369,18 @@ class TracePanes(Vertical):
         with Grid():
             for ch in CHANNELS:
                 yield TraceView(ch, id=f"trace-{ch}")
+            yield FilesView(id=f"trace-{FILES}")
 
     def views(self) -> list[TraceView]:
+        """The channels' panes (each read from the session's trace lines)."""
         return [self.query_one(f"#trace-{ch}", TraceView) for ch in CHANNELS]
+
+    def panes(self) -> list[TraceView]:
+        """Every pane: the channels', then the files read."""
+        return [*self.views(), self.files_view()]
+
+    def files_view(self) -> FilesView:
+        return self.query_one(f"#trace-{FILES}", FilesView)
 
     def view(self, channel: str) -> TraceView:
         return self.query_one(f"#trace-{channel}", TraceView)
@@ -345,7 +402,7 @@ class TracePanes(Vertical):
     def _show_pair(self, pair: tuple[str, ...]) -> None:
         self.pair = pair
         narrow = self.narrow
-        for view in self.views():
+        for view in self.panes():
             view.display = not narrow or view.channel in pair
         self._fit_rows()
         self._info()
@@ -353,9 +410,9 @@ class TracePanes(Vertical):
     def _fit_rows(self) -> None:
         """Rows of panes without lines take only their frame: the height goes to the channels with lines."""
         if self.has_class("-pairs"):
-            rows: tuple[tuple[str, ...], ...] = tuple((channel,) for channel in CHANNELS if channel in self.pair)
+            rows: tuple[tuple[str, ...], ...] = tuple((channel,) for channel in PANES if channel in self.pair)
         elif self.has_class("-stacked"):
-            rows = tuple((channel,) for channel in CHANNELS)
+            rows = tuple((channel,) for channel in PANES)
         else:
             rows = SIDE_ROWS
         empty = [all(len(self.view(channel)) == 0 for channel in row) for row in rows]
@@ -368,19 +425,19 @@ class TracePanes(Vertical):
         """A pane focused from elsewhere (a search hit, the app) is shown with its partner."""
         view = event.widget
         if isinstance(view, TraceView) and view.channel not in self.pair:
-            self._show_pair(next(pair for pair in PAIRS if view.channel in pair))
+            self._show_pair(next(pair for pair in PANE_PAIRS if view.channel in pair))
 
     def step_focus(self, delta: int) -> bool:
         """Tab on a narrow terminal: the next pane, showing the other pair when needed; False past the last."""
-        focused = next((v for v in self.views() if v.has_focus), None)
+        focused = next((v for v in self.panes() if v.has_focus), None)
         if not self.narrow or focused is None:
             return False
-        order = [channel for pair in PAIRS for channel in pair]
+        order = [channel for pair in PANE_PAIRS for channel in pair]
         i = order.index(focused.channel) + delta
         if not 0 <= i < len(order):
             return False
         target = order[i]
-        self._show_pair(next(pair for pair in PAIRS if target in pair))
+        self._show_pair(next(pair for pair in PANE_PAIRS if target in pair))
         self.view(target).focus()
         return True
 
@@ -389,13 +446,13 @@ class TracePanes(Vertical):
         the tabs): on a narrow terminal it goes to the first pane (the last), whichever pair was shown, so that
         Tab goes through all of them again (before, it went back to the pair last shown, the others unreached)."""
         focused = self.app.focused
-        views = self.views()
+        views = self.panes()
         if not self.narrow or focused not in views or before in views:
             return
-        order = [channel for pair in PAIRS for channel in pair]
+        order = [channel for pair in PANE_PAIRS for channel in pair]
         target = order[0] if delta > 0 else order[-1]
         if focused.channel != target:  # type: ignore[union-attr]
-            self._show_pair(next(pair for pair in PAIRS if target in pair))
+            self._show_pair(next(pair for pair in PANE_PAIRS if target in pair))
             self.view(target).focus()
 
     # -- loading ---------------------------------------------------------------------------------
@@ -411,6 +468,7 @@ class TracePanes(Vertical):
             return
         self._generation += 1
         contains = self.query_text if self.filter_mode else ""
+        self._show_outputs(attempt_id, contains, keep_position and same)
         if keep_position and same and source is not None and attempt_id is not None:
             self.call_after_refresh(self._load_full, source, attempt_id, contains, self._generation)
             return
@@ -429,6 +487,20 @@ class TracePanes(Vertical):
         if source is not None and attempt_id is not None:
             # after the first frame: the worker would otherwise compete with it for the GIL
             self.call_after_refresh(self._load_full, source, attempt_id, contains, self._generation)
+
+    def _show_outputs(self, attempt_id: int | None, contains: str, keep_position: bool) -> None:
+        """The files pane: the attempt's files read again (a run keeps them as its steps end); when the session cannot
+        be read now, the same attempt's files as shown (the session watch says why), another's none."""
+        files = self.files_view()
+        outputs: list[OutputFile] = []
+        if attempt_id is not None and self.read_outputs is not None:
+            try:
+                outputs = self.read_outputs(attempt_id)
+            except READ_FAILURES:
+                outputs = files.outputs if keep_position else []
+        if outputs is files.outputs and contains == files.contains and files.index is not None:
+            return  # the same files (``tui.output_files.OutputReader``): a live run's batch of lines changed none
+        files.show(outputs, contains, keep_position)
 
     def renew(self, source: TraceSource) -> None:
         """Another file at the session's path (renamed over it): the attempt shown read from ``source`` at once,
@@ -494,17 +566,17 @@ class TracePanes(Vertical):
         self._info()  # the moment of the line now under the cursor
         self._syncing = True
         try:
-            for view in self.views():
+            for view in self.panes():
                 if view is not event.view:
                     view.follow(event.mono_ns)
         finally:
             self._syncing = False
 
     def focused_view(self) -> TraceView:
-        for view in self.views():
+        for view in self.panes():
             if view.has_focus:
                 return view
-        return max((v for v in self.views() if v.display), key=len)
+        return max((v for v in self.views() if v.display), key=len)  # a channel: the files pane is reached by Tab
 
     def jump_step(self, delta: int) -> str | None:
         """Move every pane to the start of the next/previous step; return its id."""
@@ -518,7 +590,7 @@ class TracePanes(Vertical):
         mono, step = self.steps[pos]
         self._syncing = True
         try:
-            for v in self.views():
+            for v in self.panes():
                 v.follow(mono)
         finally:
             self._syncing = False
@@ -542,7 +614,7 @@ class TracePanes(Vertical):
         return self.filter_mode
 
     def _search(self) -> None:
-        for view in self.views():
+        for view in self.panes():
             view.set_hits(view.index.matches(self.query_text) if view.index is not None and self.query_text else [])
 
     def next_hit(self, delta: int) -> bool:

@@ -7,19 +7,25 @@ long values, so its observed and result columns are always in view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tree
+from textual.widgets import DataTable, Input, Label, Static, TabbedContent, Tabs, Tree
 from textual.worker import WorkerState
 
+from testbench.i18n import _t
 from testbench.store.connection import SessionError, session_stamp
 from testbench.store.read import AttemptView
 from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.tui import actions as registry
 from testbench.tui.exam_view import ExamView
+from testbench.tui.nobreak import keep_no_break_spaces
+from testbench.tui.output_files import OutputFile, OutputReader
 from testbench.tui.run_options import describe
 from testbench.tui.session_watch import identity, reads_session
 from testbench.tui.traceview import TracePanes
@@ -34,6 +40,17 @@ VIEW_TITLES = {
     "overview": "Synthèse",
     "review": "Revue",
     "exam": "Examen",
+}
+#: each view's shorter title, taken when the tab bar is short of room, those that shorten most first (80 columns,
+#: the tree beside: the seven tabs and their keys in 56 columns, in French and in English)
+VIEW_SHORT_TITLES = {
+    "case": "Cas",
+    "run": _t("Exéc"),
+    "compare": _t("Att/obs"),
+    "traces": "Traces",
+    "overview": _t("Synth"),
+    "review": "Revue",
+    "exam": _t("Exam"),
 }
 #: views that need the whole width on a narrow terminal: the tree steps aside while it has no focus
 WIDE_VIEWS = ("compare", "traces", "exam")
@@ -50,6 +67,21 @@ SHRINKS = {
 COLUMN_MIN = 12  # a column is not wrapped narrower than this
 #: the widget a view focuses when it takes the whole width (the traces: their focused pane)
 VIEW_HOMES = {"compare": "#compare-table", "exam": "#exam-app-log", "overview": "#overview-scroll"}
+
+
+def tab_titles(keys: dict[str, str], t: Callable[[str], str], room: int, gutter: int) -> dict[str, str]:
+    """Each view's tab title led by its key (« 1 Cas »): the views of ``keys`` (view → its key as shown), in the
+    language of ``t``. When they do not fit ``room`` columns (each tab ``gutter`` more), titles take their shorter
+    form (:data:`VIEW_SHORT_TITLES`), those that shorten most first, one at a time, until they fit or none is left
+    to shorten. ``room`` 0 (the bar not laid out yet): the full titles."""
+    full = {view: f"{key} {t(VIEW_TITLES[view])}" for view, key in keys.items()}
+    short = {view: f"{key} {t(VIEW_SHORT_TITLES[view])}" for view, key in keys.items()}
+    titles = dict(full)
+    for view in sorted(keys, key=lambda v: cell_len(full[v]) - cell_len(short[v]), reverse=True):
+        if not room or sum(cell_len(title) + gutter for title in titles.values()) <= room:
+            break
+        titles[view] = short[view]
+    return titles
 
 
 def fit_columns(natural: dict[str, int], room: int, shrinks: tuple[tuple[str, ...], ...]) -> dict[str, int]:
@@ -76,6 +108,12 @@ class ViewSwitching:
     _trace_identity: tuple[int, int] | None = None
     #: handles on files renamed away that a view might still read: closed with the workstation
     _kept_sources: tuple[TraceSource, ...] = ()
+    _outputs: OutputReader | None = None  # the traces' files pane: an attempt's files read again only when they change
+
+    def on_mount(self) -> None:
+        """Dispatched with the app's own ``on_mount`` (each class of the app has its handler called)."""
+        keep_no_break_spaces()  # an amount never parted across lines, wherever the workstation shows it
+        self.title_tabs()
 
     def show_view(self, view: str) -> None:
         if view == "traces":
@@ -128,6 +166,28 @@ class ViewSwitching:
         tree_has_focus = focused is not None and left in focused.ancestors_with_self
         main.set_class(self.whole_width(self.active_view) and not tree_has_focus, "-tree-hidden")
         self.call_after_refresh(self._refit_compare)  # the table's width is known after the layout
+        self.call_after_refresh(self.title_tabs)  # so is the tab bar's
+
+    def title_tabs(self) -> None:
+        """Each tab titled with its key (« 1 Cas »: the engineer reads which key shows a view), in the language
+        shown, fitted to the tab bar's width (:func:`tab_titles`): the tree beside or aside, a resize, the exam tab
+        shown. The keys are those the keymap gives (``tui.toml``). A hidden tab keeps its full title."""
+        if not self._screen_stack or self._closing:
+            return
+        try:
+            tabbed = self.screen_stack[0].query_one("#views", TabbedContent)
+            bar = tabbed.query_one(Tabs)
+        except NoMatches:  # not composed yet
+            return
+        keys = registry.effective_keys(self.settings.keymap)
+        tabs = {view: tabbed.get_tab(view) for view in VIEWS}
+        shown = {view: registry.display_key(keys[f"view-{view}"], self.t) for view, tab in tabs.items() if tab.display}
+        hidden = {view: registry.display_key(keys[f"view-{view}"], self.t) for view in VIEWS if view not in shown}
+        gutter = max((tab.styles.gutter.width for view, tab in tabs.items() if view in shown), default=0)
+        titles = {**tab_titles(hidden, self.t, 0, 0), **tab_titles(shown, self.t, bar.size.width, gutter)}
+        for view, tab in tabs.items():
+            if tab.label_text != titles[view]:
+                tab.label = Content(titles[view])  # as written: a key shown « [ » is no markup
 
     def _refit_compare(self) -> None:
         """The expected/observed tables were fitted to another width (a resize, the tree aside): again."""
@@ -153,6 +213,7 @@ class ViewSwitching:
 
     @reads_session
     def refresh_case_views(self) -> None:
+        self.title_tabs()  # the language switched (F2) titled the tabs again, without their keys
         entry = self.current_entry()
         self.query_one("#case-detail", Static).update(self.render.case(entry))
         self.refresh_compare(entry)
@@ -287,8 +348,19 @@ class ViewSwitching:
         lines added since), each pane kept on its line (``TracePanes.show_attempt``)."""
         entry = self.current_entry()
         panes = self.query_one("#trace-panes", TracePanes)
+        panes.read_outputs = self.outputs_of  # the files pane, each time the panes read the attempt (a run's too)
         attempt = self.chosen_attempt(entry)
         panes.show_attempt(self.trace_source(), attempt.id if attempt else None, force, keep_position)
+
+    def outputs_of(self, attempt_id: int) -> list[OutputFile]:
+        """The files ``attempt_id`` kept, read from the workstation's session as it is now (none before it exists);
+        raises what reading it raises (``store.connection.READ_FAILURES``)."""
+        session = self.ws.session
+        if session is None:
+            return []
+        if self._outputs is None:
+            self._outputs = OutputReader()
+        return self._outputs.read(session, attempt_id)
 
     def action_show_view(self, view: str) -> None:
         if view in VIEWS:
@@ -335,7 +407,7 @@ class ViewSwitching:
             return
         if panes.query_text:
             said = self.t("Aucune occurrence de « {query} » dans le canal {channel}")
-            said = said.format(query=panes.query_text, channel=panes.focused_view().channel)
+            said = said.format(query=panes.query_text, channel=panes.focused_view().title())
         else:
             key = registry.display_key(registry.effective_keys(self.settings.keymap)["trace-search"], self.t)
             said = self.t("Aucune occurrence : cherchez d'abord ({key})").format(key=key)
