@@ -508,6 +508,11 @@ class _Importer:
                 used = _shown_delimiter(self.mapping.source.delimiter)
                 return [Problem.of(place, template, columns=columns, used=used, found=_shown_delimiter(other))]
             template = _t("aucune des colonnes attendues ({columns}) dans l'en-tête : est-ce la bonne feuille ?")
+            if self.table.kind == "docx":  # a Word document's tables are numbered, not named
+                template = _t(
+                    "aucune des colonnes attendues ({columns}) dans l'en-tête : est-ce le bon tableau ? (table = dans"
+                    " [source], 1 = le premier)"
+                )
             return [Problem.of(place, template, columns=columns)]
         return [self._absent(name, spec) for name, spec in absent]
 

@@ -5,12 +5,23 @@ One owner for the office layer's problems: the mapping, the table readers and th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from testbench.casebook.errors import in_both
-from testbench.fmt import visible_controls
+from testbench.fmt import shown, visible_controls
 from testbench.i18n import default_language
+
+#: The characters of a document's text a problem quotes (« … », “…”): a cell of 70 000 characters (a paste gone
+#: wrong) was quoted whole, one line of 70 000 characters on the screen; the cut is marked « … ».
+QUOTED_MAX = 200
+_LONG_QUOTE = re.compile(rf"(«\s?|“)([^«»“”]{{{QUOTED_MAX + 1},}}?)(\s?»|”)")
+
+
+def _cut_quotes(text: str) -> str:
+    """``text`` with each quoted text longer than :data:`QUOTED_MAX` cut (:func:`testbench.fmt.shown`)."""
+    return _LONG_QUOTE.sub(lambda m: m[1] + shown(m[2], QUOTED_MAX) + m[3], text)
 
 
 @dataclass(frozen=True)
@@ -43,8 +54,8 @@ class Problem:
         """``place: message`` in ``lang`` (the default language when None)."""
         # a control character the document holds (a NUL, an escape) shown, never sent raw to the terminal
         if (lang or default_language()) == "en":
-            return visible_controls(f"{self.place_en or self.place}: {self.english or self.message}")
-        return visible_controls(f"{self.place}: {self.message}")
+            return visible_controls(_cut_quotes(f"{self.place_en or self.place}: {self.english or self.message}"))
+        return visible_controls(_cut_quotes(f"{self.place}: {self.message}"))
 
     def __str__(self) -> str:
         return self.text()

@@ -14,12 +14,12 @@ import io
 import math
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from testbench.fmt import os_reason
+from testbench.fmt import byte_size, os_reason
 from testbench.i18n import _t, translator
 from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
 from testbench.office.problems import OfficeError, Problem
@@ -172,6 +172,8 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     uncomputed: _Uncomputed = frozenset()
     lines: tuple[int, ...] = ()
     notes: list[Problem] = []
+    if kind != "csv":
+        _check_package(document, kind)
     try:
         if kind == "xlsx":
             name, grid, uncomputed = _read_xlsx(document, mapping, notes)
@@ -186,7 +188,7 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     except Exception as exc:  # third-party parsers raise anything on a corrupt file
         raise OfficeError([_unreadable(document, kind, exc)]) from None
     try:
-        _check_extent(document, grid, mapping)
+        _check_extent(document, grid, mapping, name if kind == "docx" else None)
         table = _table(kind, name, grid, mapping, uncomputed, lines)
     except OfficeError as exc:
         exc.notes[:0] = notes
@@ -195,12 +197,22 @@ def read_table(document: Path, mapping: Mapping) -> Table:
     return table
 
 
-def _check_extent(document: Path, grid: _Grid, mapping: Mapping) -> None:
-    """An empty document, or one that ends before its header row, is one problem (not every column missing)."""
+def _check_extent(document: Path, grid: _Grid, mapping: Mapping, table: str | None = None) -> None:
+    """An empty document, or one that ends before its header row, is one problem (not every column missing).
+    ``table``: the Word table read, whose end it is (another table of the document may be the cases')."""
     last = max((number for number, row in enumerate(grid, 1) if any(text.strip() for text, _ in row)), default=0)
-    if last == 0:
+    if last == 0 and table is None:
         raise OfficeError([Problem.of(document, _t("document vide"))])
+    if last == 0:
+        empty = _t("tableau {n} vide : est-ce le bon tableau ? (table = dans [source], 1 = le premier)")
+        raise OfficeError([Problem.of(document, empty, n=table)])
     header = mapping.source.header_row
+    if header > last and table is not None:
+        beyond = _t(
+            "l'en-tête (ligne {row}) est au-delà de la fin du tableau {n} (dernière ligne écrite : {last}) : est-ce le "
+            "bon tableau ? (table = dans [source], 1 = le premier)"
+        )
+        raise OfficeError([Problem.of(document, beyond, row=header, n=table, last=last)])
     if header > last:
         beyond = _t("l'en-tête (ligne {row}) est au-delà de la fin du document (dernière ligne écrite : {last})")
         raise OfficeError([Problem.of(document, beyond, row=header, last=last)])
@@ -208,7 +220,7 @@ def _check_extent(document: Path, grid: _Grid, mapping: Mapping) -> None:
 
 def _unreadable(document: Path, kind: str, exc: Exception) -> Problem:
     """« document XLSX illisible : {reason} », the reason in the reader's language."""
-    label, ole = kind.upper(), _ole_kind(document) if kind == "xlsx" else None
+    label, ole = kind.upper(), _ole_kind(document, kind) if kind in ("xlsx", "docx") else None
 
     def said(t: Callable[[str], str]) -> str:
         return t("document {kind} illisible : {reason}").format(kind=label, reason=t(ole) if ole else _reason(exc, t))
@@ -223,9 +235,9 @@ def _reason(exc: Exception, t: Callable[[str], str]) -> str:
     return t("fichier endommagé ou d'un autre format")
 
 
-def _ole_kind(document: Path) -> str | None:
-    """Why an ``.xlsx`` that is an OLE compound file cannot be read: a workbook encrypted by a password (Excel
-    wraps the package in OLE then), else an Excel 97-2003 workbook; None for any other file."""
+def _ole_kind(document: Path, kind: str = "xlsx") -> str | None:
+    """Why an ``.xlsx`` or a ``.docx`` that is an OLE compound file cannot be read: a document encrypted by a
+    password (Excel and Word wrap the package in OLE then), else an Excel or Word 97-2003 file; None for any other."""
     try:
         with document.open("rb") as file:
             head = file.read(len(_OLE))
@@ -234,9 +246,70 @@ def _ole_kind(document: Path) -> str | None:
             data = head + file.read()
     except OSError:
         return None
-    if _ENCRYPTION_INFO.encode("utf_16_le") in data or _ENCRYPTION_INFO.encode() in data:
+    encrypted = _ENCRYPTION_INFO.encode("utf_16_le") in data or _ENCRYPTION_INFO.encode() in data
+    if kind == "docx":
+        if encrypted:
+            return _t("document protégé par mot de passe : enregistrez-en une copie sans mot de passe et importez-la")
+        return _t("document Word 97-2003 (.doc) : enregistrez-le au format .docx et importez-le")
+    if encrypted:
         return _t("classeur protégé par mot de passe : enregistrez-en une copie sans mot de passe et importez-la")
     return _t("classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx et importez-le")
+
+
+#: An office package's parts are inflated by its reader, python-docx's whole into memory: a part that inflates more
+#: than :data:`_INFLATE_RATIO` times, past :data:`_INFLATE_FROM` bytes, is a « zip bomb » (a few hundred KB that
+#: inflate to gigabytes), refused before anything is inflated. A real exam book's parts inflate 10 to 40 times (the
+#: sample's ``word/styles.xml`` 29 times), and a part of less than 16 MiB is never suspect.
+_INFLATE_RATIO = 100
+_INFLATE_FROM = 16 << 20
+#: All the parts of a package together, inflated: beyond, no exam book (a workbook of 20 000 cases is 60 MB).
+_PACKAGE_MAX = 1 << 30
+
+
+def _check_package(document: Path, kind: str) -> None:
+    """An office package (a zip) its reader must not open: a part that inflates like a zip bomb, parts too large
+    together, or a part's name written twice (which of the two a reader takes is its choice: Word and python-docx
+    differ). Anything else — not a zip, a damaged one — is the reader's to say."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(document) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    seen: set[str] = set()
+    for part in parts:
+        if part.filename in seen:
+            reason = _t("partie « {part} » écrite deux fois dans l'archive : document endommagé")
+            raise OfficeError([_package_problem(document, kind, reason, part=part.filename)])
+        seen.add(part.filename)
+        packed = max(part.compress_size, 1)
+        if part.file_size > _INFLATE_FROM and part.file_size > _INFLATE_RATIO * packed:
+            reason = _t(
+                "la partie « {part} » ferait {size} une fois décompressée pour {packed} dans le fichier ({ratio} fois "
+                "plus) : archive piégée (« bombe zip ») ou endommagée, non décompressée"
+            )
+            sizes = {"size": part.file_size, "packed": packed}
+            ratio = str(part.file_size // packed)
+            raise OfficeError([_package_problem(document, kind, reason, sizes, part=part.filename, ratio=ratio)])
+    total = sum(part.file_size for part in parts)
+    if total > _PACKAGE_MAX:
+        reason = _t("{size} une fois décompressé, plus que les {limit} qu'un cahier de tests peut faire : non lu")
+        raise OfficeError([_package_problem(document, kind, reason, {"size": total, "limit": _PACKAGE_MAX})])
+
+
+def _package_problem(
+    document: Path, kind: str, reason: str, sizes: dict[str, int] | None = None, **fields: str
+) -> Problem:
+    """« document DOCX illisible : {reason} » in both languages, ``sizes`` (in bytes) written as each language does."""
+
+    def said(lang: str) -> str:
+        t = translator(lang)
+        written = {key: byte_size(value, lang) for key, value in (sizes or {}).items()}
+        text = t(reason).format(**fields, **written)
+        return t("document {kind} illisible : {reason}").format(kind=kind.upper(), reason=text)
+
+    return Problem(str(document), said("fr"), None, said("en"))
 
 
 def _table(
@@ -824,36 +897,84 @@ def _csv_problem(where: str, reason: str, **fields: str) -> Problem:
     return Problem.worded(where, said)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: The columns a Word table may have (Word: 63; LibreOffice more): a merge or a shift past it is a damaged document,
+#: refused at its cell — a span of a million columns made every row a million cells (90 s, then a problem a cell).
+DOCX_MAX_COLUMNS = 1000
+_DOCX_SPAN = _t(
+    "cellule fusionnée sur {count} colonnes (w:gridSpan), la ligne irait au-delà des {limit} colonnes d'un "
+    "tableau : document endommagé"
+)
+_DOCX_SHIFT = _t(
+    "ligne décalée de {count} colonnes (w:gridBefore), au-delà des {limit} colonnes d'un tableau : document endommagé"
+)
+_DOCX_COUNT = _t("nombre illisible « {text} » dans {element} : document endommagé")
+
+
 def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
+    """The table's cells as Word shows them. python-docx reads only the rows and cells that are a table's own
+    children, and only the body's own tables: a row or a cell inside a content control (Word's repeating section, a
+    form's field) or a custom XML element was dropped without a word — a case's row gone, a row's cells shifted
+    under the wrong headers — and so was a table so wrapped, the next one taken for it. A row shifted right
+    (``w:gridBefore``) starts under the column Word shows it under."""
     import docx
 
     word = docx.Document(str(document))
-    tables = word.tables
+    tables = list(_docx_children(word.element.body, f"{_W}tbl"))
     number = mapping.source.table
     if number > len(tables):
         raise OfficeError(
             [Problem.of(document, "tableau {n} absent (le document en a {count})", n=number, count=len(tables))]
         )
-    table = tables[number - 1]
     grid: _Grid = []
-    for tr in table._tbl.tr_lst:
-        cells: list[tuple[str, bool]] = []
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            merged = span > 1 or tc.vMerge is not None
-            text = cell_text(_docx_cell_text(tc))
-            cells.extend([(text, merged)] * span)
+    for row_number, tr in enumerate(_docx_children(tables[number - 1], f"{_W}tr"), 1):
+        place = Place(str(number), row_number, 0, "table")
+        shift = _docx_count(tr.find(f"{_W}trPr/{_W}gridBefore"), place, "w:gridBefore")
+        if shift > DOCX_MAX_COLUMNS:
+            raise OfficeError([Problem.of(place, _DOCX_SHIFT, count=shift, limit=DOCX_MAX_COLUMNS)])
+        cells: list[tuple[str, bool]] = [_BLANK] * shift
+        for tc in _docx_children(tr, f"{_W}tc"):
+            here = Place(str(number), row_number, len(cells) + 1, "table")
+            span = max(_docx_count(tc.find(f"{_W}tcPr/{_W}gridSpan"), here, "w:gridSpan"), 1)  # 0: Word's 1
+            if len(cells) + span > DOCX_MAX_COLUMNS:
+                raise OfficeError([Problem.of(here, _DOCX_SPAN, count=span, limit=DOCX_MAX_COLUMNS)])
+            merged = span > 1 or tc.find(f"{_W}tcPr/{_W}vMerge") is not None
+            cells.extend([(cell_text(_docx_cell_text(tc)), merged)] * span)
         grid.append(cells)
     return str(number), grid
+
+
+def _docx_children(element: Any, tag: str) -> Iterator[Any]:
+    """``element``'s ``tag`` children in document order, with those inside content controls (``w:sdt``) and custom
+    XML elements (``w:customXml``), however deep: Word shows them as the others."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag == f"{_W}sdt":
+            for content in child.iterchildren(f"{_W}sdtContent"):
+                yield from _docx_children(content, tag)
+        elif child.tag == f"{_W}customXml":
+            yield from _docx_children(child, tag)
+
+
+def _docx_count(element: Any, place: Place, name: str) -> int:
+    """A span or a shift's ``w:val`` (0 when absent); not a number: refused at its cell."""
+    if element is None:
+        return 0
+    text = element.get(f"{_W}val") or ""
+    try:
+        return int(text)
+    except ValueError:
+        raise OfficeError([Problem.of(place, _DOCX_COUNT, text=text, element=name)]) from None
 
 
 def _docx_cell_text(tc: Any) -> str:
     """A Word cell's text as Word shows it: python-docx reads only a paragraph's own runs, so the text of a
     tracked insertion (``w:ins``: a reviewer's « 33,61 » over « 33,60 », revisions on), of a content control
-    or of a smart tag was dropped unsaid; deleted and moved-away text (``w:del``, ``w:moveFrom``) is not shown."""
-    from docx.oxml.ns import qn
-
-    paragraph, run, gone = qn("w:p"), qn("w:r"), {qn("w:del"), qn("w:moveFrom")}
+    or of a smart tag was dropped unsaid; deleted and moved-away text (``w:del``, ``w:moveFrom``) is not shown.
+    A table inside the cell is read too, its cells separated by tabs and its rows by line breaks, as Word copies
+    it as text: it was dropped unsaid."""
+    paragraph, run, gone = f"{_W}p", f"{_W}r", {f"{_W}del", f"{_W}moveFrom"}
 
     def shown(p: Any) -> str:
         out = []
@@ -865,4 +986,21 @@ def _docx_cell_text(tc: Any) -> str:
                 out.append(r.text)
         return "".join(out)
 
-    return "\n".join(shown(p) for p in tc.xpath("./w:p | ./w:sdt/w:sdtContent/w:p"))
+    def nested(tbl: Any) -> str:
+        rows = _docx_children(tbl, f"{_W}tr")
+        return "\n".join("\t".join(_docx_cell_text(c) for c in _docx_children(tr, f"{_W}tc")) for tr in rows)
+
+    parts = [nested(child) if child.tag == f"{_W}tbl" else shown(child) for child in _docx_blocks(tc)]
+    return "\n".join(parts)
+
+
+def _docx_blocks(element: Any) -> Iterator[Any]:
+    """A cell's paragraphs and tables in document order, those inside content controls and custom XML too."""
+    for child in element:
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag == f"{_W}sdt":
+            for content in child.iterchildren(f"{_W}sdtContent"):
+                yield from _docx_blocks(content)
+        elif child.tag == f"{_W}customXml":
+            yield from _docx_blocks(child)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testbench.fmt import shown
 from testbench.i18n import colon, tn
 from testbench.runner.exits import EXIT_USAGE
 from testbench.tools.result import Said, T, ToolResult, unwritten, unwritten_code
@@ -108,6 +109,8 @@ def import_tool(document: Path, mapping: Path, output: Path, drop_absent: bool =
 
 def _left_out(done: ImportResult, t: T, lang: str | None) -> str:
     """The closing count of the cases left out, each row refused for an id already used among them."""
+    from testbench.office.problems import QUOTED_MAX
+
     doubled = [
         t("{id} ({place}, en double)").format(id=case_id, place=place.text(lang)) for case_id, place in done.duplicates
     ]
@@ -118,7 +121,7 @@ def _left_out(done: ImportResult, t: T, lang: str | None) -> str:
         "{count} cas laissés de côté : {ids}",
         len(ids),
         lang,
-        ids=", ".join(ids),
+        ids=", ".join(shown(case_id, QUOTED_MAX) for case_id in ids),  # a control character shown, never sent raw
     )
 
 
