@@ -31,6 +31,8 @@ from lxml import etree
 
 from testbench.domain.events import EventKind
 from testbench.engines.reference import b2
+from testbench.fmt import NBSP
+from testbench.i18n import _t, default_language, translator
 from testbench.report.hidden_difference import deviation_notes, difference, guard_notes, noted
 from testbench.store.read import FIXTURES_META, SessionView
 from testbench.traces import redact
@@ -225,6 +227,32 @@ def _add_xml_fields(known: KnownValues, blob: bytes) -> None:
             known.add(kind, element.text)
 
 
+#: the characters of one value an export shows: an engine or an application may answer a value of megabytes (a
+#: 3 MB invoice id), which the redaction read whole at each place it is shown (seven seconds of a report's build for
+#: one value); the rest is cut, the cut said in the value, and stays whole in the session (:meth:`Scrubber.value`)
+VALUE_CHARS = 4096
+#: what the redaction reads past the cut, so that a NIR or a name the cut falls in is masked whole, never half shown
+_CUT_MARGIN = 256
+_CUT = _t(" … [valeur coupée ici : {total} caractères en tout ; elle est entière dans la session]")
+#: the end of a run of base64 (or hex) characters: a blob the cut falls in is read from its start in whole groups of
+#: four, or it decodes to nothing and a known value it encodes would be shown unmasked
+_TOKEN_END = re.compile(r"[A-Za-z0-9+/_-]+\Z")
+
+
+def _count(number: int, lang: str | None) -> str:
+    """A count of characters grouped by thousands as the language writes it (« 3 000 000 », "3,000,000")."""
+    grouped = f"{number:,}"
+    return grouped if (lang or default_language()) == "en" else grouped.replace(",", NBSP)
+
+
+def _common_end(one: str, other: str) -> int:
+    """How many characters ``one`` and ``other`` end with alike."""
+    count = 0
+    while count < min(len(one), len(other)) and one[-1 - count] == other[-1 - count]:
+        count += 1
+    return count
+
+
 #: the runner's line for a manual step (testbench.runner.runner): its operator is a name the person declared
 _MANUAL_LINE = re.compile(
     r"(?P<head>étape manuelle \S+ (?:confirmée|rejetée) par )(?P<name>.+?)(?P<note> : .*)?", re.DOTALL
@@ -348,6 +376,23 @@ class Scrubber:
         _remember(memo, text, (out, counts))
         return out
 
+    def cut(self, text: str) -> str:
+        """``text``'s first :data:`VALUE_CHARS` characters redacted, then the cut said (« … [valeur coupée ici :
+        3 000 000 caractères en tout ; elle est entière dans la session] »). The redaction reads :data:`_CUT_MARGIN`
+        characters more: what it masked across the cut is shown masked whole (the shown text ends after its marker),
+        and the unchanged rest of the margin is left out — a NIR the cut falls in never shows its first digits. A
+        base64 blob the cut falls in is read in whole groups of four from its start, so that it decodes."""
+        seen = text[: VALUE_CHARS + _CUT_MARGIN]
+        run = _TOKEN_END.search(seen)
+        if run is not None and len(text) > len(seen) and _TOKEN_END.match(text, len(seen), len(seen) + 1):
+            seen = seen[: run.start() + (len(seen) - run.start()) // 4 * 4]  # the blob in whole groups of four
+        redacted = self(seen)
+        margin = seen[VALUE_CHARS:]
+        shown = redacted[: len(redacted) - _common_end(redacted, margin)]  # the margin's end left as it was: out
+        lang = self.lang
+        said = translator(lang)(_CUT).format(total=_count(len(text), lang))
+        return shown + said
+
     def record(self, line: str) -> str:
         """A line of a produced text file (an FSE, a B2 lot): fixed-width records pack values between fields,
         and keep their width (a lot read back by column)."""
@@ -446,8 +491,9 @@ class Scrubber:
         return out
 
     def value(self, value: Any) -> Any:
+        """A value as an export shows it: text redacted, its texts past :data:`VALUE_CHARS` characters cut."""
         if isinstance(value, str):
-            return self(value)
+            return self(value) if len(value) <= VALUE_CHARS else self.cut(value)
         if isinstance(value, dict):
             return {k: self.value(v) for k, v in value.items()}
         if isinstance(value, list):
