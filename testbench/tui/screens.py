@@ -373,7 +373,43 @@ class FormScreen(ModalScreen[ScreenResultType]):
         label_window_keys(self, self.t)
 
 
-class AttestScreen(FormScreen[Attestation | None]):
+class KeptFormScreen(FormScreen[ScreenResultType]):
+    """A window whose typing is kept beside the session a short pause after each change (``keep``, given
+    :meth:`typed_now`): a closed terminal, a crash or ``kill -9`` loses nothing of it."""
+
+    _keep: Callable[..., None] | None = None
+    _keep_timer: Timer | None = None
+
+    def typed_now(self) -> tuple[Any, ...]:
+        """What ``keep`` is given: what the window holds typed now."""
+        raise NotImplementedError
+
+    @on(Input.Changed)
+    def _typed_changed(self) -> None:
+        if self._keep is None:
+            return
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(DRAFT_DELAY_S, self._keep_now)
+
+    def _keep_now(self) -> None:
+        self._keep_timer = None
+        if self._keep is not None and self in self.app.screen_stack:  # not once answered or stopped (dismissed)
+            with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its next change keeps it
+                self._keep(*self.typed_now())
+
+    def stop_keeping(self) -> None:
+        """What is typed from now on is not kept: the person quits, told that it is lost (``quit_said``)."""
+        self._keep = None
+        self.on_unmount()
+
+    def on_unmount(self) -> None:
+        if self._keep_timer is not None:  # closed: answered (recorded next), or stopped (what it drops was said)
+            self._keep_timer.stop()
+            self._keep_timer = None
+
+
+class AttestScreen(KeptFormScreen[Attestation | None]):
     """A manual step: the instruction, what the screen should show, what the operator keys in.
 
     Each value is checked as the comparison will read it (:func:`testbench.tui.keyed.misread`: the case's
@@ -429,7 +465,6 @@ class AttestScreen(FormScreen[Attestation | None]):
         self.kept = kept  # this step's answer given before, whose recording failed (a full disk): offered again
         self.recovered = recovered  # ``kept`` is what was typed before the workstation closed (its draft)
         self._keep = keep  # given the values and the note as typed, a pause after each change: kept on disk
-        self._keep_timer: Timer | None = None
         self.operator = operator
         self.t = t
         self._hints = hints
@@ -482,31 +517,9 @@ class AttestScreen(FormScreen[Attestation | None]):
             said = RECOVERED_ANSWER if self.recovered else KEPT_ANSWER
             self.show_notice(self.t(said).format(key=self.key("ctrl+s")), "warning")
 
-    @on(Input.Changed)
-    def _typed_changed(self) -> None:
-        """What was typed is kept a short pause after each change (``keep``): a closed terminal, a crash or
-        ``kill -9`` loses nothing of it."""
-        if self._keep is None:
-            return
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-        self._keep_timer = self.set_timer(DRAFT_DELAY_S, self._keep_now)
-
-    def _keep_now(self) -> None:
-        self._keep_timer = None
-        if self._keep is not None and self in self.app.screen_stack:  # not once answered or stopped (dismissed)
-            with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its next change keeps it
-                self._keep(self._keyed(), self.query_one("#note", Input).value.strip())
-
-    def stop_keeping(self) -> None:
-        """What is typed from now on is not kept: the person quits, told that it is lost (``quit_said``)."""
-        self._keep = None
-        self.on_unmount()
-
-    def on_unmount(self) -> None:
-        if self._keep_timer is not None:  # closed: answered (recorded next), or stopped (what it drops was said)
-            self._keep_timer.stop()
-            self._keep_timer = None
+    def typed_now(self) -> tuple[Any, ...]:
+        """The values keyed and the note."""
+        return self._keyed(), self.query_one("#note", Input).value.strip()
 
     def _keyed(self) -> dict[str, str]:
         """Each value keyed, by path (empty when left empty)."""
@@ -622,7 +635,7 @@ def read_heading(case: Case, step_id: str, path: str, value: str, t: T, lang: st
     return heading
 
 
-class ExtractedScreen(FormScreen[Corrections | None]):
+class ExtractedScreen(KeptFormScreen[Corrections | None]):
     """The values the bench read from the application for a step: accept them, or correct some with a reason.
 
     Each value shows where it was read (the report's sentence). Enter (or Ctrl+S) accepts; refused here, on the window's
@@ -667,7 +680,6 @@ class ExtractedScreen(FormScreen[Corrections | None]):
         #: the corrections typed in this window before the workstation closed (``kill -9``), offered back unapplied
         self.kept = kept
         self._keep = keep  # given what the window holds typed (:meth:`unconfirmed`), a pause after each change
-        self._keep_timer: Timer | None = None
         shown = {item.path for item in request.extracted}
         draft = kept or Draft({}, "")
         typed = dict.fromkeys([*draft.values, *draft.reasons])
@@ -727,31 +739,10 @@ class ExtractedScreen(FormScreen[Corrections | None]):
             lines.append(self.t(RECOVERED_NOT_SHOWN).format(typed=said))
         self.show_notice("\n".join(lines), "warning")
 
-    @on(Input.Changed)
-    def _typed_changed(self) -> None:
-        """What the window holds typed is kept a short pause after each change (``keep``): a ``kill -9`` of the
-        workstation loses none of it (offered back, unapplied, when the step's values are shown again)."""
-        if self._keep is None:
-            return
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-        self._keep_timer = self.set_timer(DRAFT_DELAY_S, self._keep_now)
-
-    def _keep_now(self) -> None:
-        self._keep_timer = None
-        if self._keep is not None and self in self.app.screen_stack:  # not once answered or stopped (dismissed)
-            with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its next change keeps it
-                self._keep(self.elsewhere | self.unconfirmed())
-
-    def stop_keeping(self) -> None:
-        """What is typed from now on is not kept: the person quits, told that the corrections are lost."""
-        self._keep = None
-        self.on_unmount()
-
-    def on_unmount(self) -> None:
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-            self._keep_timer = None
+    def typed_now(self) -> tuple[Any, ...]:
+        """The corrections held (offered back, unapplied, when the step's values are shown again), those of values
+        no longer read kept as they came."""
+        return (self.elsewhere | self.unconfirmed(),)
 
     def typed(self) -> bool:
         """As any window's; recovered corrections still held count as typed: they were, before the workstation
