@@ -18,9 +18,10 @@ from testbench.domain import normalize
 from testbench.domain.decimals import to_the_cent
 from testbench.domain.hooks import OperatorDriven
 from testbench.domain.organisme import ORGANISME_DIGITS, organisme_of
-from testbench.engines.api import Engine, JsonObject
+from testbench.engines.api import Engine, EngineProtocolError, JsonObject
 from testbench.engines.operator.assisted import ExtractionFailed
 from testbench.engines.operator.engine import CAPTURED
+from testbench.engines.protocol.documents import document_fault
 from testbench.i18n import _t
 from testbench.store.chain import expected_media_type
 from testbench.sut.filenames import readable_name
@@ -71,11 +72,16 @@ def _key(name: str) -> str:
 
 def _extract_documents(ctx: ActionContext, step: Step, result: JsonObject) -> JsonObject:
     out = dict(result)
+    fault: EngineProtocolError | None = None
     for key, (media, pattern) in DOCUMENTS.items():
         text = out.pop(key, None)
         if isinstance(text, str) and ctx.store_document is not None:
             name = pattern.format(ref=f"{ctx.case.id}-{step.id}")
             out[f"{key}_sha256"] = ctx.store_document(step.id, text.encode("utf-8"), media, name)
+        if isinstance(text, str) and fault is None:
+            fault = document_fault(key, text)  # the engine's, said once each document is kept as evidence
+    if fault is not None:
+        raise fault
     files = out.pop(CAPTURED, None) or []  # operator modes: the application's own files, kept as they are
     if files and ctx.store_document is not None:
         # each under the name a person reads: one the application wrote in its Windows code page comes with
