@@ -45,9 +45,15 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests on the vpcd readers share the xdist group ``vpcd``: one worker runs them one after the other, as
     ``vpcd_lock`` would make them anyway, while the other worker goes on with the rest instead of waiting for the
-    lock (scripts/test.sh distributes with ``loadgroup``). A test already in a group keeps it."""
+    lock (scripts/test.sh distributes with ``loadgroup``). One in another group would wait for the lock on the
+    other worker, which takes it again test after test (its 120 s run out): refused as the suite is collected."""
     for item in items:
-        if "vpcd_lock" in getattr(item, "fixturenames", ()) and item.get_closest_marker("xdist_group") is None:
+        if "vpcd_lock" not in getattr(item, "fixturenames", ()):
+            continue
+        groups = {mark.args[0] for mark in item.iter_markers("xdist_group")}
+        if groups - {"vpcd"}:
+            raise pytest.UsageError(f"{item.nodeid}: takes the vpcd readers, so its xdist group must be « vpcd »")
+        if not groups:
             item.add_marker(pytest.mark.xdist_group("vpcd"))
 
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-#: one xdist worker runs this module, so that its module fixture (the wheel and its virtualenv) is built once
-pytestmark = pytest.mark.xdist_group("packaging")
+#: the vpcd tests' xdist worker runs this module (one of its tests takes the readers, tests/conftest.py), so
+#: that its module fixture (the wheel and its virtualenv) is built once
+pytestmark = pytest.mark.xdist_group("vpcd")
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "testbench"

@@ -29,8 +29,9 @@ import pytest
 
 from testbench.cards.profile import CardProfile, load_profile
 
-#: one xdist worker runs this module, so that its module fixture (the campaigns and their exports) is built once
-pytestmark = pytest.mark.xdist_group("privacy_exports")
+#: the vpcd tests' xdist worker runs this module (one of its tests takes the readers, tests/conftest.py), so
+#: that its module fixture (the campaigns and their exports) is built once
+pytestmark = pytest.mark.xdist_group("vpcd")
 
 REPO = Path(__file__).resolve().parents[1]
 CASEBOOKS = REPO / "casebooks"
