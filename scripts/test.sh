@@ -12,10 +12,10 @@ bash scripts/pcscd.sh start --readers 8 >/dev/null
 export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
 .venv/bin/lint-imports --no-cache   # the layering (docs/architecture.md)
-# two workers (pytest-xdist): the card tests take the vpcd lock (tests/conftest_cards.py), so they stay one at a
-# time while the rest share both cores; the tests of one xdist group (the demo exam's rehearsals,
-# tests/demo_exams.py) go to one worker, which runs what they share once; TESTBENCH_TEST_WORKERS=0 runs the suite
-# in one process
+# two workers (pytest-xdist), tests dealt by xdist group (loadgroup): the tests on the vpcd readers share the group
+# « vpcd » (tests/conftest.py), so one worker runs them one at a time while the other runs the rest; the tests of
+# another group (the demo exam's rehearsals, tests/demo_exams.py; a module whose module fixture is costly) go to one
+# worker, which builds what they share once; TESTBENCH_TEST_WORKERS=0 runs the suite in one process
 workers=${TESTBENCH_TEST_WORKERS:-2}
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup "$@"
