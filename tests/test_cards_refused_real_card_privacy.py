@@ -121,7 +121,11 @@ def check_refusal_recorded(session: Path, tmp: Path) -> None:
         assert card["guard"] == refused and why in card["guard_reason"], card
 
 
-@pytest.mark.parametrize("cards", ["inprocess", pytest.param("pcsc", marks=pytest.mark.integration)])
+#: through pcscd the test takes the vpcd readers (``vpcd_lock``, asked for below): the vpcd tests' xdist group
+PCSC = pytest.param("pcsc", marks=[pytest.mark.integration, pytest.mark.xdist_group("vpcd")])
+
+
+@pytest.mark.parametrize("cards", ["inprocess", PCSC])
 def test_a_refused_real_card_leaves_no_personal_data_in_the_session(
     cards: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -110,7 +110,11 @@ def interrupt_after(
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), started
 
 
-@pytest.fixture(params=["inprocess", pytest.param("pcsc", marks=pytest.mark.integration)])
+#: through pcscd the test takes the vpcd readers (``vpcd_lock``, asked for below): the vpcd tests' xdist group
+PCSC = pytest.param("pcsc", marks=[pytest.mark.integration, pytest.mark.xdist_group("vpcd")])
+
+
+@pytest.fixture(params=["inprocess", PCSC])
 def cards(request: pytest.FixtureRequest) -> str:
     """The card bay: in memory, and through pcscd (each bench's card emulators are child processes that get
     the ^C too)."""
