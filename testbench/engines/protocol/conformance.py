@@ -34,7 +34,6 @@ from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
 from testbench.i18n import _t, tn, translator
 from testbench.traces.redact import Redactor
-from testbench.xmlsafe import from_bytes
 
 _REDACTOR: list[Redactor] = []  # built on first use: its rules take a moment to compile
 
@@ -601,7 +600,7 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         _expect(isinstance(text, str) and bool(text), "pas de FSE dans la réponse")
         problem = documents.fse_problem(text)  # what run reads of every FSE, the same words
         _expect(problem is None, problem or "")
-        root = from_bytes(text.encode("utf-8"))
+        root = documents.fse_root(text)
         if root.tag == documents.FSE_ROOT:
             return "FSE conforme au XSD testbench"
         return f"FSE XML bien formée (élément {fmt.shown(root.tag, 80)}, XSD non applicable)"

@@ -64,12 +64,31 @@ METHODS = {"fse": "create_invoice", "b2": "build_lot"}
 _EXCERPT = 40
 _LONG_QUOTE = re.compile(r"'([^']{80,})'")  # a value libxml2 quotes whole (it may be megabytes long)
 _SCHEMA_LOCK = threading.Lock()  # one compiled schema, its error log shared: validate + read together
+#: the encoding an FSE's XML declaration names, after its version (XML 1.0, « EncodingDecl »)
+_DECLARED_ENCODING = re.compile(
+    r"\A(\ufeff?<\?xml\s+version\s*=\s*([\"'])[^\"']*\2)(\s+encoding\s*=\s*([\"'])[A-Za-z][A-Za-z0-9._-]*\4)"
+)
+
+
+def fse_root(text: str) -> etree._Element:
+    """The FSE ``text``'s root element; raises ``etree.XMLSyntaxError`` (line and column) when it is malformed.
+
+    The engine answers characters (a JSON string), already decoded: the encoding its XML declaration names says
+    how a file of it would be written, not how to read them. .NET writes « encoding="utf-16" » in every XML it
+    serialises to a string, which read as UTF-8 bytes was refused as malformed (a valid FSE failing the engine);
+    a declared ISO-8859-1 read the accents wrong. The declaration's encoding is left out, in place (spaces), so
+    that every line and column the parser gives is still the document's."""
+    declared = _DECLARED_ENCODING.match(text)
+    if declared is not None:
+        blank = re.sub(r"[^\r\n]", " ", declared[3])
+        text = declared[1] + blank + text[declared.end() :]
+    return from_bytes(text.encode("utf-8"))
 
 
 def fse_problem(text: str) -> str | None:
     """Why ``text`` is no FSE a caisse would read (its first problem, placed), or None."""
     try:
-        root = from_bytes(text.encode("utf-8"))
+        root = fse_root(text)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         detail = shown(xml_detail(exc.msg), 200)
