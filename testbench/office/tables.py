@@ -120,7 +120,7 @@ class Table:
     kind: str  # "xlsx" | "ods" | "csv" | "docx"
     name: str  # sheet name, file stem (CSV) or table number (DOCX)
     header: dict[str, int]
-    rows: list[list[Cell]]  # data rows only, in order; rows with no text at all are left out
+    rows: list[list[Cell]]  # data rows only, in order; rows with no text at all or repeating the header: left out
     header_row: int = 1
     header_cells: list[Cell] = field(default_factory=list)
     identity: dict[str, Cell] = field(default_factory=dict)  # identity fields read from cells ({ cell = "B2" })
@@ -332,9 +332,14 @@ def _table(
                 header[words] = col
     width = max((len(r) for r in grid), default=0)
     rows: list[list[Cell]] = []
+    titles = _words(grid[spec.header_row - 1]) if len(grid) >= spec.header_row else []
+    repeated: list[int] = []
     for number in range(max(spec.first_data_row, spec.header_row + 1), len(grid) + 1):
         raw = grid[number - 1]
         if not any(text.strip() for text, _ in raw):
+            continue
+        if len([t for t in titles if t]) > 1 and _words(raw) == titles:
+            repeated.append(number)  # the header row again (a page break of a converted PDF): no case
             continue
         padded = raw + [("", False)] * (width - len(raw))
         rows.append(
@@ -349,7 +354,23 @@ def _table(
             row = grid[ref.row - 1] if ref.row <= len(grid) else []
             text, merged = row[ref.column - 1] if ref.column <= len(row) else ("", False)
             identity[key] = Cell(placer.place(ref.row, ref.column), text, merged)
-    return Table(kind, name, header, rows, spec.header_row, header_cells, identity, lines=lines)
+    notes = [Problem.of(placer.place(number), _REPEATED_HEADER) for number in repeated]
+    return Table(kind, name, header, rows, spec.header_row, header_cells, identity, notes, lines=lines)
+
+
+#: a data row that is the header row again, as a document converted from a PDF repeats it after each page break: read
+#: as a case, it was refused (« identifiant de cas invalide « N° cas » ») and took the lines of the case it cut in two
+_REPEATED_HEADER = _t(
+    "ligne identique à celle des en-têtes (répétée à un saut de page) : lue comme en-têtes, pas comme un cas"
+)
+
+
+def _words(row: list[tuple[str, bool]]) -> list[str]:
+    """A row's texts, spaces collapsed, without its empty cells at the end: two rows alike read alike."""
+    words = [_SPACES.sub(" ", text).strip() for text, _ in row]
+    while words and not words[-1]:
+        words.pop()
+    return words
 
 
 def case_rows(table: Table, mapping: Mapping) -> dict[str, int]:

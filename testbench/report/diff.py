@@ -60,7 +60,7 @@ from testbench.report.diff_bench import (
     product_changes,
 )
 from testbench.report.labels import verdict_label
-from testbench.report.personal import Scrubber, value_kind
+from testbench.report.personal import Scrubber, cut_difference, value_kind
 from testbench.report.recorded import recorded_words
 from testbench.store.read import CaseView, SessionView, read_session
 from testbench.traces.bench_text import trace_text
@@ -350,10 +350,13 @@ def _expectation_change(
 
 def _hidden_change(path: str, before: Any, after: Any, comparison: dict[str, Any]) -> dict[str, str]:
     """How A's and B's observed values differ, in each language, when both are personal values of one kind that
-    the diff shows as the same marker (« ‹NIR› → ‹NIR› » says nothing else); {} otherwise."""
+    the diff shows as the same marker (« ‹NIR› → ‹NIR› » says nothing else), or two long values the cut shows
+    alike (where they differ: :func:`~testbench.report.personal.cut_difference`); {} otherwise."""
     if comparison.get("kind") == "trace" or any(v in (None, "", True, False) for v in (before, after)):
         return {}
     kind = value_kind(path, before)
+    if kind is None and cut_difference(before, after, None):  # two long values the cut shows alike: where they differ
+        return {lang: cut_difference(before, after, lang) for lang in LANGUAGES}
     if kind is None or kind != value_kind(path, after):
         return {}
     return {lang: hidden_difference.change(kind, before, after, lang) for lang in LANGUAGES}
@@ -708,7 +711,7 @@ def to_json(diff: SessionDiff, lang: str | None = None) -> dict[str, Any]:
                         "after_label": _shown(v, v.after, lang),
                         "origin_before": _origin(v, v.before, v.provenance_before, t, lang, v.source_before),
                         "origin_after": _origin(v, v.after, v.provenance_after, t, lang, v.source_after),
-                        # how the two observed values differ when the redaction hides both (null otherwise)
+                        # how the two observed values differ when the redaction or the cut shows both alike (else null)
                         "redacted_difference": _hidden(v, lang) or None,
                     }
                     for v in c.values

@@ -245,6 +245,22 @@ def _count(number: int, lang: str | None) -> str:
     return grouped if (lang or default_language()) == "en" else grouped.replace(",", NBSP)
 
 
+_CUT_DIFFERENCE = _t("valeurs différentes après la coupure : à partir du caractère {position}")
+
+
+def cut_difference(one: Any, other: Any, lang: str | None) -> str:
+    """Where two values that the cut shows alike differ: their first :data:`VALUE_CHARS` characters are the same and
+    the rest is not (« valeurs différentes après la coupure : à partir du caractère 5 001 »); "" otherwise. Cut, two
+    3 MB invoice ids differing in their last character were shown as one value, the diff saying they differ with
+    nothing to tell how. A position, no character of either value: nothing personal is shown."""
+    if not (isinstance(one, str) and isinstance(other, str)) or one == other:
+        return ""
+    if max(len(one), len(other)) <= VALUE_CHARS or one[:VALUE_CHARS] != other[:VALUE_CHARS]:
+        return ""
+    position = next((i for i, (x, y) in enumerate(zip(one, other, strict=False)) if x != y), min(len(one), len(other)))
+    return translator(lang)(_CUT_DIFFERENCE).format(position=_count(position + 1, lang))
+
+
 def _common_end(one: str, other: str) -> int:
     """How many characters ``one`` and ``other`` end with alike."""
     count = 0
@@ -433,15 +449,16 @@ class Scrubber:
 
     def difference(self, comparison: Mapping[str, Any]) -> str:
         """How a failed comparison's expected and observed values differ when :meth:`at_path` hides both whole, as
-        one kind (:mod:`testbench.report.hidden_difference`): « ‹NIR› » against « ‹NIR› » says nothing else. ""
-        otherwise, and always with the opt-out: the values themselves are shown."""
-        if self._redactor is None or str(comparison.get("outcome")) in ("pass", "none", ""):
+        one kind (:mod:`testbench.report.hidden_difference`): « ‹NIR› » against « ‹NIR› » says nothing else; or
+        when the cut shows both alike (:func:`cut_difference`, the opt-out too). "" otherwise: the values themselves
+        are shown."""
+        if str(comparison.get("outcome")) in ("pass", "none", ""):
             return ""
         path, expected, observed = str(comparison.get("path") or ""), comparison.get("expected"), comparison["observed"]
-        if comparison.get("kind") == "trace" or any(v in (None, "", True, False) for v in (expected, observed)):
-            return ""
-        kind = value_kind(path, expected)
-        if kind is None or kind != value_kind(path, observed):
+        kind = value_kind(path, expected) if self._redactor is not None else None
+        if kind is None or comparison.get("kind") == "trace":
+            return cut_difference(expected, observed, self.lang)
+        if any(v in (None, "", True, False) for v in (expected, observed)) or kind != value_kind(path, observed):
             return ""
         return difference(kind, expected, observed, self.lang)
 
