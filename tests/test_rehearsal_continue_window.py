@@ -61,12 +61,12 @@ def test_continuing_says_that_what_was_written_while_closed_is_the_interrupted_s
             " opérateur) ; étapes déjà faites : s-invoice." in said
         ), said
         assert (
-            "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape s-secure ; un fichier"
+            "Ce que le logiciel a écrit pendant que le banc était fermé est rattaché à l'étape s-secure ; un fichier"
             " créé entre-temps qu'elle ne lit pas (un lot constitué) va à l'étape suivante du cas qui le lit." in said
         ), said
     else:
         assert any(s.startswith("Attempt 1 stopped before its verdict — ") for s in said), said
-        meanwhile = "What the application wrote just after the stop, the bench closed, goes to step s-secure; "
+        meanwhile = "What the application wrote while the bench was closed goes to step s-secure; "
         assert any(s.startswith(meanwhile) for s in said), said
 
 

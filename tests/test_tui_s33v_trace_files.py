@@ -152,9 +152,8 @@ def test_a_correction_is_said_with_the_value_read(assisted: tuple[Path, Path], t
 
     shown = asyncio.run(scenario())
     amo = next(line for line in shown if "invoice.totals.amo" in line)
-    # the value the file holds, then the operator's
-    assert amo.strip().startswith("invoice.totals.amo = 33,00\u00a0€"), amo
-    assert amo.endswith("corrigé par l'opérateur : 33,60\u00a0€"), amo
+    # the value the file holds, then the operator's (before where it was read: in sight at 80 columns)
+    assert amo.strip().startswith("invoice.totals.amo = 33,00\u00a0€ — corrigé par l'opérateur : 33,60\u00a0€ — "), amo
 
 
 def test_its_cursor_moves_the_other_panes_and_the_search_and_filter_find_its_lines(
@@ -186,7 +185,8 @@ def test_its_cursor_moves_the_other_panes_and_the_search_and_filter_find_its_lin
             await pilot.press("enter")
             await pilot.pause()
             seen["hits"] = [files.index.row(i).text for i in files.hits]
-            await pilot.press("ctrl+f")  # the filter: only the lines holding the words
+            seen["went"] = app.focused is files and files.cursor == files.hits[0]  # Enter went to the hit
+            await pilot.press("ctrl+f", "ctrl+f")  # back to the box, then the filter: only the lines holding the words
             await traces_indexed(app, pilot)
             seen["filtered"] = lines(files)
 
@@ -195,6 +195,7 @@ def test_its_cursor_moves_the_other_panes_and_the_search_and_filter_find_its_lin
     assert marker == expected and marker is not None, seen["bench"]
     assert seen["moment"] in seen["info"], seen["info"]  # the moment of the line, on the bench's clock
     assert [hit.strip() for hit in seen["hits"]] == ["lot.totals.amo = 33,60\u00a0€ — enregistrement 1, colonnes 14–24"]
+    assert seen["went"], seen
     assert [line.strip() for line in seen["filtered"]] == [hit.strip() for hit in seen["hits"]]
 
 

@@ -8,6 +8,7 @@ the ones the campaign captured, never a second reading of the application's file
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from testbench.runner.options import OPERATOR_ENGINE
 from testbench.store.traceindex import TraceReadError, TraceSource
 from testbench.sut.profile import SutProfile
 from testbench.tui import exam
-from testbench.tui.exam import AttemptEnd, ExamProgress, FolderWatch
+from testbench.tui.exam import AttemptEnd, ExamProgress, FolderFile, FolderWatch
 from testbench.tui.session_watch import reads_session
 from testbench.tui.traceview import TraceView
 
@@ -177,6 +178,15 @@ class ExamHandlers:
             self._exam_watch.start()
         return self._exam_watch
 
+    def exam_files(self, progress: ExamProgress | None, recorded: bool) -> list[FolderFile]:
+        """The watched folders' files beside the attempt in progress (``progress``). Beside another attempt the
+        folders are as the last case run left them: an attempt that kept files shows only those (``recorded``:
+        « pièce enregistrée »), else the folders' files, none « nouveau » (the last case's step wrote them)."""
+        files = self.exam_watch().files()
+        if progress is not None:
+            return files
+        return [] if recorded else [dataclasses.replace(file, new=False) for file in files]
+
     def exam_event(self, event: RunEvent) -> None:
         """The attempt in progress, as the runner tells it."""
         if isinstance(event, CaseStarted):
@@ -307,7 +317,7 @@ class ExamHandlers:
             exam.header(case, progress, t, guidance, self.lang),
             exam.step_line(case, progress, t, end=end),
             exam.values_table(exam.expected_values(case, observations, t, self.lang, ended=ended), t),
-            exam.files_text(recorded, self.exam_watch().files(), t, self.lang),
+            exam.files_text(recorded, self.exam_files(progress, bool(recorded)), t, self.lang),
             exam.ahead(
                 progress,
                 t,

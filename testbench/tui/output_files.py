@@ -150,15 +150,16 @@ def when_line(file: OutputFile, t: Callable[[str], str], clock: Callable[[float]
 
 
 def value_line(value: ValueRead, t: Callable[[str], str], lang: str) -> str:
-    """« invoice.totals.amo = 33,00 € — ligne 1, octet 61, string(/fse/totaux/@amo) — corrigé par l'opérateur :
-    33,60 € »: the value as read, where in the file (its name aside: the line above says it)."""
+    """« invoice.totals.amo = 33,00 € — corrigé par l'opérateur : 33,60 € — ligne 1, octet 61,
+    string(/fse/totaux/@amo) »: the value as read, the operator's correction right after it (past the place in the
+    file, 80 columns cut it off the pane), then where in the file (its name aside: the line above says it)."""
     where = Provenance.from_dict(value.provenance).describe(t)
     name = PurePath(str(value.provenance.get("source", ""))).name
     where = where[len(name) + 2 :] if where.startswith(f"{name}, ") else where
-    line = f"  {value.path} = {quoted(value.path, value.value, lang)}" + (f" — {where}" if where else "")
+    line = f"  {value.path} = {quoted(value.path, value.value, lang)}"
     if value.corrected is not None:
         line += " — " + t("corrigé par l'opérateur : {value}").format(value=quoted(value.path, value.corrected, lang))
-    return line
+    return line + (f" — {where}" if where else "")
 
 
 #: the values of each file whose lines set how far the pane scrolls sideways (their lines are alike: a lot's

@@ -845,7 +845,7 @@ class ExtractedScreen(KeptFormScreen[Corrections | None]):
 #: what the application wrote while the bench was closed goes to the step it was closed on (the operator gap capture,
 #: docs/exam-day.md « An interrupted attempt »): a later step done in the application meanwhile is not seen as done
 CLOSED_MEANWHILE = _t(
-    "Ce que le logiciel a écrit juste après l'arrêt, banc fermé, est rattaché à l'étape {step} ; un fichier créé"
+    "Ce que le logiciel a écrit pendant que le banc était fermé est rattaché à l'étape {step} ; un fichier créé"
     " entre-temps qu'elle ne lit pas (un lot constitué) va à l'étape suivante du cas qui le lit."
 )
 

@@ -361,6 +361,7 @@ class TracePanes(Vertical):
         """Draw the bench's words again in the app's language (F2 calls this after it changed it)."""
         for view in self.panes():
             view.retranslate()
+        self._info()  # the line above the panes too (« 19 lignes, 3 étapes » stayed French in English)
 
     def compose(self) -> ComposeResult:
         # one line searched or kept at a time: a paste of several lines is refused, and said (``OneValue``)
@@ -426,6 +427,8 @@ class TracePanes(Vertical):
         view = event.widget
         if isinstance(view, TraceView) and view.channel not in self.pair:
             self._show_pair(next(pair for pair in PANE_PAIRS if view.channel in pair))
+        elif isinstance(view, TraceView):
+            self._info()  # the moment of the pane now focused (it said the one left, or none)
 
     def step_focus(self, delta: int) -> bool:
         """Tab on a narrow terminal: the next pane, showing the other pair when needed; False past the last."""
@@ -555,8 +558,10 @@ class TracePanes(Vertical):
         view = self.focused_view()
         moment = view.time_at(view.cursor)  # the clock that links the panes, whether or not they show it
         clock = f" — {t('heure du banc (UTC)')}{t(' : ')}{moment}" if moment else ""
+        # a case never run: said, not « 0 ligne, 0 étape » above empty panes
+        counts = f"{lines}, {steps}" if self.attempt_id is not None else t("aucune tentative à montrer")
         # a fixed size (one line, the panes' width): a cursor move repaints it without a new layout
-        self.query_one("#trace-info", Label).update(f"{lines}, {steps}{clock}{query}{mode}{more}", layout=False)
+        self.query_one("#trace-info", Label).update(f"{counts}{clock}{query}{mode}{more}", layout=False)
 
     # -- linking ---------------------------------------------------------------------------------
     @on(TraceView.CursorMoved)
@@ -605,7 +610,10 @@ class TracePanes(Vertical):
             self.show_attempt(self.source, self.attempt_id, force=True)
         else:
             self._search()
-            self.next_hit(1)
+            if not self.next_hit(1) and self.query_text and self.indexed:  # a first screen may not hold it yet
+                t = app_translator(self)
+                said = t("Aucune occurrence de « {query} » dans les traces de cette tentative")
+                self.app.notify(said.format(query=self.query_text), severity="warning", timeout=4)
         self._info()
 
     def toggle_filter(self) -> bool:
@@ -618,7 +626,11 @@ class TracePanes(Vertical):
             view.set_hits(view.index.matches(self.query_text) if view.index is not None and self.query_text else [])
 
     def next_hit(self, delta: int) -> bool:
+        """The next (``delta`` 1) or previous match in the focused pane. From the query box (no pane focused), the
+        first pane with a match, the files read included: a value read is only there."""
         view = self.focused_view()
+        if not view.hits and not any(v.has_focus for v in self.panes()):
+            view = next((v for v in self.panes() if v.hits), view)
         if not view.hits:
             return False
         if delta > 0:
