@@ -12,11 +12,13 @@ bash scripts/pcscd.sh start --readers 8 >/dev/null
 export PCSCD_EXTERNAL=1
 .venv/bin/ruff check testbench tests benchmarks
 .venv/bin/lint-imports --no-cache   # the layering (docs/architecture.md)
-# two workers (pytest-xdist), tests dealt by xdist group (loadgroup): the tests on the vpcd readers share the group
-# « vpcd » (tests/conftest.py), so one worker runs them one at a time while the other runs the rest; the tests of
-# another group (the demo exam's rehearsals, tests/demo_exams.py; a module whose module fixture is costly) go to one
-# worker, which builds what they share once; TESTBENCH_TEST_WORKERS=0 runs the suite in one process
-workers=${TESTBENCH_TEST_WORKERS:-2}
+# three workers (pytest-xdist) on a two-core CI: much of the suite waits (on the processes it starts, pcscd's
+# polls, timers), so a third worker takes that time. Tests are dealt by xdist group (loadgroup): the tests on the
+# vpcd readers share the group « vpcd » (tests/conftest.py), so one worker runs them one at a time while the
+# others run the rest; the tests of another group (the demo exam's rehearsals, tests/demo_exams.py; a module whose
+# module fixture is costly) go to one worker, which builds what they share once; TESTBENCH_TEST_WORKERS=0 runs the
+# suite in one process
+workers=${TESTBENCH_TEST_WORKERS:-3}
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup "$@"
 rc=$?

@@ -174,7 +174,7 @@ def test_ci_run_runs_exactly_the_readme_test_command() -> None:
     commands = [line for line in (ROOT / ".ci/run").read_text().splitlines() if line and not line.startswith("#")]
     assert commands[-1] == "exec bash scripts/test.sh"
     test_sh = (ROOT / "scripts/test.sh").read_text()
-    assert 'workers=${TESTBENCH_TEST_WORKERS:-2}' in test_sh and '-n "$workers"' in test_sh
+    assert 'workers=${TESTBENCH_TEST_WORKERS:-3}' in test_sh and '-n "$workers"' in test_sh
 
 
 def test_the_python_line_that_prints_the_bundled_folder() -> None:
