@@ -122,3 +122,26 @@ def test_the_titles_shorten_those_that_gain_most_first() -> None:
     one_short = tab_titles(keys, t, needed - 1, 1)
     assert [view for view in VIEWS if one_short[view] != full[view]] == ["compare"]
     assert one_short["compare"] == "3 Att/obs"
+
+
+def test_the_titles_follow_the_width_the_layout_gives_whoever_titled_them_before(tmp_path: Path) -> None:
+    """Titles fitted while a layout was pending (the tree about to step aside) read the bar's former width: the
+    next layout of the screen fits them again to the width it gave (a flaky snapshot at 100×30 showed « 3 Att/obs »
+    with room for « 3 Attendu/observé »)."""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            tabs = app.query_one("#views", TabbedContent)
+            assert tabs.get_tab("compare").label_text == "3 Attendu/observé"
+            from textual.content import Content
+
+            tabs.get_tab("compare").label = Content("3 Att/obs")  # as fitted to a narrower bar, before the layout
+            app._titled_width = 0
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            await pilot.pause()
+            assert tabs.get_tab("compare").label_text == "3 Attendu/observé"
+
+    asyncio.run(scenario())

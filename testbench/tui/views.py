@@ -7,6 +7,7 @@ long values, so its observed and result columns are always in view.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from rich.cells import cell_len
@@ -110,10 +111,20 @@ class ViewSwitching:
     _kept_sources: tuple[TraceSource, ...] = ()
     _outputs: OutputReader | None = None  # the traces' files pane: an attempt's files read again only when they change
 
+    _titled_width = -1  # the tab bar's width its titles were last fitted to
+
     def on_mount(self) -> None:
         """Dispatched with the app's own ``on_mount`` (each class of the app has its handler called)."""
         keep_no_break_spaces()  # an amount never parted across lines, wherever the workstation shows it
         self.title_tabs()
+        # after each layout of the main screen: a call made before the layout took effect (the tree stepping aside)
+        # read the bar's former width; the titles follow the width the layout gave
+        self.screen_stack[0].screen_layout_refresh_signal.subscribe(self, self._tabs_laid_out)
+
+    def _tabs_laid_out(self, _screen: object) -> None:
+        with contextlib.suppress(NoMatches):
+            if self.screen_stack[0].query_one("#views", TabbedContent).query_one(Tabs).size.width != self._titled_width:
+                self.title_tabs()
 
     def show_view(self, view: str) -> None:
         if view == "traces":
@@ -184,6 +195,7 @@ class ViewSwitching:
         shown = {view: registry.display_key(keys[f"view-{view}"], self.t) for view, tab in tabs.items() if tab.display}
         hidden = {view: registry.display_key(keys[f"view-{view}"], self.t) for view in VIEWS if view not in shown}
         gutter = max((tab.styles.gutter.width for view, tab in tabs.items() if view in shown), default=0)
+        self._titled_width = bar.size.width
         titles = {**tab_titles(hidden, self.t, 0, 0), **tab_titles(shown, self.t, bar.size.width, gutter)}
         for view, tab in tabs.items():
             if tab.label_text != titles[view]:
