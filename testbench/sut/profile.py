@@ -153,6 +153,12 @@ class SutProfile:
         if not self.logs:
             object.__setattr__(self, "logs", tuple(s.spec() for s in self.log_sources))
 
+    def read_paths(self, action: str) -> tuple[str, ...]:
+        """The observation paths the extractors give for ``action``, in the profile's order, once each (``{n}``
+        templates as written): what the bench reads from the application's outputs, never asked of the operator."""
+        paths = (path for spec in self.extractors if action in spec.applies_to for path in spec.fields.values())
+        return tuple(dict.fromkeys(paths))
+
     def _folder_glob(self, spec: ExtractorSpec) -> tuple[Path, tuple[str, ...]] | None:
         """The folder a file extractor reads and the globs of its files there, relative to it (None: it reads
         log lines). An ``[outputs]`` key reads the usual names of the extractor's kind in that folder itself

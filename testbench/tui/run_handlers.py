@@ -499,10 +499,7 @@ class RunHandlers:
         the step is done — none is asked, the window names them; empty for another step or without a profile."""
         call = step.params.get("engine_call") if isinstance(step.params, dict) else None
         profile = self.exam_profile() if isinstance(call, str) else None
-        if profile is None:
-            return ()
-        paths = (path for spec in profile.extractors if call in spec.applies_to for path in spec.fields.values())
-        return tuple(dict.fromkeys(paths))
+        return profile.read_paths(call) if profile is not None and isinstance(call, str) else ()
 
     def _attested(self, request: AttestationRequest, answer: Attestation | None) -> None:
         """The person's answer goes to the run; kept until its step is recorded, so that a failed write (a full

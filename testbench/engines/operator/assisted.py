@@ -350,10 +350,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
 
     def extracted_paths(self, action: str) -> set[str]:
         """The observation paths the profile's extractors give for ``action`` (``{n}`` templates as written)."""
-        paths: set[str] = set()
-        for spec in self.specs(action):
-            paths.update(spec.fields.values())
-        return paths
+        return set(self.profile.read_paths(action))
 
     def keyed_fields(self, prompt: OperatorPrompt) -> tuple[tuple[str, str], ...]:
         root = CALL_ROOTS.get(prompt.action, prompt.action)
