@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from testbench.traces import tail
 from testbench.traces.clock import RawLine
 from testbench.traces.followed import rotation_rank
 from testbench.traces.tail import FileTailer
@@ -232,6 +233,42 @@ def test_fast_rotations_with_50_ms_polls_lose_and_duplicate_nothing(tmp_path: Pa
         logger.removeHandler(handler)
         handler.close()
     assert got.texts == written
+
+
+@pytest.mark.parametrize("use_inode", [True, False], ids=["inode", "first-bytes"])
+def test_a_rotation_while_the_folder_is_listed_shows_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_inode: bool
+) -> None:
+    """A rotation under way renames as the folder is listed: the listing stat'ed ``app.log.3`` before the rename and
+    ``app.log.2`` after it, so the file that was at ``app.log.2`` stood at neither name when looked at (a chain file
+    never read, seen once in CI), and a file may stand at two. The listing is taken again until two agree."""
+    log = tmp_path / "app.log"
+    logger, handler = rotating_logger(log, backups=4, max_bytes=10**9)
+    try:
+        for generation in "ABCDE":
+            logger.info(f"{generation} 1 génération {generation}")
+            handler.doRollover()
+        tailer = FileTailer([log], Collector(), poll_interval=3600, use_inode=use_inode)
+        real_stat, real_scan = tailer._stat, tail._scan
+        armed = [True]
+
+        def stat_then_rotate(path: str) -> tuple[int, int, int, int] | None:
+            st = real_stat(path)
+            if armed[0] and path.endswith(".3"):
+                armed[0] = False
+                handler.doRollover()  # .3 -> .4, .2 -> .3, .1 -> .2, app.log -> .1, while the folder is listed
+                logger.info("F 1 génération F")
+            return st
+
+        monkeypatch.setattr(tailer, "_stat", stat_then_rotate)
+        monkeypatch.setattr(tail, "_scan", lambda folder: sorted(real_scan(folder), key=lambda e: e.name, reverse=True))
+        listed = tailer._settled(str(tmp_path), lambda name: name.startswith("app.log."))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert not armed[0]
+    now = {path: real_stat(path) for path in (str(tmp_path / f"app.log.{n}") for n in range(1, 5))}
+    assert sorted(listed) == sorted(now.items())
 
 
 def test_rotation_rank_reads_the_forms_rotations_give() -> None:

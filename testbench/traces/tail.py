@@ -47,7 +47,6 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from testbench.traces.clock import RawLine, stamp
@@ -98,6 +97,9 @@ MAX_READ_PER_POLL = 8 << 20
 #: The bytes before a file's offset checked at each read: a file rewritten from its start past the offset, with the
 #: same first bytes (an application's banner), no longer holds them (:attr:`Followed.guard`).
 GUARD_BYTES = 64
+#: How many times a folder is listed at most until two listings agree (:meth:`FileTailer._settled`): a rotation renames
+#: a dozen files in well under a millisecond, so a third listing nearly always sees it done.
+SETTLE_PASSES = 5
 
 
 _WILDCARDS = frozenset("*?[")
@@ -511,11 +513,9 @@ class FileTailer(Delivery):
         known_ns = -1
         known_keys = {(item.dev, item.ino) for item in known if item.ino}  # a glob may list hundreds of rotated files
         followed_keys = {(item.dev, item.ino) for item in followed if item.ino}
-        for entry in _scan(folder):
-            path = os.path.join(folder, entry.name)
+        for path, st in self._settled(folder, lambda name: rotation_rank(os.path.join(folder, name), base) is not None):
             rank = rotation_rank(path, base)
-            st = None if rank is None else self._stat(path)
-            if rank is None or st is None:
+            if rank is None:  # taken by its name already
                 continue
             dev, ino, size, mtime_ns = st
             head = None if ino else read_head(path)
@@ -555,25 +555,55 @@ class FileTailer(Delivery):
         return chain
 
     def _relocate(self, followed: Followed, excluded: set[str]) -> tuple[str, int] | None:
-        """Find a followed file that left the patterns, beside its last path."""
-        old = Path(followed.path)
+        """Find a followed file that left the patterns, beside its last path. A rotation under way may hand it from
+        one name to the next as the folder is listed: the folder is read as one moment saw it (:meth:`_settled`), and
+        again while a path changed hands between that listing and the check of the file found there."""
         st = self._stat(followed.path)
         if st is not None:
             head = None if st[1] else read_head(followed.path)
             if followed.same_file(st[0], st[1], head):
                 return followed.path, st[2]
-        entries = _scan(str(old.parent))
-        stem = old.name.split(".", 1)[0]
-        for entry in entries:
-            if entry.path in excluded or not entry.name.startswith(stem):
-                continue
-            st = self._stat(entry.path)
-            if st is None:
-                continue
-            head = None if st[1] else read_head(entry.path)
-            if followed.same_file(st[0], st[1], head) and _renamed(followed, (entry.path, *st[:3], head, st[3])):
-                return entry.path, st[2]
+        folder, name = os.path.split(followed.path)
+        stem = name.split(".", 1)[0]
+        for _ in range(SETTLE_PASSES):
+            moved = False
+            for path, st in self._settled(folder, lambda entry: entry.startswith(stem)):
+                if path in excluded:
+                    continue
+                head = None if st[1] else read_head(path)
+                if not followed.same_file(st[0], st[1], head):
+                    continue
+                renamed = _renamed(followed, (path, *st[:3], head, st[3]))
+                if renamed:
+                    return path, st[2]
+                moved = moved or renamed is None
+            if not moved:
+                return None
         return None
+
+    def _settled(self, folder: str, wanted: Callable[[str], bool]) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The files of ``folder`` whose names ``wanted`` takes, each with its stat, as one moment of the folder held
+        them: an application rotating its log renames ``app.log.1`` to ``app.log.2`` and ``app.log`` to ``app.log.1``
+        while the folder is listed and each name stat'ed in turn, so one listing may see a file at two names or at
+        none. The names are stat'ed again until two passes agree on which file each holds (at most
+        :data:`SETTLE_PASSES`): then each held it through the moment between the passes."""
+        previous: set[tuple[str, int, int, int, int]] | None = None
+        listed: list[tuple[str, tuple[int, int, int, int]]] = []
+        for _ in range(SETTLE_PASSES):
+            listed = []
+            for entry in _scan(folder):
+                if not wanted(entry.name):
+                    continue
+                path = os.path.join(folder, entry.name)
+                st = self._stat(path)
+                if st is not None:
+                    listed.append((path, st))
+            # a file is its inode; without one, its size and time too (a rename shows another file's)
+            seen = {(path, st[0], st[1], 0 if st[1] else st[2], 0 if st[1] else st[3]) for path, st in listed}
+            if seen == previous:
+                break
+            previous = seen
+        return listed
 
     def _read(
         self, followed: Followed, size: int, batch: list[RawLine], *, live: bool = True, mtime_ns: int | None = None
