@@ -929,6 +929,29 @@ _DOCX_SPAN = _t(
 _DOCX_SHIFT = _t(
     "ligne décalée de {count} colonnes (w:gridBefore), au-delà des {limit} colonnes d'un tableau : document endommagé"
 )
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: The namespaces Word reads that a ``mc:Choice`` may require (Word 2010 to 365's extensions, its drawings and text
+#: boxes, equations): the Choice that requires only these is the branch Word shows; any other, its ``mc:Fallback``.
+_DOCX_KNOWN = frozenset(
+    {
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://schemas.openxmlformats.org/officeDocument/2006/math",
+        "http://schemas.microsoft.com/office/word/2010/wordml",
+        "http://schemas.microsoft.com/office/word/2012/wordml",
+        "http://schemas.microsoft.com/office/word/2015/wordml/symex",
+        "http://schemas.microsoft.com/office/word/2016/wordml/cid",
+        "http://schemas.microsoft.com/office/word/2018/wordml",
+        "http://schemas.microsoft.com/office/word/2018/wordml/cex",
+        "http://schemas.microsoft.com/office/word/2020/wordml/sdtdatahash",
+        "http://schemas.microsoft.com/office/word/2023/wordml/word16du",
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
+        "http://schemas.microsoft.com/office/word/2010/wordprocessingInk",
+        "http://schemas.microsoft.com/office/drawing/2010/main",
+    }
+)
 _DOCX_COUNT = _t("nombre illisible « {text} » dans {element} : document endommagé")
 
 
@@ -941,6 +964,7 @@ def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
     import docx
 
     word = docx.Document(str(document))
+    _docx_choose_alternatives(word.element.body)
     tables = list(_docx_children(word.element.body, f"{_W}tbl"))
     number = mapping.source.table
     if number > len(tables):
@@ -963,6 +987,43 @@ def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
             cells.extend([(cell_text(_docx_cell_text(tc)), merged)] * span)
         grid.append(cells)
     return str(number), grid
+
+
+def _docx_choose_alternatives(body: Any) -> None:
+    """Each ``mc:AlternateContent`` replaced by the one branch Word shows: its first ``mc:Choice`` whose
+    ``Requires`` names only namespaces Word reads, else its ``mc:Fallback``, else nothing. python-docx keeps both
+    branches, so a run written twice for two versions of Word (a 2010 feature and its fallback) was read twice."""
+    for alternate in list(body.iter(f"{_MC}AlternateContent")):
+        parent = alternate.getparent()
+        if parent is None:
+            continue
+        at = parent.index(alternate)
+        parent.remove(alternate)
+        for offset, child in enumerate(list(_docx_branch(alternate))):
+            parent.insert(at + offset, child)
+
+
+def _docx_branch(alternate: Any) -> list[Any]:
+    """The children of the branch of ``alternate`` Word takes (none when it takes none)."""
+    for choice in alternate.iterchildren(f"{_MC}Choice"):
+        prefixes = (choice.get("Requires") or "").split()
+        if prefixes and all(choice.nsmap.get(prefix) in _DOCX_KNOWN for prefix in prefixes):
+            return list(choice)
+    fallback = alternate.find(f"{_MC}Fallback")
+    return [] if fallback is None else list(fallback)
+
+
+def _docx_hidden(r: Any) -> bool:
+    """Whether a run is hidden text (``w:vanish``, ``w:specVanish`` in its own properties): Word does not show it
+    unless asked to, nor prints it — a note to the team, an old value kept out of sight."""
+    props = r.find(f"{_W}rPr")
+    if props is None:
+        return False
+    for tag in ("vanish", "specVanish"):
+        mark = props.find(f"{_W}{tag}")
+        if mark is not None and (mark.get(f"{_W}val") or "true").lower() not in ("false", "0", "off"):
+            return True
+    return False
 
 
 def _docx_children(element: Any, tag: str) -> Iterator[Any]:
@@ -992,7 +1053,8 @@ def _docx_count(element: Any, place: Place, name: str) -> int:
 def _docx_cell_text(tc: Any) -> str:
     """A Word cell's text as Word shows it: python-docx reads only a paragraph's own runs, so the text of a
     tracked insertion (``w:ins``: a reviewer's « 33,61 » over « 33,60 », revisions on), of a content control
-    or of a smart tag was dropped unsaid; deleted and moved-away text (``w:del``, ``w:moveFrom``) is not shown.
+    or of a smart tag was dropped unsaid; deleted and moved-away text (``w:del``, ``w:moveFrom``) and hidden text
+    (``w:vanish``) are not shown.
     A table inside the cell is read too, its cells separated by tabs and its rows by line breaks, as Word copies
     it as text: it was dropped unsaid."""
     paragraph, run, gone = f"{_W}p", f"{_W}r", {f"{_W}del", f"{_W}moveFrom"}
@@ -1003,7 +1065,7 @@ def _docx_cell_text(tc: Any) -> str:
             parent = r.getparent()
             while parent is not None and parent is not p and parent.tag not in gone and parent.tag != paragraph:
                 parent = parent.getparent()
-            if parent is p:  # not deleted, not in a text box's paragraph of its own
+            if parent is p and not _docx_hidden(r):  # not deleted, hidden, nor in a text box's paragraph of its own
                 out.append(r.text)
         return "".join(out)
 
