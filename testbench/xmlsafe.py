@@ -16,6 +16,17 @@ from typing import IO
 
 from lxml import etree
 
+#: libxml2's fixed limits, which ``huge_tree=False`` keeps (its remedy, XML_PARSE_HUGE, is no option of testbench);
+#: a document past one is malformed, said in words (:func:`testbench.casebook.source.xml_detail`). Stated here for
+#: the docs that promise them (docs/engine-protocol.md, « The documents an engine returns »): a libxml2 that moved one
+#: fails ``tests/test_docs_promises_fse_limits.py``.
+MAX_DEPTH = 256  # elements nested in one another
+MAX_NAME = 50_000  # bytes (UTF-8) of one element's or attribute's name, or of its prefix
+#: bytes of text in one piece (no element, comment or CDATA between); one attribute value, CDATA section, comment or
+#: processing instruction is held to about as much (libxml2's look-ahead window: « Buffer size limit exceeded »,
+#: some bytes short of it or past it, by what surrounds it)
+MAX_TEXT = 10_000_000
+
 #: What no caller may turn off. ``attribute_defaults`` reads a DTD too. ``collect_ids`` is left on (lxml's default):
 #: off, libxml2 loads the document's external DTD subset from the disk (its « skip IDs » is a load-subset flag).
 _HARDENED = {

@@ -408,6 +408,7 @@ _XML_DETAILS: tuple[tuple[str, str], ...] = (
         "texte trop long pour l'analyseur XML (plus de 10 Mo d'un seul tenant)",
     ),
     (r"Resource limit exceeded:", "valeur trop longue pour l'analyseur XML"),
+    (r"Name too long", "nom trop long pour l'analyseur XML (plus de 50 000 octets)"),
 )
 #: What an XML library's message of no known shape says: its English (and the lines of the file libxml2 quotes in
 #: some) would be the only English of a French line; the place (file:line:col) says where to look.
