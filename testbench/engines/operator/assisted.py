@@ -33,7 +33,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -130,6 +130,12 @@ EVERY_FOLDER = ""
 #: none of that step's extractors reads are offered to the later step of the case that reads them
 #: (:meth:`AssistedOperatorEngine.passed_on`)
 NEW_WHILE_CLOSED = "\x00new"
+#: the key of a step's :func:`snapshot_record` (as :attr:`AssistedOperatorEngine.on_step_files` is told it) under
+#: which the log lines on offer to that step are kept (:meth:`AssistedOperatorEngine._pass_lines_on`): the step that
+#: left them, and each line as its :class:`TraceLine` fields. Should the bench be closed again before that step ends,
+#: :meth:`AssistedOperatorEngine.written_since` carries them on, and the step reads them when it goes on, as it reads
+#: the files still on offer (a control character: no extractor's name holds one)
+OFFERED_LINES = "\x00lines"
 #: said with the step the bench continues at: a file written meanwhile that none of its extractors reads, left to the
 #: later step of the case whose extractor reads it (the operator went on in the application with the bench closed)
 PASSED_ON = _t(
@@ -317,6 +323,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         self._offered_by = ""  # the step those files were written while the bench was closed on
         #: the log lines that step left (none of its extractors matched them), read by the later steps of the case
         self._offered_lines: tuple[str, tuple[TraceLine, ...]] = ("", ())
+        self._lines_by = ""  # the step that left those lines
 
     def continue_step(
         self, case_id: str, step_id: str, written: Mapping[str, Any] | None, lines: Sequence[TraceLine] = ()
@@ -342,7 +349,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
             now = self._listing()
             out[EVERY_FOLDER] = {path: sig for path, sig in now.items() if not filesig.same(then.get(path), sig, path)}
             out[NEW_WHILE_CLOSED] = {path: sig for path, sig in out[EVERY_FOLDER].items() if path not in then}
-        return snapshot_record(out)
+        record = snapshot_record(out)
+        if OFFERED_LINES in listing:  # the lines on offer to the step: still its own to read when it goes on
+            record[OFFERED_LINES] = listing[OFFERED_LINES]
+        return record
 
     # -- what the operator is asked -------------------------------------------------------------
     def specs(self, action: str) -> tuple[ExtractorSpec, ...]:
@@ -404,10 +414,15 @@ class AssistedOperatorEngine(OperatorModeEngine):
         start_ns = mono_ns()  # the clock the captured lines are stamped on
         step_id = self._step.id if self._step is not None else ""
         written, lines_then = self._continued.pop((self._case.id if self._case else "", step_id), (None, None))
+        if written is not None and self._case is not None:  # the lines on offer to it when the bench was closed
+            lines_by, kept = lines_from(written.get(OFFERED_LINES))
+            if kept:
+                self._offered_lines, self._lines_by = (self._case.id, kept), lines_by
         if lines_then is not None or written is not None:  # continued: what it leaves is offered to the later steps
             self._offered_by = step_id
         passed = self.passed_on(specs, written) if written is not None else {}
         taken = self._taken(step_id)
+        offered = self._offered_lines[1] if self._case is not None and self._offered_lines[0] == self._case.id else ()
         before = self._before(specs, written, taken)
         since, self._last_listing = self._since(written), None
         self._last_specs = specs
@@ -416,7 +431,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
             # again before that step, the file is still new to this one, and offered on again when it goes on
             on_offer = {path for files in self._offers[1].values() for path in files}
             recorded = {path: sig for path, sig in since.items() if path not in on_offer}
-            self.on_step_files(step_id, snapshot_record({**before, EVERY_FOLDER: recorded}))
+            record = snapshot_record({**before, EVERY_FOLDER: recorded})
+            if offered:  # and the lines on offer to it, for the same reason (:data:`OFFERED_LINES`)
+                record[OFFERED_LINES] = lines_record(self._lines_by, offered)
+            self.on_step_files(step_id, record)
         for path, later in passed.items():
             self._notes.said.append(PASSED_ON.format(file=readable_path(path), step=later))
         begun = self._begun(specs, before)
@@ -426,10 +444,8 @@ class AssistedOperatorEngine(OperatorModeEngine):
             self.read_on()
             raise
         # a continued step reads every line of the attempt since it continued: they came after it began; a later step
-        # of its case reads first the lines it left (:meth:`_pass_lines_on`)
-        offered = self._offered_lines[1] if self._case is not None and self._offered_lines[0] == self._case.id else ()
-        earlier = offered if lines_then is None else lines_then
-        watch = _LineWatch(specs, start_ns if lines_then is None else None, earlier)
+        # of its case reads first the lines it left (:meth:`_pass_lines_on`), a continued one before its own
+        watch = _LineWatch(specs, start_ns if lines_then is None else None, offered, lines_then or ())
         self._tell_waiting(step_id, specs)
         files = self._wait(specs, before, watch, begun)
         lagging = not self._caught_up(watch)
@@ -441,11 +457,13 @@ class AssistedOperatorEngine(OperatorModeEngine):
         seen = {path for paths in files.seen.values() for path in paths}
         for path in (path for path in taken if path in seen):  # taken on from the step the bench continued at
             self._notes.said.append(TAKEN_ON.format(file=readable_path(path), step=self._offered_by))
+        if watch.from_earlier:
+            self._notes.said.append(LINES_TAKEN_ON.format(step=self._lines_by, count=watch.from_earlier))
         if lines_then is not None:
-            self._pass_lines_on(specs, [*lines_then, *(line for line in self.lines() if line.mono_ns < start_ns)])
+            before_start = (line for line in self.lines() if line.mono_ns < start_ns)
+            self._pass_lines_on(specs, [*offered, *lines_then, *before_start])
+            self._lines_by = step_id
         elif offered:
-            if watch.from_earlier:
-                self._notes.said.append(LINES_TAKEN_ON.format(step=self._offered_by, count=watch.from_earlier))
             self._pass_lines_on(specs, offered)
         if self.on_step_read is not None and step_id:
             self.on_step_read(step_id)
@@ -591,13 +609,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
             return {}
         own = {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
         left = {path: sig for path, sig in created.items() if path not in own}
-        later = case.steps[[item.id for item in case.steps].index(step.id) + 1 :]
-        calls = {a.name: a.call for a in STEP_ACTIONS if a.call}
         offers: dict[str, Snapshot] = {}
         out: dict[Path, str] = {}
-        for after in later:
-            call = calls.get(after.action) if after.kind is StepKind.ACTION else None
-            for spec in self.specs(call) if call else ():
+        for after, specs_after in self._later_steps():
+            for spec in specs_after:
                 if spec.kind == "regex" or not left:
                     continue
                 read = set(self.profile.watched_files(spec))
@@ -612,13 +627,33 @@ class AssistedOperatorEngine(OperatorModeEngine):
         step the bench continued at since it began (before the bench was closed, and while it was), then what each
         later step left of them. A later step's log extractors read them before its own lines, as the files the
         application wrote meanwhile (:meth:`passed_on`): an operator who went on in the application with the bench
-        closed (« Lot n°2 télétransmis ») need not do that step again. A line one step matched goes to no later one."""
+        closed (« Lot n°2 télétransmis ») need not do that step again. A line one step matched goes to no later one,
+        nor one no later step's log extractor matches: the session keeps those on offer (:data:`OFFERED_LINES`)."""
         from testbench.extract.run import extract_lines
 
         regex = [spec for spec in specs if spec.kind == "regex"]
-        left = tuple(line for line in lines if not any(extract_lines(spec, [line]) for spec in regex))
+        later = [spec for _step, specs_after in self._later_steps() for spec in specs_after if spec.kind == "regex"]
+        left = tuple(
+            line
+            for line in lines
+            if not any(extract_lines(spec, [line]) for spec in regex)
+            and any(extract_lines(spec, [line]) for spec in later)
+        )
         if self._case is not None:
             self._offered_lines = (self._case.id, left)
+
+    def _later_steps(self) -> list[tuple[Step, tuple[ExtractorSpec, ...]]]:
+        """The steps of the case after the current one, each with its extractors (an action step's; none else)."""
+        case, step = self._case, self._step
+        if case is None or step is None:
+            return []
+        calls = {a.name: a.call for a in STEP_ACTIONS if a.call}
+        later = case.steps[[item.id for item in case.steps].index(step.id) + 1 :]
+        out: list[tuple[Step, tuple[ExtractorSpec, ...]]] = []
+        for after in later:
+            call = calls.get(after.action) if after.kind is StepKind.ACTION else None
+            out.append((after, self.specs(call) if call else ()))
+        return out
 
     def _taken(self, step_id: str) -> Snapshot:
         """The files :meth:`passed_on` offered this step of the case (then no longer on offer)."""
@@ -1107,10 +1142,17 @@ class _LineWatch:
     going on across polls, so the step's extraction is the sum of the polls.
     """
 
-    def __init__(self, specs: Sequence[ExtractorSpec], start_ns: int | None, earlier: Sequence[TraceLine] = ()) -> None:
+    def __init__(
+        self,
+        specs: Sequence[ExtractorSpec],
+        start_ns: int | None,
+        offered: Sequence[TraceLine] = (),
+        own: Sequence[TraceLine] = (),
+    ) -> None:
         self.specs = [spec for spec in specs if spec.kind == "regex"]
         self.start_ns = start_ns  # None: every line of the attempt (a continued step)
-        self.earlier = list(earlier)  # a continued step's lines from before it stopped, read first
+        self.offered = list(offered)  # the lines an earlier step of the case left it, read first
+        self.own = list(own)  # a continued step's lines from before it stopped, read next
         self._restart()
 
     def _restart(self) -> None:
@@ -1120,9 +1162,11 @@ class _LineWatch:
         self._ranks = {spec.name: Ranks() for spec in self.specs}
         self.found: dict[str, list[Extracted]] = {spec.name: [] for spec in self.specs}
         self._stamps: dict[str, list[int]] = {spec.name: [] for spec in self.specs}  # each value's line's time
-        if self.earlier:
-            self._read(self.earlier, None)
-        self.from_earlier = sum(map(len, self.found.values()))  # the values the earlier lines gave
+        if self.offered:
+            self._read(self.offered, None)
+        self.from_earlier = sum(map(len, self.found.values()))  # the values the offered lines gave
+        if self.own:
+            self._read(self.own, None)
 
     def _read(self, lines: Sequence[TraceLine], since: int | None) -> None:
         from testbench.extract.run import extract_lines
@@ -1217,6 +1261,26 @@ def snapshot_from(recorded: Any) -> Snapshot:
             real = json.loads(item[3]) if len(item) > 3 else item[0]
             out[Path(str(real))] = (float(item[1]), int(item[2]), "")
     return out
+
+
+def lines_record(step_id: str, lines: Sequence[TraceLine]) -> dict[str, Any]:
+    """The log lines on offer to a step as the session keeps them (:data:`OFFERED_LINES`, JSON): the step that left
+    them, and each line's fields in :class:`TraceLine`'s order, so that the step reads them as they were captured."""
+    return {"step": step_id, "lines": [list(astuple(line)) for line in lines]}
+
+
+def lines_from(recorded: Any) -> tuple[str, tuple[TraceLine, ...]]:
+    """A :func:`lines_record` read back: the step that left the lines, and the lines; a line that cannot be read is
+    left out (an old or damaged record loses that line, not the step)."""
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("lines"), list):
+        return "", ()
+    out: list[TraceLine] = []
+    for item in recorded["lines"]:
+        with contextlib.suppress(TypeError, ValueError):
+            line = TraceLine(*item)
+            if isinstance(line.text, str) and isinstance(line.mono_ns, int):
+                out.append(line)
+    return str(recorded.get("step") or ""), tuple(out)
 
 
 def explained(comparisons: Sequence[Any], notes: Mapping[str, StepNotes]) -> list[Any]:
