@@ -13,10 +13,11 @@ third before them):
   the same record) is masked whole unless its bytes are whole objects of the card's zones.
 - **By content** (:class:`EncodedValues`): what is left of any hex run (spaced ``45 53 53``, with colons,
   or unspaced ``455353``, in either case) and any base64 token is decoded and searched for the session's
-  known values as ASCII, Latin-1, cp1252, UTF-8 or UTF-16 of either byte order. A hit in hex masks those
-  bytes only; a hit in base64 masks the whole token (its bytes cannot be cut apart in the text). In a
-  fixed-width record the mask keeps the width of what it replaces
-  (testbench.traces.redact_rules.same_width_mask).
+  known values as ASCII, Latin-1, cp1252, UTF-8 or UTF-16 of either byte order; a run glued to letters
+  (« DATA=x3138…38y »), or whose value starts at an odd digit (« 0313830… »), is read at both alignments of its
+  digits, for values of four bytes or more (:meth:`EncodedValues._glued`). A hit in hex masks those bytes only;
+  a hit in base64 masks the whole token (its bytes cannot be cut apart in the text). In a fixed-width record the
+  mask keeps the width of what it replaces (testbench.traces.redact_rules.same_width_mask).
 - **Across a dump's line break** (:meth:`EncodedValues.sub_cut`, at export): the bytes that end a dump line and those
   that start the next line of the same source, read together, for a known value the break cut (see the section
   below); each line's piece masked.
@@ -413,6 +414,9 @@ _RUN_OFFSET = re.compile(r"[0-9A-Fa-f]{4,8}(?=[ ]{1,2}[0-9A-Fa-f]{2}(?:[ :]|$))"
 #: token a piece at an edge is masked only with four bytes of evidence, the field's bytes around it included
 #: (:class:`_FieldSearch`)
 _SEPARATED = re.compile(r"[ :]")
+#: the fewest bytes of a known value looked for in a run of hex digits glued to letters, or read at its other
+#: alignment (:meth:`EncodedValues._glued`): among letters a piece of two or three bytes is too often there by chance
+_GLUED_MIN = 4
 #: a dump line's column of characters, ``|…|``, or after two spaces
 _COLUMN_BARS = re.compile(r"\|(?P<col>[^|]*)\|[ \t]*$")
 _COLUMN_GAP = re.compile(r"[ \t]{2,}(?P<col>\S[^\t]*?)[ \t]*$")
@@ -539,6 +543,13 @@ class EncodedValues:
             r"(?![0-9A-Za-z])"
         )
         self._b64_token = re.compile(_B64_TOKEN.format(n=-(-self._shortest * 4 // 3)))
+        # every run of hex digits long enough for the glued search (:meth:`_glued`), wherever it stands
+        glued = max(self._shortest, _GLUED_MIN)
+        self._any_hex = re.compile(
+            rf"(?<![0-9A-Fa-f])[0-9A-Fa-f](?:(?:  |[ :])?[0-9A-Fa-f]){{{2 * glued - 1},}}(?![0-9A-Fa-f])"
+        )
+        self._glued_seen: dict[tuple[str, bool, int], tuple[str, Counter[str]]] = {}
+        self._bcd = {packed for d in known.birth_dates for packed in bcd_dates(d)}
         # hex runs, base64 tokens: see _once
         self._seen: dict[tuple[str, bool], tuple[str, Counter[str], list[tuple[str, str]]]] = {}
         self._cut: list[tuple[str, str]] = []
@@ -561,6 +572,7 @@ class EncodedValues:
         text = self._hex_run.sub(lambda m: self._once(hexes, m.group(), counts, fixed, edges), text)
         if edges:
             text = _mask_column_edges(text, edges, same_width_mask if fixed else lambda _: MARKERS["name"])
+        text = self._any_hex.sub(lambda m: self._glued(m, counts, fixed), text)
         return self._b64_token.sub(lambda m: self._once(tokens, m.group(), counts, fixed), text)
 
     def _once(
@@ -587,6 +599,82 @@ class EncodedValues:
         if edges is not None and hit[2]:
             edges += hit[2]
         return hit[0]
+
+    def _glued(self, m: re.Match[str], counts: Counter[str], fixed: bool) -> str:
+        """A run of hex digits the search of whole runs (:meth:`_hex`) did not read as bytes, or read at one
+        alignment only: glued to a letter or a digit (« DATA=x3138… », « …3638G », « tag31 38 30… »), of an odd
+        count of digits (« 0313830… »), or packed (a value after a nibble: « 0313830…8A »). Its bytes are read at
+        both alignments of its digits (the other one only, for a packed run :meth:`_hex` read), and a known value of
+        :data:`_GLUED_MIN` bytes or more found in them is masked (fewer are no evidence among letters); a byte must
+        be two digits written together, so a spaced run is read only as its bytes are written."""
+        run = m.group()
+        text = m.string
+        glued = (m.start() and text[m.start() - 1].isalnum()) or (m.end() < len(text) and text[m.end()].isalnum())
+        spaced = " " in run or ":" in run
+        odd = (len(run.replace(" ", "").replace(":", "")) if spaced else len(run)) % 2
+        if not glued and not odd and spaced:
+            return run  # a run of whole bytes set apart: :meth:`_hex` read it as written
+        shifts = (0, 1) if glued or odd else (1,)
+        key = (run, fixed, len(shifts))
+        hit = self._glued_seen.get(key)
+        if hit is None:
+            found: Counter[str] = Counter()
+            hit = (self._glued_run(run, found, fixed, shifts), found)
+            if len(self._glued_seen) >= 4096:  # bounded: unique runs do not grow the memory
+                self._glued_seen.clear()
+            self._glued_seen[key] = hit
+        counts.update(hit[1])
+        masked = hit[0]
+        if masked is run or fixed:
+            return masked
+        # a marker glued to a letter or a digit around the run gets its space
+        before = " " if masked[:1] == "‹" and m.start() and text[m.start() - 1].isalnum() else ""
+        after = " " if masked[-1:] == "›" and m.end() < len(text) and text[m.end()].isalnum() else ""
+        return before + masked + after
+
+    def _glued_run(self, run: str, counts: Counter[str], fixed: bool, shifts: tuple[int, ...]) -> str:
+        """:meth:`_glued`'s search of one run at ``shifts`` (the digit its first byte starts at): ``run`` with the
+        known values found masked (``run`` itself when none)."""
+        assert self._pattern is not None
+        spaced = " " in run or ":" in run
+        digits = run.replace(" ", "").replace(":", "") if spaced else run
+        where: list[int] = []  # each digit's place in the run (a spaced run's: read at the first hit)
+        found: list[tuple[int, int, str]] = []  # (first digit, digit after the last, kind)
+        for shift in shifts:
+            usable = (len(digits) - shift) // 2 * 2
+            data = bytes.fromhex(digits[shift : shift + usable])
+            for hit in self._pattern.finditer(data):
+                start, end, kind = shift + 2 * hit.start(), shift + 2 * hit.end(), str(hit.lastgroup)
+                if hit.end() - hit.start() < _GLUED_MIN:
+                    continue
+                if spaced:
+                    where = where or [i for i, c in enumerate(run) if c not in " :"]
+                    if any(where[i + 1] != where[i] + 1 for i in range(start, end, 2)):
+                        continue  # a « byte » whose two digits a separator parts: not how the run writes its bytes
+                if kind == "birth_date" and data[hit.start() : hit.end()] in self._bcd and digits.isdigit():
+                    continue  # a date in BCD among decimal digits: a number, which the text rule reads apart
+                found.append((start, end, kind))
+        if not found:
+            return run
+        where = where or list(range(len(run)))
+        found.sort(key=lambda h: (h[0], -h[1]))
+        out, pos, last = [], 0, -1
+        for start, end, kind in found:
+            if start < last:  # overlapping (the other alignment): already masked
+                continue
+            counts[kind] += 1
+            lo, hi = where[start], where[end - 1] + 1
+            if fixed:
+                out.append(run[pos:lo] + same_width_mask(run[lo:hi]))
+            else:
+                head = run[pos:lo]
+                head += " " if head and head[-1] not in " :" else ""
+                out.append(head + marker(kind, (end - start) // 2, self._t))
+                if hi < len(run) and run[hi] not in " :":
+                    out.append(" ")
+            pos, last = hi, end
+        out.append(run[pos:])
+        return "".join(out)
 
     def _hits(self, run: str, data: bytes) -> list[tuple[int, int, str, str]]:
         """(start, end, kind, edge) of the known values in a run's bytes, in order, none overlapping: the
