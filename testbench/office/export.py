@@ -48,7 +48,7 @@ from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, case_rows, read_table
 from testbench.report.owner import NotAReport, is_other_session, read_report
-from testbench.report.personal import Scrubber
+from testbench.report.personal import VALUE_CHARS, Scrubber, cut_note
 from testbench.store.read import CaseView, Key, SessionView, read_session
 from testbench.wholefile import write_whole
 
@@ -103,6 +103,12 @@ _DOCUMENT_OPEN = _t(
     " dernière fois ; ce qui n'y est pas encore enregistré n'est pas repris"
 )
 _T = TypeVar("_T")
+#: the most characters an XLSX cell holds (Excel's limit; openpyxl writes more, which Excel then refuses or cuts)
+CELL_CHARS = 32_767
+#: the room a cut's note takes (« … [valeur coupée ici : 3 000 000 caractères en tout ; …] », in either language)
+_NOTE_ROOM = 120
+#: the fewest characters of a value a cell shows when many share it
+_LEAST_SHOWN = 64
 
 
 @dataclass(frozen=True)
@@ -152,19 +158,55 @@ def case_results(
 def _observed(
     session: SessionView, view: CaseView, scrub: Scrubber, t: Callable[[str], str], lang: str
 ) -> tuple[str, ...]:
-    """``path = value`` per value expectation, ``refus (step) = CODE`` per refusal; traces have no value."""
+    """``path = value`` per value expectation, ``refus (step) = CODE`` per refusal; traces have no value. Their
+    lines fit one cell (:data:`CELL_CHARS`): when they would not, the longest values are cut shorter than the report
+    cuts them (:func:`_cap`), each cut said with the place its whole value stays, the session."""
     assert view.latest is not None
-    lines = []
-    for comparison in session.comparisons(view.latest.id):
-        kind = comparison.get("kind")
-        if kind == "value":
+    shown = [c for c in session.comparisons(view.latest.id) if c.get("kind") in ("value", "refusal")]
+
+    def line(comparison: dict[str, Any], limit: int = VALUE_CHARS) -> str:
+        if comparison.get("kind") == "value":
             path = str(comparison.get("path") or "")
-            value = fmt.typed(comparison.get("value_type") or "", scrub.at_path(path, comparison.get("observed")), lang)
-            lines.append(f"{path} = {value}")
-        elif kind == "refusal":
-            label = t("refus ({step})").format(step=comparison.get("step") or "")
-            lines.append(f"{label} = {fmt.value(scrub.value(comparison.get('observed')), lang)}")
+            observed = scrub.at_path(path, comparison.get("observed"), limit)
+            return f"{path} = {fmt.typed(comparison.get('value_type') or '', observed, lang)}"
+        label = t("refus ({step})").format(step=comparison.get("step") or "")
+        return f"{label} = {fmt.value(scrub.value(comparison.get('observed'), limit), lang)}"
+
+    lines = [line(comparison) for comparison in shown]
+    budget = CELL_CHARS - max(len(lines) - 1, 0)  # the line breaks between them
+    if sum(map(len, lines)) <= budget:
+        return tuple(lines)
+    cap = _cap([len(text) for text in lines], budget)
+    for i, text in enumerate(lines):
+        if len(text) > cap:  # what stands before the value, and the cut's note, within the cap too
+            shorter = line(shown[i], max(cap - (text.find(" = ") + 3) - _NOTE_ROOM, _LEAST_SHOWN))
+            lines[i] = shorter if len(shorter) < len(text) else text  # a short value and a note: no shorter
     return tuple(lines)
+
+
+def _cap(lengths: list[int], budget: int) -> int:
+    """The longest a line may be so that ``lengths``' lines fit ``budget`` characters: the short ones kept whole,
+    the rest shared equally among the long ones."""
+    left, count = budget, len(lengths)
+    for length in sorted(lengths):
+        if length * count > left:
+            return left // count
+        left, count = left - length, count - 1
+    return max(lengths, default=budget)
+
+
+def fit_cell(text: str, lang: str, *, in_document: bool = False) -> str:
+    """``text`` as one XLSX cell holds it: whole up to :data:`CELL_CHARS` characters (Excel's limit: past it, Excel
+    refuses the file or cuts the cell unsaid); else cut with the report's note, its length and where it stays whole
+    (the session, or the document for the editor's cell copied, ``in_document``). A marker the cut falls in goes
+    whole (« ‹NIR » alone would read as a value)."""
+    if len(text) <= CELL_CHARS:
+        return text
+    note = cut_note(len(text), lang, in_document=in_document)
+    shown = text[: CELL_CHARS - len(note)]
+    if shown.rfind("‹") > shown.rfind("›"):
+        shown = shown[: shown.rfind("‹")]
+    return shown + note
 
 
 def report_links(report: Path, target: Path, session: SessionView) -> dict[Key, str]:
@@ -270,7 +312,9 @@ def export_results(
         data = _csv(document, mapping, table, columns, added, filled)
     else:
         macros = suffix == ".xlsm"
-        data = _xlsx(document, mapping, table, columns, added, filled, outcome, t, macros, unredacted=not redact)
+        data = _xlsx(
+            document, mapping, table, columns, added, filled, outcome, t, macros, unredacted=not redact, lang=lang
+        )
     write_whole(target, data)
     outcome.written = [result.case_id for _row, result in filled if result.case_id not in changed]
     return outcome
@@ -428,9 +472,11 @@ def _xlsx(
     t: Callable[[str], str],
     macros: bool = False,
     unredacted: bool = False,
+    lang: str = "fr",
 ) -> bytes:
     """The workbook written; ``macros``: an .xlsm written from an .xlsm, its VBA project carried over;
-    ``unredacted``: marked so in its properties and on its observed values' header."""
+    ``unredacted``: marked so in its properties and on its observed values' header. Every cell it writes fits XLSX
+    (:func:`fit_cell`; ``lang``: the words of a cut's note)."""
     import openpyxl
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles import Alignment
@@ -446,8 +492,8 @@ def _xlsx(
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = _sheet_title(document, mapping, table, outcome, t)
-        for cell in _document_cells(document, mapping, table):
-            written = sheet.cell(cell.place.row, cell.place.col, cell.text)
+        for cell in _document_cells(document, mapping, table):  # a CSV, ODS or Word cell may be longer than XLSX's
+            written = sheet.cell(cell.place.row, cell.place.col, fit_cell(cell.text, lang, in_document=True))
             written.data_type = "s"  # a text, even one that starts with « = » (openpyxl would make it a formula)
     last_header = max(table.header.values(), default=0)
     for col, header in added.items():
@@ -464,7 +510,7 @@ def _xlsx(
                     Problem.of(table.place(row, columns[name]), "cellule fusionnée : le résultat n'y est pas écrit")
                 )
                 continue
-            cell.value = text or None
+            cell.value = fit_cell(text, lang) or None
             if name == "observed":
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
             elif name == "evidence":

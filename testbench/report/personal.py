@@ -234,6 +234,8 @@ VALUE_CHARS = 4096
 #: what the redaction reads past the cut, so that a NIR or a name the cut falls in is masked whole, never half shown
 _CUT_MARGIN = 256
 _CUT = _t(" … [valeur coupée ici : {total} caractères en tout ; elle est entière dans la session]")
+#: the same cut said of a text a document gave (an exam book's cell): the whole is in the document
+_CUT_DOCUMENT = _t(" … [valeur coupée ici : {total} caractères en tout ; elle est entière dans le document]")
 #: the end of a run of base64 (or hex) characters: a blob the cut falls in is read from its start in whole groups of
 #: four, or it decodes to nothing and a known value it encodes would be shown unmasked
 _TOKEN_END = re.compile(r"[A-Za-z0-9+/_-]+\Z")
@@ -243,6 +245,12 @@ def _count(number: int, lang: str | None) -> str:
     """A count of characters grouped by thousands as the language writes it (« 3 000 000 », "3,000,000")."""
     grouped = f"{number:,}"
     return grouped if (lang or default_language()) == "en" else grouped.replace(",", NBSP)
+
+
+def cut_note(total: int, lang: str | None, *, in_document: bool = False) -> str:
+    """What a cut text ends with (« … [valeur coupée ici : 3 000 000 caractères en tout ; elle est entière dans la
+    session] »): its length and where it stays whole, the session (``in_document``: the document it came from)."""
+    return translator(lang)(_CUT_DOCUMENT if in_document else _CUT).format(total=_count(total, lang))
 
 
 _CUT_DIFFERENCE = _t("valeurs différentes après la coupure : à partir du caractère {position}")
@@ -392,22 +400,21 @@ class Scrubber:
         _remember(memo, text, (out, counts))
         return out
 
-    def cut(self, text: str) -> str:
-        """``text``'s first :data:`VALUE_CHARS` characters redacted, then the cut said (« … [valeur coupée ici :
-        3 000 000 caractères en tout ; elle est entière dans la session] »). The redaction reads :data:`_CUT_MARGIN`
-        characters more: what it masked across the cut is shown masked whole (the shown text ends after its marker),
-        and the unchanged rest of the margin is left out — a NIR the cut falls in never shows its first digits. A
-        base64 blob the cut falls in is read in whole groups of four from its start, so that it decodes."""
-        seen = text[: VALUE_CHARS + _CUT_MARGIN]
+    def cut(self, text: str, limit: int = VALUE_CHARS) -> str:
+        """``text``'s first ``limit`` characters (:data:`VALUE_CHARS`) redacted, then the cut said (« … [valeur coupée
+        ici : 3 000 000 caractères en tout ; elle est entière dans la session] »). The redaction reads
+        :data:`_CUT_MARGIN` characters more: what it masked across the cut is shown masked whole (the shown text ends
+        after its marker), and the unchanged rest of the margin is left out — a NIR the cut falls in never shows its
+        first digits. A base64 blob the cut falls in is read in whole groups of four from its start, so that it
+        decodes."""
+        seen = text[: limit + _CUT_MARGIN]
         run = _TOKEN_END.search(seen)
         if run is not None and len(text) > len(seen) and _TOKEN_END.match(text, len(seen), len(seen) + 1):
             seen = seen[: run.start() + (len(seen) - run.start()) // 4 * 4]  # the blob in whole groups of four
         redacted = self(seen)
-        margin = seen[VALUE_CHARS:]
+        margin = seen[limit:]
         shown = redacted[: len(redacted) - _common_end(redacted, margin)]  # the margin's end left as it was: out
-        lang = self.lang
-        said = translator(lang)(_CUT).format(total=_count(len(text), lang))
-        return shown + said
+        return shown + cut_note(len(text), self.lang)
 
     def record(self, line: str) -> str:
         """A line of a produced text file (an FSE, a B2 lot): fixed-width records pack values between fields,
@@ -438,14 +445,15 @@ class Scrubber:
             self.counts.update(hit[1])
         return hit[0]
 
-    def at_path(self, path: str, value: Any) -> Any:
-        """A value observed at ``path``: personal fields are replaced whole, other text is redacted."""
+    def at_path(self, path: str, value: Any, limit: int = VALUE_CHARS) -> Any:
+        """A value observed at ``path``: personal fields are replaced whole, other text is redacted (cut past
+        ``limit`` characters, :meth:`value`)."""
         if self._redactor is not None and value not in (None, "", True, False):
             kind = value_kind(path, value)
             if kind is not None:
                 self.counts[kind] += 1
                 return self._redactor.marker(kind)
-        return self.value(value)
+        return self.value(value, limit)
 
     def difference(self, comparison: Mapping[str, Any]) -> str:
         """How a failed comparison's expected and observed values differ when :meth:`at_path` hides both whole, as
@@ -507,14 +515,15 @@ class Scrubber:
             }
         return out
 
-    def value(self, value: Any) -> Any:
-        """A value as an export shows it: text redacted, its texts past :data:`VALUE_CHARS` characters cut."""
+    def value(self, value: Any, limit: int = VALUE_CHARS) -> Any:
+        """A value as an export shows it: text redacted, its texts past ``limit`` characters (:data:`VALUE_CHARS`;
+        less where a place holds several values, an XLSX cell) cut."""
         if isinstance(value, str):
-            return self(value) if len(value) <= VALUE_CHARS else self.cut(value)
+            return self(value) if len(value) <= limit else self.cut(value, limit)
         if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
+            return {k: self.value(v, limit) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.value(v) for v in value]
+            return [self.value(v, limit) for v in value]
         return value
 
 
