@@ -24,6 +24,8 @@ class ActionSpec:
     help: str  # one-line French help (F1)
     footer: bool = True
     group: str = "Général"
+    #: the footer's label in a view where the short one would mislead: view name -> French label
+    view_labels: tuple[tuple[str, str], ...] = ()
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -38,7 +40,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         footer=False,
         group="Général",
     ),
-    ActionSpec("filter", "slash", "focus_filter", "Filtrer", "Filtrer les cas : mots, tag:xxx, verdict:échec"),
+    # beside the traces' own search box, « Filtrer » alone read as a filter of the traces: it filters the cases
+    ActionSpec(
+        "filter",
+        "slash",
+        "focus_filter",
+        "Filtrer",
+        "Filtrer les cas : mots, tag:xxx, verdict:échec",
+        view_labels=(("traces", "Filtrer les cas"),),
+    ),
     ActionSpec(
         "verdict-filter", "v", "cycle_verdict", "Verdict", "Ne montrer qu'un verdict (tour à tour)", footer=False
     ),
@@ -374,6 +384,16 @@ IN_MANUAL_STEP = ("stop", "help", "language", "quit")
 def label(spec: ActionSpec, lang: str) -> str:
     """The action's short label in ``lang`` (footer, Textual's keys panel), from the one catalogue."""
     return translator(lang, "tui")(spec.label)
+
+
+def footer_label(action: str, view: str, lang: str) -> str | None:
+    """The footer's label of the Textual ``action`` in ``view``, in ``lang``, where it differs from its short
+    label (:attr:`ActionSpec.view_labels`); else None."""
+    for spec in ACTIONS:
+        if spec.action == action:
+            found = dict(spec.view_labels).get(view)
+            return translator(lang, "tui")(found) if found else None
+    return None
 
 
 def describe(spec: ActionSpec, lang: str) -> str:

@@ -5,6 +5,8 @@ one showed its letter without its word (« a Review g▏Ctrl+P Commands » at 80
 Those keys are left out until the terminal is wide enough again (F1 lists them all).
 A footer composed again (a window closed, the focus moved, the language switched under a window) is fitted once its
 screen has laid its keys out: fitted before, their regions were still empty and the letter came back alone.
+A key's word may depend on the view shown: the app's ``footer_label(action)`` gives it (``/`` reads « Filtrer les
+cas » beside the traces' own search box), else the binding's.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ class WholeKeysFooter(Footer):
         super().__init__(compact=True)
 
     def compose(self) -> ComposeResult:
-        yield from super().compose()
+        relabel = getattr(self.app, "footer_label", None)
+        for widget in super().compose():
+            if callable(relabel) and isinstance(widget, FooterKey) and widget.description:
+                widget.description = relabel(widget.action) or widget.description
+            yield widget
         self._pending = True
         self.call_after_refresh(self._fit)  # the keys are laid out once composed (a language switch composes again)
 

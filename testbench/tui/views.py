@@ -112,6 +112,7 @@ class ViewSwitching:
     _outputs: OutputReader | None = None  # the traces' files pane: an attempt's files read again only when they change
 
     _titled_width = -1  # the tab bar's width its titles were last fitted to
+    _footer_view = ""  # the view the main footer's words were last given for (``footer_label``)
 
     def on_mount(self) -> None:
         """Dispatched with the app's own ``on_mount`` (each class of the app has its handler called)."""
@@ -176,6 +177,9 @@ class ViewSwitching:
         focused = main_screen.focused
         tree_has_focus = focused is not None and left in focused.ancestors_with_self
         main.set_class(self.whole_width(self.active_view) and not tree_has_focus, "-tree-hidden")
+        if self.active_view != self._footer_view:  # a key's word may differ in this view (footer_label)
+            self._footer_view = self.active_view
+            main_screen.refresh_bindings()
         self.call_after_refresh(self._refit_compare)  # the table's width is known after the layout
         self.call_after_refresh(self.title_tabs)  # so is the tab bar's
 
@@ -215,6 +219,15 @@ class ViewSwitching:
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.update_layout)  # after the screen took its size classes
+
+    def footer_label(self, action: str) -> str | None:
+        """The main footer's word for ``action`` in the view shown, where the registry gives it one there (``/``
+        beside the traces' search box: « Filtrer les cas », the tree's filter, not the traces'); else None."""
+        try:
+            view = self.screen_stack[0].query_one("#views", TabbedContent).active
+        except (NoMatches, IndexError):
+            return None
+        return registry.footer_label(action, view, self.lang)
 
     @property
     def active_view(self) -> str:
