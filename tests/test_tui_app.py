@@ -648,7 +648,7 @@ def test_cli_ui_and_default_ui_open_the_demo_then_the_last_session(tmp_path: Pat
     assert opened[-1] == (session, ["demo.xml"], "en")
     assert ui_cmd.default_ui() == 0
     assert opened[-1][0] == session.resolve()
-    assert benches[-1] == "cartes inprocess, moteur reference"  # the bench it was opened with
+    assert benches[-1] == "lecteur virtuel en mémoire · moteur de référence"  # the bench it was opened with, in words
     # a casebook that does not load is reported with its problems, exit 3
     bad = tmp_path / "bad.xml"
     bad.write_text("<casebook/>", encoding="utf-8")

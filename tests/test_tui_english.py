@@ -137,6 +137,8 @@ def test_ui_in_english_shows_its_bench_in_english(tmp_path: Path, monkeypatch: p
     demo, session = str(CASEBOOKS_DIR / "demo.xml"), str(tmp_path / "exam.tbsession")
     args = ["ui", demo, "--session", session, "--cards", "inprocess", "--engine", "inprocess", "--allow-real-cards"]
     assert main([*args, "--lang", "en"]) == 0
-    assert "Bench: cards inprocess, engine inprocess, real cards allowed" in overviews[-1]
+    said = "in-memory virtual reader · reference engine (in the bench's process) · real cards allowed"
+    assert f"Bench: {said}" in overviews[-1]
     assert main(args) == 0
-    assert "Banc : cartes inprocess, moteur inprocess, cartes réelles admises" in overviews[-1]
+    said = "lecteur virtuel en mémoire · moteur de référence (dans le processus du banc) · cartes réelles admises"
+    assert f"Banc : {said}" in overviews[-1]

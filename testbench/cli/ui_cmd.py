@@ -156,6 +156,7 @@ def launch(
         return EXIT_ENVIRONMENT
     from testbench.tui.config import UiState, load_settings
     from testbench.tui.execution import check_options
+    from testbench.tui.render import bench_words
     from testbench.tui.workstation import Workstation
 
     if not has_terminal():  # a script, a CI job, ssh without -t: the full screen would wait there for ever
@@ -190,8 +191,7 @@ def launch(
             settings=settings,
             state=state,
             operator_name=options.identity.operator or None,
-            bench_label=f"cartes {args.cards}, moteur {args.engine}"
-            + (", cartes réelles admises" if args.allow_real_cards else ""),
+            bench_label=bench_words(options.bench, translator("fr")),  # the overview says it in the language shown
             options=options,
             performer=performer,
             run_on_start=run_on_start,

@@ -6,12 +6,16 @@ overview and of the review is decided here and can be checked without starting t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich import _wrap as rich_wrap
+from rich.cells import cell_len, chop_cells
+from rich.console import Console, Group, JustifyMethod, OverflowMethod
+from rich.containers import Lines
 from rich.table import Table
 from rich.text import Text
 
@@ -24,8 +28,9 @@ from testbench.domain.verdict import Verdict
 from testbench.domain.vocabulary import is_amount
 from testbench.engines.operator.origin import keyed, origin_text, quoted
 from testbench.fmt import iso
-from testbench.i18n import tn
+from testbench.i18n import _t, tn
 from testbench.report.recorded import ACCEPTED
+from testbench.runner.options import INPROCESS_ENGINE, OPERATOR_ENGINE, REFERENCE_ENGINE, BenchOptions
 from testbench.store.read import AttemptView
 from testbench.tui.patient import patient_words
 from testbench.tui.workstation import CaseEntry, Workstation, shown_value
@@ -49,6 +54,21 @@ ALTERED = (
 )
 #: said when the check of the session's integrity could not be made (notice, run log, overview): its reason
 INTEGRITY_UNCHECKED = "intégrité non vérifiée : {reason}"
+#: the bench's cards in words (the overview's « Banc » line), as the readers window (key l) names them: never
+#: ``--cards``'s value inside a sentence
+CARD_WORDS = {
+    "auto": _t("cartes (choix automatique)"),
+    "pcsc": _t("lecteurs PC/SC (pcscd)"),
+    "inprocess": _t("lecteur virtuel en mémoire"),
+}
+#: the bench's engine in words, as the CLI's help and the glossary name them: never ``--engine``'s value
+ENGINE_WORDS = {
+    REFERENCE_ENGINE: _t("moteur de référence"),
+    INPROCESS_ENGINE: _t("moteur de référence (dans le processus du banc)"),
+    OPERATOR_ENGINE: _t("mode opérateur"),
+}
+#: any other ``--engine``: an external engine's command, quoted as typed
+EXTERNAL_ENGINE = _t("moteur externe « {command} »")
 VERDICT_CYCLE = (None, "fail", "error", "inconclusive", "pending", "pass", "none")
 STEP_WORDS = dict(fmt.STEP_STATUS_LABELS)  # the report's words for a step's status
 STEP_MARKS = {
@@ -66,6 +86,94 @@ STEP_MARKS = {
 _LIVE = ("pending", "confirmed", "rejected")
 STEP_WORDS |= {f"manual-{k}": STEP_WORDS[k] for k in _LIVE}
 STEP_MARKS |= {f"manual-{k}": STEP_MARKS[k] for k in _LIVE}
+
+
+def bench_words(bench: BenchOptions, t: Callable[[str], str]) -> str:
+    """The bench a workstation's runs use, in the language of ``t``: « lecteurs PC/SC (pcscd) · mode opérateur »,
+    the same separator as the runs' line below it (``run_options.describe``)."""
+    cards = t(CARD_WORDS[bench.cards]) if bench.cards in CARD_WORDS else bench.cards
+    engine = ENGINE_WORDS.get(bench.engine)
+    parts = [cards, t(engine) if engine else t(EXTERNAL_ENGINE).format(command=bench.engine)]
+    if bench.allow_real_cards:
+        parts.append(t("cartes réelles admises"))
+    return " · ".join(parts)
+
+
+#: a path's pieces, each name with the separators after it: a path too long for its line breaks after one
+_PATH_PIECES = re.compile(r"[^./\\]*[./\\]+|[^./\\]+")
+
+
+def path_lines(word: str, width: int) -> list[str]:
+    """``word``, too wide for a line of ``width`` cells, cut after its separators (« invoice.totals. » then
+    « billed »); a name wider than the line is cut where it must, as Rich folds a word."""
+    lines: list[str] = []
+    line = ""
+    for piece in _PATH_PIECES.findall(word):
+        if cell_len((line + piece).rstrip()) <= width:
+            line += piece
+            continue
+        if line:
+            lines.append(line)
+        *whole, line = chop_cells(piece, width) if cell_len(piece.rstrip()) > width else [piece]
+        lines.extend(whole)
+    return [*lines, line] if line else lines
+
+
+def divide_at_separators(text: str, width: int) -> list[int]:
+    """Where ``text`` breaks into lines of ``width`` cells: Rich's ``divide_line`` (at spaces, never at a no-break
+    space: ``tui.nobreak``), except that a word too wide for any line breaks after a path separator
+    (:func:`path_lines`) instead of at its last cell."""
+    breaks: list[int] = []
+    offset = 0
+    for start, _end, word in rich_wrap.words(text):
+        length = cell_len(word.rstrip())
+        if width - offset >= length:
+            offset += cell_len(word)
+        elif length > width:
+            pieces = path_lines(word, width)
+            for index, line in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if index == len(pieces) - 1:
+                    offset = cell_len(line)
+                else:
+                    start += len(line)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    return breaks
+
+
+class PathText(Text):
+    """A text holding paths (an observation's path, a file read): at a column's width a path too long for its line
+    breaks after a « . », « / » or « \\ » (« invoice.totals. » then « billed »), where Rich cut it at any letter
+    (« invoice.totals.bi » then « lled »). Otherwise it wraps as any text does."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        folds = (overflow or self.overflow or "fold") == "fold"
+        if no_wrap or self.no_wrap or not folds:
+            return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=no_wrap)
+        lines = Lines()
+        for line in self.split(allow_blank=True):
+            if "\t" in line:
+                line.expand_tabs(tab_size)
+            parts = line.divide(divide_at_separators(str(line), width))
+            for part in parts:
+                part.rstrip_end(width)
+            parts.justify(console, width, justify=justify or self.justify or "default", overflow="fold")
+            for part in parts:
+                part.truncate(width, overflow="fold")
+            lines.extend(parts)
+        return lines
 
 
 def mark(verdict: str) -> Text:
@@ -241,19 +349,19 @@ class Renderer:
             expected = Text()
             for text, differs in row.expected_marks:
                 expected.append(text, style="bold black on green" if differs and not ok else "")
-            observed = Text()
+            observed = PathText()  # in operator mode, the file it was read in below it
             for text, differs in row.observed_marks:
                 observed.append(text, style="bold white on red" if differs and not ok else colour)
             if not row.expected_marks:
                 expected = Text(row.expected)
             if not row.observed_marks:
-                observed = Text(row.observed, style=colour)
+                observed = PathText(row.observed, style=colour)
             if origins.get(row.path):  # operator mode: where the value was read, its correction, or keyed in
                 observed.append(f"\n{origins[row.path]}", style="dim")
             rows.append(
                 (
                     Text(row.expectation_id, style="bold"),
-                    Text(row.path),
+                    PathText(row.path),
                     expected,
                     observed,
                     Text.assemble(mark(row.outcome), f" {self.verdict_label(row.outcome)}"),
@@ -286,7 +394,7 @@ class Renderer:
         head = Text()
         head.append(f"{t('Session')}{self.colon}{self.ws.session_path.name}\n", style="bold")
         if bench:
-            head.append(f"{t('Banc')}{self.colon}{t(bench)}\n", style="dim")  # composed in French: read back
+            head.append(f"{t('Banc')}{self.colon}{bench}\n", style="dim")  # in words already (bench_words)
         if runs:  # parallel benches and the CI shard (the run options window)
             head.append(f"{t('Exécution')}{self.colon}{runs}\n", style="dim")
         progress = tn(
@@ -430,7 +538,7 @@ class Renderer:
             rows.append(
                 (
                     Text(str(obs["step_id"] or ""), style="dim"),
-                    Text(str(obs["path"])),
+                    PathText(str(obs["path"])),
                     Text(shown),
                     Text(self.t(SOURCES_FR.get(str(obs["source"]), str(obs["source"]))), style="dim"),
                 )

@@ -27,6 +27,7 @@ from testbench.tui import actions as registry
 from testbench.tui.exam_view import ExamView
 from testbench.tui.nobreak import keep_no_break_spaces
 from testbench.tui.output_files import OutputFile, OutputReader
+from testbench.tui.render import bench_words
 from testbench.tui.run_options import describe
 from testbench.tui.session_watch import identity, reads_session
 from testbench.tui.traceview import TracePanes
@@ -324,7 +325,9 @@ class ViewSwitching:
         # the exam book's cover reads every case's cards: read while the overview is shown (its tab shown refreshes it)
         cover = self.ws.cover(self.lang, self.campaign_options.recorded()) if self.active_view == "overview" else None
         choice = describe(self.run_choice(), self.t)
-        shown = self.render.overview(self.last_report, self.bench_label, choice, cover)
+        # the bench named when the CLI gave it (``bench_label``), in the language shown (F2 says it again)
+        bench = bench_words(self.campaign_options.bench, self.t) if self.bench_label else ""
+        shown = self.render.overview(self.last_report, bench, choice, cover)
         self.query_one("#overview-detail", Static).update(shown)
 
     def trace_source(self) -> TraceSource | None:
