@@ -147,6 +147,17 @@ TAKEN_ON = _t(
     "fichier {file} créé pendant que le banc était fermé, laissé par l'étape {step} : lu par cette étape-ci, la"
     " première du cas après elle dont un extracteur le lit"
 )
+#: said with the step the bench continues at, of a file created meanwhile in a folder it reads, among others created
+#: there: shared out among the steps of the case that read that folder (two invoices made, two invoice steps)
+PASSED_ON_SHARED = _t(
+    "fichier {file} créé depuis le début de l'étape, banc fermé entre-temps, parmi d'autres du même dossier : laissé"
+    " à l'étape {step}"
+)
+#: said with the later step that reads it
+TAKEN_ON_SHARED = _t(
+    "fichier {file} créé pendant que le banc était fermé, laissé par l'étape {step} parmi d'autres du même dossier :"
+    " lu par cette étape-ci"
+)
 #: said with a later step whose log extractors read values in lines the step the bench continued at left (the lines
 #: written since that step began, the bench closed meanwhile, that none of its extractors matched)
 LINES_TAKEN_ON = _t(
@@ -423,7 +434,7 @@ class AssistedOperatorEngine(OperatorModeEngine):
         passed = self.passed_on(specs, written) if written is not None else {}
         taken = self._taken(step_id)
         offered = self._offered_lines[1] if self._case is not None and self._offered_lines[0] == self._case.id else ()
-        before = self._before(specs, written, taken)
+        before = self._before(specs, written, taken, passed)
         since, self._last_listing = self._since(written), None
         self._last_specs = specs
         if self.on_step_files is not None and step_id:
@@ -435,8 +446,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
             if offered:  # and the lines on offer to it, for the same reason (:data:`OFFERED_LINES`)
                 record[OFFERED_LINES] = lines_record(self._lines_by, offered)
             self.on_step_files(step_id, record)
-        for path, later in passed.items():
-            self._notes.said.append(PASSED_ON.format(file=readable_path(path), step=later))
+        own = self._files_read(specs) if passed else set()
+        for path, later in passed.items():  # one it reads too was shared out among the steps reading its folder
+            said = PASSED_ON_SHARED if path in own else PASSED_ON
+            self._notes.said.append(said.format(file=readable_path(path), step=later))
         begun = self._begun(specs, before)
         try:
             answer = super()._prompt(action, request, None)  # the operator performs the step ("done" returns)
@@ -455,8 +468,10 @@ class AssistedOperatorEngine(OperatorModeEngine):
         finally:  # what the step left unfinished, as it read it (the step may fail on one of them)
             self._unfinished.update(files.unfinished())
         seen = {path for paths in files.seen.values() for path in paths}
+        shared = self._read_by_step(self._offered_by) if taken else set()
         for path in (path for path in taken if path in seen):  # taken on from the step the bench continued at
-            self._notes.said.append(TAKEN_ON.format(file=readable_path(path), step=self._offered_by))
+            said = TAKEN_ON_SHARED if path in shared else TAKEN_ON
+            self._notes.said.append(said.format(file=readable_path(path), step=self._offered_by))
         if watch.from_earlier:
             self._notes.said.append(LINES_TAKEN_ON.format(step=self._lines_by, count=watch.from_earlier))
         if lines_then is not None:
@@ -581,46 +596,63 @@ class AssistedOperatorEngine(OperatorModeEngine):
         return self.read_log(CATCH_UP)
 
     def _before(
-        self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any] | None, taken: Snapshot | None = None
+        self,
+        specs: Sequence[ExtractorSpec],
+        written: Mapping[str, Any] | None,
+        taken: Snapshot | None = None,
+        passed: Mapping[Path, str] | None = None,
     ) -> dict[str, Snapshot]:
         """Each file extractor's files before the step: as they are now, but those ``written`` while the bench was
-        closed on it (a continued step), and those ``taken`` on from the step it continued at (:meth:`passed_on`),
-        which so count as new."""
+        closed on it (a continued step: those created then in its folders included, should its record leave one
+        out: a file on offer when it was closed again), and those ``taken`` on from the step it continued at
+        (:meth:`passed_on`), which so count as new; those ``passed`` on to a later step are that step's, not new."""
+        created = snapshot_from((written or {}).get(NEW_WHILE_CLOSED))
         out: dict[str, Snapshot] = {}
         for spec in specs:
             if spec.kind == "regex":
                 continue
             gap = snapshot_from((written or {}).get(spec.name))
             now = filesig.snapshot(self.profile.watched_files(spec))
-            out[spec.name] = {path: sig for path, sig in now.items() if path not in gap and path not in (taken or {})}
+            new = {*gap, *(path for path in now if path in created), *(taken or {})} - set(passed or {})
+            out[spec.name] = {path: sig for path, sig in now.items() if path not in new}
         return out
 
     def passed_on(self, specs: Sequence[ExtractorSpec], written: Mapping[str, Any]) -> dict[Path, str]:
         """The files written while the bench was closed on the step it continues at (``specs``: that step's
-        extractors) that did not exist when that step began and that none of its extractors reads, each offered to
-        the first later step of the case one of whose extractors reads it (its folder and glob): by path, that
+        extractors) that did not exist when that step began and that go to a later step of the case: by path, that
         step's id. The operator who went on in the application with the bench closed (the lot built) need not do
-        that step again: the later step reads that file as its own new file (:meth:`_taken`). A file that existed
-        when the step began (rewritten meanwhile: an earlier output written again) is offered to none, nor one no
-        later step reads: both stay with the step it continues at (:meth:`_late`), as before."""
+        that step again: the later step reads that file as its own new file (:meth:`_taken`).
+
+        One none of that step's extractors reads goes to the first later step one of whose extractors reads it (its
+        folder and glob). One it reads too (two invoices made, two invoice steps) is shared (:func:`_shared_out`):
+        the newest go one each to the later steps that read them, the oldest of those to the first; the step keeps
+        the rest, at least one, the newest of which it retains (a redo of its own before going on). A file that
+        existed when the step began (rewritten meanwhile: an earlier output written again) is offered to none, nor
+        one no later step reads: both stay with the step it continues at (:meth:`_late`), as before."""
         case, step = self._case, self._step
         created = snapshot_from(written.get(NEW_WHILE_CLOSED))
         if case is None or step is None or not created:
             return {}
-        own = {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
+        own = self._files_read(specs)
         left = {path: sig for path, sig in created.items() if path not in own}
+        later = self._later_steps()
+        read_by = {after.id: self._files_read(specs_after) for after, specs_after in later}
         offers: dict[str, Snapshot] = {}
         out: dict[Path, str] = {}
-        for after, specs_after in self._later_steps():
-            for spec in specs_after:
-                if spec.kind == "regex" or not left:
-                    continue
-                read = set(self.profile.watched_files(spec))
-                for path in [path for path in left if path in read]:
-                    offers.setdefault(after.id, {})[path] = left.pop(path)
-                    out[path] = after.id
+        for after, _specs in later:
+            for path in [path for path in left if path in read_by[after.id]]:
+                offers.setdefault(after.id, {})[path] = left.pop(path)
+                out[path] = after.id
+        shared = {path: sig for path, sig in created.items() if path in own}
+        for path, later_id in _shared_out(shared, [(after.id, read_by[after.id]) for after, _specs in later]).items():
+            offers.setdefault(later_id, {})[path] = shared[path]
+            out[path] = later_id
         self._offers = (case.id, offers)
         return out
+
+    def _files_read(self, specs: Sequence[ExtractorSpec]) -> set[Path]:
+        """The files of their folders, as they are now, that the file extractors among ``specs`` read."""
+        return {path for spec in specs if spec.kind != "regex" for path in self.profile.watched_files(spec)}
 
     def _pass_lines_on(self, specs: Sequence[ExtractorSpec], lines: Sequence[TraceLine]) -> None:
         """Offer the later steps of the case the ``lines`` none of ``specs``' log extractors matched: the lines of the
@@ -647,13 +679,19 @@ class AssistedOperatorEngine(OperatorModeEngine):
         case, step = self._case, self._step
         if case is None or step is None:
             return []
-        calls = {a.name: a.call for a in STEP_ACTIONS if a.call}
         later = case.steps[[item.id for item in case.steps].index(step.id) + 1 :]
-        out: list[tuple[Step, tuple[ExtractorSpec, ...]]] = []
-        for after in later:
-            call = calls.get(after.action) if after.kind is StepKind.ACTION else None
-            out.append((after, self.specs(call) if call else ()))
-        return out
+        return [(after, self._step_specs(after)) for after in later]
+
+    def _step_specs(self, step: Step) -> tuple[ExtractorSpec, ...]:
+        """A step's extractors: an action step's call's; none for any other step."""
+        calls = {a.name: a.call for a in STEP_ACTIONS if a.call}
+        call = calls.get(step.action) if step.kind is StepKind.ACTION else None
+        return self.specs(call) if call else ()
+
+    def _read_by_step(self, step_id: str) -> set[Path]:
+        """The files the step ``step_id`` of the case reads, as they are now (none for a step not in the case)."""
+        steps = [item for item in self._case.steps if item.id == step_id] if self._case is not None else []
+        return self._files_read(self._step_specs(steps[0])) if steps else set()
 
     def _taken(self, step_id: str) -> Snapshot:
         """The files :meth:`passed_on` offered this step of the case (then no longer on offer)."""
@@ -1227,6 +1265,25 @@ def _captured_origins(root: str, paths: Sequence[Path]) -> dict[str, Origin]:
         provenance = {"source": readable_path(path), "kind": "file"}
         out[f"{root}.files[{i}]"] = (EXTRACTION, provenance)
         out[f"{root}.files_sha256[{i}]"] = (EXTRACTION, dict(provenance))
+    return out
+
+
+def _shared_out(shared: Snapshot, later: Sequence[tuple[str, set[Path]]]) -> dict[Path, str]:
+    """Of the files ``shared`` (created while the bench was closed on a step, in a folder that step reads), those a
+    later step gets, by path, its id: ``later`` are the case's later steps in order, each with the files it reads.
+    The files read by the same later steps (a folder and glob) go, the ``k`` newest of them (modification time, then
+    name) for the ``k`` steps that read them, one each in case order, the oldest of those to the first: two invoices
+    made with the bench closed on the first of two invoice steps are one each. The step the bench continues at keeps
+    the rest, at least one (it was closed on it: its own output comes first)."""
+    groups: dict[tuple[str, ...], list[Path]] = {}
+    for path in shared:
+        readers = tuple(step_id for step_id, read in later if path in read)
+        if readers:
+            groups.setdefault(readers, []).append(path)
+    out: dict[Path, str] = {}
+    for readers, paths in groups.items():
+        newest = sorted(paths, key=lambda path: (shared[path][0], path.name))[1:][-len(readers) :]
+        out.update(zip(newest, readers, strict=False))
     return out
 
 
