@@ -17,10 +17,12 @@ Whether the card guard reads a card again or reuses an earlier case's check of i
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path, PurePath
 from typing import Any
 
 from testbench.domain.events import EventKind
@@ -188,13 +190,51 @@ def bench_normaliser(session: SessionView) -> Callable[[str], str]:
         env = run.get("environment") or {}
         options = run.get("options") or {}
         words += [(str(host), "‹poste›") for host in (run.get("host"), env.get("host")) if host]
-        words += [(arg, "‹chemin›") for arg in run.get("argv") or () if "/" in arg or "\\" in arg]
+        argv = [str(arg) for arg in run.get("argv") or ()]
+        folder = _run_folder(argv, session.path)
+        words += [(path, "‹chemin›") for arg in argv for path in _path_spellings(arg, folder)]
         engine = str(options.get("engine") or "")
         if engine and engine not in _ENGINE_WORDS:
             words.append((engine, "‹commande du moteur›"))
     words.append((str(session.path.resolve().parent), "‹chemin›"))
     words += [(why, "‹carte gardée›") for why in _kept_cards(session)]
     return _replacer(words)
+
+
+def _word_path(arg: str) -> str:
+    """The path a command-line word gives: the value of an ``--option=PATH`` word, without a leading ``./``."""
+    path = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
+    return re.sub(r"^(?:\.[/\\])+", "", path)
+
+
+def _run_folder(argv: list[str], session: Path) -> Path | None:
+    """The folder a run was started in, as far as its command line tells: the one its relative session word
+    (``--session s.tbsession``, ``--casebook-session=out/s.tbsession``) names the session file from; None when
+    no word does (the session given absolute, or moved since)."""
+    where = session.resolve()
+    for arg in argv:
+        given = PurePath(_word_path(arg))
+        if given.is_absolute() or not given.parts or ".." in given.parts or given.name != where.name:
+            continue
+        if where.parts[-len(given.parts) :] == given.parts and len(where.parts) > len(given.parts):
+            return Path(*where.parts[: -len(given.parts)])
+    return None
+
+
+def _path_spellings(arg: str, folder: Path | None) -> list[str]:
+    """The ways a trace may write the file a command-line word names: the word's path (the value of an
+    ``--option=PATH`` word), the same path resolved from the run's ``folder`` when it is relative, then each
+    tail from a folder on (``/work/main/casebooks/x.json`` → ``main/casebooks/x.json``, ``casebooks/x.json``).
+    A file given absolute on one run and relative on the other then reads ‹chemin› on both, however the trace
+    writes it (an attestations file names itself by folder/name); a word with no folder in it is no path."""
+    path = _word_path(arg)
+    if "/" not in path and "\\" not in path:
+        return []
+    spelled = [path]
+    if folder is not None and not PurePath(path).is_absolute():
+        spelled.append(os.path.normpath(folder / path))
+    tails = [each[found.end() :] for each in spelled for found in re.finditer(r"[/\\]+", each)]
+    return [*spelled, *(tail for tail in tails if "/" in tail or "\\" in tail)]
 
 
 def bench_phrasing(channel: str, text: str) -> str:
