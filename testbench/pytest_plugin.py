@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Generator, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -314,7 +315,15 @@ class CasebookPlugin:
         try:
             load_casebooks(absent)
         except CasebookError as exc:
-            raise pytest.UsageError("\n".join(p.text(self.lang) for p in exc.problems)) from None
+            said = [p.text(self.lang) for p in exc.problems]
+            raise pytest.UsageError("\n".join([*said, *self._bundled(absent)])) from None
+
+    def _bundled(self, paths: Sequence[Path | None]) -> list[str]:
+        """Where testbench's own copy is of each missing file given that it bundles (``casebooks/demo.xml`` run
+        outside a clone), as ``run`` says it after its refusal (testbench.cli.bundled)."""
+        from testbench.cli.bundled import bundled_hint
+
+        return [hint for path in paths if path is not None and (hint := bundled_hint(Path(path), self.lang))]
 
     def _check_outputs(self) -> None:
         """Refuse before anything runs: an existing session or shards (nothing is overwritten), a missing
@@ -382,7 +391,8 @@ class CasebookPlugin:
         try:
             make_operator(attestations)
         except CampaignError as exc:
-            raise pytest.UsageError("\n".join(self.t(line) for line in exc.lines)) from None
+            said = [self.t(line) for line in exc.lines]
+            raise pytest.UsageError("\n".join([*said, *self._bundled([attestations])])) from None
 
     def _collect_the_casebooks(self) -> None:
         """``pytest --casebook FILE`` alone collects the casebooks, not the folder's tests.
@@ -607,6 +617,23 @@ class CasebookPlugin:
         if cut:
             self._cut(session)
 
+    @pytest.hookimpl(trylast=True)  # after pytest's terminal reporter has kept the interrupt's repr
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """^C or a CI's cancel (SIGTERM, testbench.interrupts) while the cases run: said « interrompu », in the
+        « testbench » section (with the merge command under xdist) and on pytest's « !!! … !!! » line, never as
+        pytest's « KeyboardInterrupt » with the file and line of the plugin's code it stopped in (--full-trace:
+        its traceback). pytest prints that line from its terminal reporter's record of the interrupt, which is
+        replaced; another pytest, which keeps it elsewhere, says its own. pytest.exit() and an « Interrupted »
+        of pytest's or xdist's (« stopping after 1 failures ») say their reason and are left as they are."""
+        if type(excinfo.value) is not KeyboardInterrupt:
+            return
+        if self.worker is None and not self.listing and self.t("interrompu") not in self.messages:
+            self.messages.append(self.t("interrompu"))
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if getattr(reporter, "_keyboardinterrupt_memo", None) is not None:
+            with contextlib.suppress(ImportError, TypeError):  # another pytest: its own line
+                reporter._keyboardinterrupt_memo = _said_repr(self.t("interrompu"))  # type: ignore[union-attr]
+
     def _write_junitxml(self) -> None:
         """pytest's ``--junitxml`` of the cases run, when a plugin's end cut by ^C skipped pytest's writer (it would
         say « generated xml file » of a file never written); written again, whole, when it was not skipped."""
@@ -748,8 +775,11 @@ class CasebookPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.worker is None and not self.redact and not self.listing:  # the person's opt-out, said last
+            # what it unredacts, not « rapport »: the exam book --casebook-report builds stays anonymised
             self.messages.append(
-                self.t("ATTENTION rapport NON anonymisé ({option})").format(option="--casebook-no-redact")
+                self.t("ATTENTION sortie de pytest et JUnit NON anonymisées ({option})").format(
+                    option="--casebook-no-redact"
+                )
             )
         if self.worker is None and self.messages:
             scrub = self._closing_scrubber() if any(isinstance(m, _Notice) for m in self.messages) else None
@@ -861,12 +891,15 @@ class CaseItem(pytest.Item):
             raise CaseVerdict(self._said(plugin, plugin.scrubber()(broken)))
         if outcome.verdict is Verdict.PASS:
             return
-        # what pytest prints and --junitxml keeps is redacted as run's JUnit (unless --casebook-no-redact)
+        # what pytest prints and --junitxml keeps is redacted as run's JUnit (unless --casebook-no-redact), two
+        # values it hid saying how they differ (« (1 caractère sur 15 diffère) »): Scrubber.noted, as there
         scrub = plugin.scrubber()
-        text = scrub(" — ".join(filter(None, (plugin.t(outcome.verdict.label_fr), plugin.t(outcome.reason)))))
+        noted = partial(scrub.noted, t=plugin.t, comparisons=comparisons)
+        reason = noted(outcome.reason) if outcome.reason else ""
+        text = " — ".join(filter(None, (scrub(plugin.t(outcome.verdict.label_fr)), reason)))
         if outcome.verdict is Verdict.SKIPPED:
             pytest.skip(text)
-        details = [scrub(line) for line in _details(plugin, outcome.reason, comparisons)]
+        details = [noted(line) for line in _details(outcome.reason, comparisons)]
         verdict = CaseVerdict(self._said(plugin, text), details)
         if exit_code([outcome.verdict]) == EXIT_ENVIRONMENT:  # the bench's verdict, as run's exit code says
             raise verdict  # in setup: a pytest error
@@ -897,13 +930,22 @@ class CaseItem(pytest.Item):
         return source.line - 1 if source is not None else None
 
 
-def _details(plugin: CasebookPlugin, reason: str, comparisons: Sequence[dict[str, Any]]) -> list[str]:
-    """The lines a case's report gives below its one-line verdict: every deviation, one a line (and first the
-    reason, when it is a step's), as ``run``'s JUnit does — none when that line says it all (one deviation)."""
+def _details(reason: str, comparisons: Sequence[dict[str, Any]]) -> list[str]:
+    """The lines a case's report gives below its one-line verdict, in French as recorded: every deviation, one a
+    line (and first the reason, when it is a step's), as ``run``'s JUnit does — none when that line says it all
+    (one deviation)."""
     from testbench.runner.reasons import detail_lines
 
     lines = detail_lines(reason, comparisons)
-    return [plugin.t(line) for line in lines] if len(lines) > 1 else []
+    return lines if len(lines) > 1 else []
+
+
+def _said_repr(text: str) -> Any:
+    """pytest's record of an interrupt that says ``text`` alone: its « !!! … !!! » line, no file, no line."""
+    from _pytest._code.code import ExceptionChainRepr, ReprFileLocation, ReprTraceback
+
+    crash = ReprFileLocation(path="", lineno=0, message=text)
+    return ExceptionChainRepr([(ReprTraceback([], None, "value"), crash, None)])
 
 
 def _verdict_repr(item: CaseItem, text: str, details: Sequence[str] = ()) -> Any:

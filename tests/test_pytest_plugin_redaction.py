@@ -69,4 +69,4 @@ def test_casebook_no_redact_keeps_the_values_and_says_so_once(tmp_path: Path) ->
     for value in (*OBSERVED, *EXPECTED):
         assert value in stdout, (value, stdout)
         assert value in junit, (value, junit)
-    assert stdout.count("WARNING: report NOT redacted (--casebook-no-redact)") == 1, stdout
+    assert stdout.count("WARNING: pytest's output and JUnit NOT redacted (--casebook-no-redact)") == 1, stdout

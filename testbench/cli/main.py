@@ -348,20 +348,14 @@ def _said_bundled(args: argparse.Namespace, code: int) -> None:
     bundles (``casebooks/demo.xml`` outside a clone, after ``pip install``): where the bundled one is."""
     if code != EXIT_USAGE:
         return
-    from testbench.paths import CASEBOOKS_DIR
+    from testbench.cli.bundled import bundled_hint
 
-    t = translator()
     for kind in BUNDLED_KINDS:
         given = getattr(args, kind, None)
         for path in given if isinstance(given, list) else [given]:
-            if not isinstance(path, Path) or path.is_absolute() or path.exists():
-                continue
-            parts = path.parts[1:] if path.parts[:1] == ("casebooks",) else path.parts
-            bundled = CASEBOOKS_DIR.joinpath(*parts)
-            if parts and bundled.is_file():
-                said = t("{path} : testbench livre un fichier de ce nom, {bundled} ; donnez ce chemin")
+            said = bundled_hint(path) if isinstance(path, Path) else None
+            if said is not None:
                 with _unwritable_stderr():
-                    said = said.format(path=path, bundled=bundled)
                     print(f"testbench {args.command}{colon()}{said}", file=sys.stderr)
 
 
