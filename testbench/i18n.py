@@ -183,6 +183,12 @@ _AS_RECORDED = {
     "délai de {seconds} s dépassé : {methods}": frozenset({"seconds"}),
     "tous les appels sous {seconds} s": frozenset({"seconds"}),
     "arrêt propre en {seconds} s": frozenset({"seconds"}),
+    **{  # its grace period after shutdown (testbench.engines.protocol.process.REAP_TIMEOUT)
+        f"le moteur tournait encore {{seconds}} s après shutdown : arrêt forcé par le banc{killed}": frozenset(
+            {"seconds"}
+        )
+        for killed in ("", ", tué par le signal {signal} ({name})", ", tué par le signal {signal}")
+    },
     # an output waited for (testbench.extract.complete, testbench.engines.operator.assisted; testbench.fmt.seconds)
     "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
     " après {seconds} s d'attente": frozenset({"seconds"}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from testbench import cmdline
 from testbench.i18n import LANGUAGES
@@ -50,6 +51,20 @@ def _serve(args: argparse.Namespace) -> int:
     return serve_stdio()
 
 
+def _names_a_file(word: str) -> bool:
+    """Whether ``word`` is the path of a file as it stands, or on Windows with an extension of ``PATHEXT`` (the
+    prompt runs ``C:\\Program Files\\Editeur\\moteur`` as ``moteur.exe``): the engine's program, whose
+    blanks are its name's, not a command line's (``engine check -- "/opt/mon moteur/moteur.sh"``)."""
+    if os.path.isfile(word):
+        return True
+    if not cmdline.on_windows():
+        return False
+    from testbench.engines.protocol.program import DEFAULT_PATHEXT
+
+    extensions = (os.environ.get("PATHEXT") or DEFAULT_PATHEXT).split(";")
+    return any(os.path.isfile(word + ext.strip().lower()) for ext in extensions if ext.strip())  # names ignore case
+
+
 def _check(args: argparse.Namespace) -> int:
     from testbench.tools.engine import engine_check_tool
     from testbench.tools.result import ToolResult
@@ -57,7 +72,8 @@ def _check(args: argparse.Namespace) -> int:
     argv = list(args.engine_argv)
     if argv and argv[0] == "--":
         argv = argv[1:]
-    if len(argv) == 1 and any(blank in argv[0] for blank in " \t"):  # `-- "python3 eng.py"`, as run --engine takes it
+    if len(argv) == 1 and any(blank in argv[0] for blank in " \t") and not _names_a_file(argv[0]):
+        # `-- "python3 eng.py"`, split as run --engine splits its one string; a file's path stays whole
         text = argv[0]
         try:
             argv = cmdline.split(text)

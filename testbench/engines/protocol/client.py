@@ -782,16 +782,25 @@ class SubprocessEngine:
             proc.kill_group()
 
     def close(self) -> None:
+        self.shut_down()
+
+    def shut_down(self) -> bool:
+        """Ask the engine to stop (``shutdown``), give it :data:`REAP_TIMEOUT` to exit, then kill what is left.
+        Whether the bench had to kill it (still running after that grace period): the ``arret`` check of
+        ``engine check`` tells that forced stop from an exit code the engine chose itself."""
         with self._lock:
             proc = self._proc
             if proc is None:
-                return
+                return False
+            forced = False
             if proc.alive():
                 with contextlib.suppress(EngineError):
                     self._exchange(proc, "shutdown", {}, min(self.timeout, 2.0))
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
+                forced = proc.alive()
             self._discard()
+            return forced
 
     @property
     def pending_fault(self) -> EngineError | None:

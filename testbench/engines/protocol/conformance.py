@@ -29,7 +29,8 @@ from testbench.domain.vocabulary import TELESERVICE_UNAVAILABLE
 from testbench.engines.api import EngineCrash, EngineProtocolError, EngineTimeout, EngineUnavailable, not_launched
 from testbench.engines.protocol import documents
 from testbench.engines.protocol import jsonrpc as J
-from testbench.engines.protocol.client import SubprocessEngine
+from testbench.engines.protocol.client import SubprocessEngine, _signal_name
+from testbench.engines.protocol.process import REAP_TIMEOUT
 from testbench.engines.protocol.validation import check as schema_check
 from testbench.engines.protocol.validation import violations
 from testbench.i18n import _t, tn, translator
@@ -129,14 +130,7 @@ class Report:
         else:
             out.append(t("CONFORME : {total} vérifications réussies.").format(total=len(self.results)))
         if not_run := sum(1 for r in self.results if r.not_run):
-            out.append(
-                tn(
-                    "{count} vérification non faite (NON FAITE) : elle dépend d'une réponse déjà en échec.",
-                    "{count} vérifications non faites (NON FAITE) : elles dépendent d'une réponse déjà en échec.",
-                    not_run,
-                    lang,
-                )
-            )
+            out.append(self._not_run_said(not_run, lang))
         if warned := sum(1 for r in self.results if r.ok and r.warning):
             out.append(
                 tn(
@@ -148,6 +142,32 @@ class Report:
                 )
             )
         return "\n".join(out)
+
+    def _not_run_said(self, count: int, lang: str | None) -> str:
+        """Why ``count`` checks did not run, by what stopped them: an engine that could not be launched (no answer
+        ever came), one that did not start (its start failed, every later check waits on it), or a failed answer
+        some checks needed."""
+        if self.unavailable:
+            return tn(
+                "{count} vérification non faite (NON FAITE) : le moteur n'a pas pu être lancé.",
+                "{count} vérifications non faites (NON FAITE) : le moteur n'a pas pu être lancé.",
+                count,
+                lang,
+            )
+        unstarted = NOT_STARTED.format(check="demarrage")
+        if all(r.detail == unstarted for r in self.results if r.not_run):
+            return tn(
+                "{count} vérification non faite (NON FAITE) : le moteur n'a pas démarré.",
+                "{count} vérifications non faites (NON FAITE) : le moteur n'a pas démarré.",
+                count,
+                lang,
+            )
+        return tn(
+            "{count} vérification non faite (NON FAITE) : elle dépend d'une réponse déjà en échec.",
+            "{count} vérifications non faites (NON FAITE) : elles dépendent d'une réponse déjà en échec.",
+            count,
+            lang,
+        )
 
     def as_json(self, lang: str | None = None) -> str:
         """The report for a machine, its labels and details in ``lang`` (the active language by default)."""
@@ -849,14 +869,33 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
         proc = eng._proc
         _expect(proc is not None, "moteur non démarré")
         started = time.monotonic()
-        eng.close()
+        forced = eng.shut_down()
         code = proc.popen.returncode  # type: ignore[union-attr]
-        _expect(code == 0, f"code de sortie {code} après shutdown (arrêt forcé)")
+        _expect(code == 0 and not forced, _ended(code, forced))
         return f"arrêt propre en {fmt.seconds(time.monotonic() - started, 'fr')} s"
 
     c.run("arret", "shutdown arrête le moteur proprement (code 0)", shutdown)
     eng.close()
     return c.report
+
+
+def _ended(code: int | None, forced: bool) -> str:
+    """How the engine ended after ``shutdown``, when not by itself with code 0: killed by the bench after its
+    grace period, or its own exit code, or a signal that was not the bench's (POSIX: a negative return code,
+    said as « tué par le signal 11 (SIGSEGV) » as everywhere in the bench, never « code -11 »)."""
+    number, name = (-code, _signal_name(-code)) if code is not None and code < 0 else (None, None)
+    if forced:
+        grace = fmt.seconds(REAP_TIMEOUT, "fr")  # recorded French, read back in English (i18n._AS_RECORDED)
+        if number is None:  # Windows (taskkill), or not reaped yet: no signal to name
+            return f"le moteur tournait encore {grace} s après shutdown : arrêt forcé par le banc"
+        if name:
+            return f"le moteur tournait encore {grace} s après shutdown : arrêt forcé par le banc, tué par le signal {number} ({name})"  # noqa: E501
+        return f"le moteur tournait encore {grace} s après shutdown : arrêt forcé par le banc, tué par le signal {number}"  # noqa: E501
+    if number is not None:
+        if name:
+            return f"après shutdown, le moteur a été tué par le signal {number} ({name}), pas par le banc"
+        return f"après shutdown, le moteur a été tué par le signal {number}, pas par le banc"
+    return f"le moteur s'est arrêté de lui-même après shutdown, avec le code {code} au lieu de 0"
 
 
 def _closed_port() -> int:
