@@ -36,6 +36,7 @@ from testbench.i18n import _t, tn, translator
 from testbench.office import convert
 from testbench.office.mapping import (
     CASE_FIELDS,
+    DID_YOU_MEAN,
     IDENTITY_FIELDS,
     INVOICE_FIELDS,
     LINE_FIELDS,
@@ -43,6 +44,7 @@ from testbench.office.mapping import (
     ExpectSpec,
     Mapping,
     StepSpec,
+    closest,
     folded,
     same_column,
 )
@@ -152,43 +154,50 @@ def write_import(document: Path, mapping: Mapping, out: Path, drop_absent: bool 
     folder = out.resolve().parent
     importer = _Importer(table, mapping, folder)
     try:  # a failure anywhere (a full disk mid-copy) leaves nothing of this import, not even a card profile
-        try:
-            importer.run()
-        except OfficeError as exc:
-            exc.notes[:0] = importer.notes
-            raise
-        keep = _previous_cases(out)
-        importer.hand_made = _hand_made(out)  # never an imported case in doubt, even when dropped
-        if not drop_absent:
-            importer.hand = set(importer.hand_made)
-        result = importer.render(keep=keep)
-        problems, dropped = list(result.problems), set[str]()
-        for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
-            if not result.cases:
-                raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
-            previous = {*result.kept, *result.unmatched, *result.hand}
-            refused = _check(result.xml, folder, mapping, importer, previous)
-            if not refused:
-                write_whole(out, result.xml)
-                problems.extend(_kept(result))
-                return ImportResult(
-                    result.xml, result.cases, problems, result.left_out, result.rows, list(importer.copied),
-                    result.notes, result.kept, result.unmatched, result.duplicates, result.doubtful, result.hand,
-                )
-            for case_id, messages in refused.items():
-                if case_id in previous:  # its previous version does not validate either: nothing to keep
-                    keep.pop(case_id, None)
-                dropped.add(case_id)
-                for french, english, place in messages:
-                    where = place or result.rows.get(case_id) or mapping.path
-                    problems.append(_composed(where, "cas {case} laissé de côté : {reason}", case_id, french, english))
-            result = importer.render(exclude=dropped, keep=keep)
-        raise OfficeError(
-            [*problems, Problem.of(mapping.path, "le cahier produit ne se valide pas : rien n'est écrit")]
-        )
+        return _written(document, mapping, out, drop_absent, importer, table, folder)
+    except OfficeError as exc:  # the sheet read, the columns not taken: said however the import failed
+        exc.notes[:0] = importer.notes
+        importer.undo_copies()
+        raise
     except BaseException:
         importer.undo_copies()
         raise
+
+
+def _written(
+    document: Path, mapping: Mapping, out: Path, drop_absent: bool, importer: _Importer, table: Table, folder: Path
+) -> ImportResult:
+    """The body of :func:`write_import`: run, check, leave out what the loader refuses, write."""
+    importer.run()
+    keep = _previous_cases(out)
+    importer.hand_made = _hand_made(out)  # never an imported case in doubt, even when dropped
+    if not drop_absent:
+        importer.hand = set(importer.hand_made)
+    result = importer.render(keep=keep)
+    problems, dropped = list(result.problems), set[str]()
+    for _attempt in range(4):  # a previous version kept may be refused in its turn: one round more
+        if not result.cases:
+            raise OfficeError([*problems, _nothing_importable(document, table, bool(importer.cases))])
+        previous = {*result.kept, *result.unmatched, *result.hand}
+        refused = _check(result.xml, folder, mapping, importer, previous)
+        if not refused:
+            write_whole(out, result.xml)
+            problems.extend(_kept(result))
+            return ImportResult(
+                result.xml, result.cases, problems, result.left_out, result.rows, list(importer.copied),
+                result.notes, result.kept, result.unmatched, result.duplicates, result.doubtful, result.hand,
+            )
+        for case_id, messages in refused.items():
+            if case_id in previous:  # its previous version does not validate either: nothing to keep
+                keep.pop(case_id, None)
+            dropped.add(case_id)
+            for french, english, place in messages:
+                where = place or result.rows.get(case_id) or mapping.path
+                problems.append(_composed(where, "cas {case} laissé de côté : {reason}", case_id, french, english))
+        result = importer.render(exclude=dropped, keep=keep)
+    raise OfficeError(
+        [*problems, Problem.of(mapping.path, "le cahier produit ne se valide pas : rien n'est écrit")]
+    )
 
 
 def _nothing_importable(document: Path, table: Table, any_case: bool) -> Problem:
@@ -459,8 +468,8 @@ class _Importer:
                 (self.partial if case.problems else self.built)[case.id] = element
         if self.folder is not None:
             self._check_partial(self.folder)
-        for case in self.cases:
-            self.problems.extend(case.problems)
+        for case in self.cases:  # once each: a column two fields read (tariff and unit-price) gives its error twice
+            self.problems.extend(dict.fromkeys(case.problems))
         return self.render()
 
     def _check_partial(self, folder: Path) -> None:
@@ -858,6 +867,8 @@ class _CaseBuilder:
         self.mapping = importer.mapping
         self.case = case
         self.rows = case.cells
+        #: a phrase of a steps cell was refused: an expectation no step produces may be its, said once it reads
+        self.step_refused = False
 
     def problem(self, cell: Cell, template: str, /, **fields: object) -> None:
         """A problem at ``cell``; a true/false cell's text quoted as the sheet shows it (VRAI, not ``true``)."""
@@ -992,6 +1003,7 @@ class _CaseBuilder:
             for phrase in self.split(cell.text):
                 spec = self.step_spec(phrase, cell)
                 if spec is None:
+                    self.step_refused = True
                     continue
                 count = len(ids.get(spec.action, []))
                 step_id = f"s-{spec.action}" + (f"-{count + 1}" if count else "")
@@ -1032,15 +1044,28 @@ class _CaseBuilder:
         if spec is None and phrase in ACTIONS:
             spec = StepSpec(phrase)
         if spec is None:
-            self.problem(
-                cell,
-                "étape inconnue « {phrase} » : à déclarer dans [steps] du fichier de correspondance",
-                phrase=redact_pins(phrase),  # a code written in the phrase itself is not quoted back either
-            )
+            self.unknown_step(redact_pins(phrase), cell)  # a code written in the phrase is not quoted back either
             return None
         merged = dict(spec.params)
         merged.update(params)
         return StepSpec(spec.action, tuple(merged.items()))
+
+    def unknown_step(self, phrase: str, cell: Cell) -> None:
+        """A phrase neither [steps] nor the actions know: the closest phrase of [steps] (« Facturer » for
+        « Facturation »), as the mapping's own typos get their closest word, else where to declare it."""
+        written = {folded(spec.phrase): spec.phrase for spec in self.mapping.steps.values() if spec.phrase}
+        written.update((action, action) for action in ACTIONS)
+        near = closest(folded(phrase), list(written))
+        if near is None:
+            template = "étape inconnue « {phrase} » : à déclarer dans [steps] du fichier de correspondance"
+            self.problem(cell, template, phrase=phrase)
+            return
+        said, name = _t("étape inconnue « {phrase} » {hint}"), written[near]
+
+        def render(t: Callable[[str], str]) -> str:
+            return t(said).format(phrase=phrase, hint=t(DID_YOU_MEAN).format(name=name))
+
+        self.case.problems.append(Problem.worded(cell.place, render))
 
     def invoice(self, step: etree._Element) -> None:
         attributes = self.importer.origins.get(step, (self.rows[0]["id"], {}))[1]
@@ -1127,17 +1152,20 @@ class _CaseBuilder:
         element = etree.Element(f"{{{NS}}}expectations")
         used: set[str] = set()
         line_index = -1
+        written = False  # an expectation written, even one refused (then said at its cell, not as none)
         for row in self.rows:
             has_line = "code" in row and bool(row["code"].text.strip())
             line_index += 1 if has_line else 0
             cell = row.get("expected")
             if cell is not None:
                 for item in self.split(cell.text):
+                    written = True
                     self.value(element, item, cell, steps, used, line_index if has_line else None)
             refusal = row.get("refusal")
             if refusal is not None and refusal.text.strip():
+                written = True
                 self.refusal(element, refusal, steps, used)
-        if not len(element):
+        if not len(element) and not written:
             self.problem(self.rows[0].get("expected") or self.rows[0]["id"], "aucun résultat attendu")
         return element
 
@@ -1183,7 +1211,8 @@ class _CaseBuilder:
         root = path.split(".", 1)[0].split("[", 1)[0]
         producers = [s for action in OBSERVATION_ROOTS.get(root, ()) for s in steps.get(action, [])]
         if not producers:
-            self.problem(cell, "« {label} » : aucune étape du cas ne produit « {path} »", label=label, path=path)
+            if not self.step_refused:  # else likely the refused step's: said once that step reads
+                self.problem(cell, "« {label} » : aucune étape du cas ne produit « {path} »", label=label, path=path)
             return
         ident = _unique("e-" + "-".join(re.findall(r"[A-Za-z0-9_]+", path)), used)
         attrs = {"id": ident, "step": producers[-1], "path": path, "type": spec.type, "expected": value}

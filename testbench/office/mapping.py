@@ -50,6 +50,12 @@ LINE_FIELDS = (
 FIELDS = CASE_FIELDS + MULTI_FIELDS + INVOICE_FIELDS + LINE_FIELDS
 #: Fields a mapping must give a column for.
 REQUIRED_COLUMNS = ("id", "title", "steps")
+#: Attributes every invoice ``<line>`` must have (casebook-1.xsd): once ``code`` is mapped, each needs a column
+#: or a [defaults] value, else every invoice case would be refused one by one by the casebook's schema
+REQUIRED_LINE_FIELDS = ("nomenclature", "quantity", "unit-price")
+_NO_LINE_FIELD = _t(
+    "champ « {field} » ni dans [columns] ni dans [defaults] : chaque ligne de facture (champ code) en demande un"
+)
 #: The casebook's ``<identity>`` children, all required.
 IDENTITY_FIELDS = (
     "plan-id",
@@ -88,7 +94,12 @@ _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 #: After a word of the mapping that is none of those known: the closest one (``read-cps`` for ``read-cp``), else
 #: the list, worded as the casebook words a misspelt attribute
 _DID_YOU_MEAN = ATTRIBUTE_DID_YOU_MEAN
+DID_YOU_MEAN = _DID_YOU_MEAN  # the importer offers a cell's closest step phrase in the same words
 _UNKNOWN_FIELD = "champ inconnu « {value} » {hint}"
+_UNKNOWN_KEY = "clé inconnue « {value} » {hint}"
+_KEYS = "(clés : {known})"
+#: Keys of [values]: yes/no words, date formats, and synonyms of a field or a card slot
+_VALUE_KEYS = ("true", "false", "date-formats", "slot", *FIELDS)
 #: Observation paths a label of ``[expected]`` may name, ``[i]`` being the row's invoice line
 _EXACT_PATHS = tuple(p for p in OBSERVATION_PATHS if not p.endswith(".*"))
 
@@ -129,6 +140,7 @@ class StepSpec:
 
     action: str
     params: tuple[tuple[str, str], ...] = ()
+    phrase: str = field(default="", compare=False)  # as the mapping writes it: offered for a cell's typo
 
 
 @dataclass(frozen=True)
@@ -211,6 +223,18 @@ def folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def closest(word: str, known: list[str] | tuple[str, ...]) -> str | None:
+    """The known word ``word`` most likely misspells: among the close ones, the one sharing its longest start
+    (« Facturation » is « Facturer » misspelt, not « Sécurisation », which shares more letters but not its start)."""
+    near = difflib.get_close_matches(word, known, n=3)
+
+    def start(other: str) -> int:
+        shared = min(len(word), len(other))
+        return next((i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), shared)
+
+    return max(near, key=start, default=None)
+
+
 def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; raise :class:`OfficeError` listing every problem (placed ``file:line:col``)."""
     path = Path(path)
@@ -283,10 +307,10 @@ class _Reader:
     ) -> None:
         """``value`` is none of ``known``: ``template`` names it, then ``{hint}`` gives the closest known word
         (a typo), else the list (``listed``, a template of ``{known}``)."""
-        near = difflib.get_close_matches(value, known, n=1)
+        near = closest(value, known)
 
         def said(t: Callable[[str], str]) -> str:
-            hint = t(_DID_YOU_MEAN).format(name=near[0]) if near else t(listed).format(known=", ".join(known))
+            hint = t(_DID_YOU_MEAN).format(name=near) if near else t(listed).format(known=", ".join(known))
             return t(template).format(value=value, hint=hint, **fields)
 
         self.problems.append(Problem.worded(self.place(where, on_key=on_key), said))
@@ -309,14 +333,15 @@ class _Reader:
     def read(self, data: dict[str, Any]) -> Mapping | None:
         if data.get("format") != FORMAT:
             self.problem("format", "format attendu « {expected} »", expected=FORMAT)
-        for key in data:
-            if key not in _TOP:
-                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
+        misspelt = [key for key in data if key not in _TOP]
+        for key in misspelt:
+            self.unknown(key, _UNKNOWN_KEY, key, _TOP, _KEYS, on_key=True)
         source = self.source(self.table(data, "source"))
         columns = self.columns(self.table(data, "columns"))
         results = self.results(self.table(data, "results"), columns)
         result_places = {key: self.place(key) for key in RESULT_FIELDS if getattr(results, key)}
-        identity = self.identity(self.table(data, "identity"))
+        said = any(closest(key, _TOP) == "identity" for key in misspelt)
+        identity = self.identity(self.table(data, "identity"), absent="identity" not in data, said=said)
         identity_places = {key: self.place(key) for key in identity}
         defaults = self.defaults(self.table(data, "defaults"))
         self.section = None
@@ -329,6 +354,10 @@ class _Reader:
         for name in REQUIRED_COLUMNS:
             if name not in columns:
                 self.problem("columns", "colonne obligatoire absente de [columns] : « {field} »", field=name)
+        if "code" in columns:
+            for name in REQUIRED_LINE_FIELDS:
+                if name not in columns and not defaults.get(name, "").strip():
+                    self.problem("columns", _NO_LINE_FIELD, field=name)
         return Mapping(
             path=self.path,
             source=source,
@@ -361,7 +390,7 @@ class _Reader:
         known = ("sheet", "table", "delimiter", "encoding", "header-row", "first-data-row")
         for key in table:
             if key not in known:
-                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
+                self.unknown(key, _UNKNOWN_KEY, key, known, _KEYS, on_key=True)
         sheet = table.get("sheet")
         sheet = self.text("sheet", sheet) if sheet is not None else None
         delimiter = self.text("delimiter", table.get("delimiter", ";")) or ";"
@@ -404,7 +433,7 @@ class _Reader:
         values: dict[str, str | None] = {}
         for key, value in table.items():
             if key not in RESULT_FIELDS:
-                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
+                self.unknown(key, _UNKNOWN_KEY, key, RESULT_FIELDS, _KEYS, on_key=True)
                 continue
             if not isinstance(value, str):  # ``verdict = 3`` would name a column « 3 »: a header or a letter
                 self.problem(key, "« {key} » doit être un texte entre guillemets (en-tête ou lettre)", key=key)
@@ -422,14 +451,21 @@ class _Reader:
         if taken:
             self.problem(key, RESULT_CLASH, column=spec, key=key, field=taken[0])
 
-    def identity(self, table: dict[str, Any]) -> dict[str, str | CellRef]:
+    def identity(self, table: dict[str, Any], *, absent: bool = False, said: bool = False) -> dict[str, str | CellRef]:
+        """The casebook's identity. No [identity] table at all: said once (not once per field), and not at all
+        when a misspelt section (``[identite]``) was already said with « identity » as its closest key."""
         out: dict[str, str | CellRef] = {}
+        if absent:
+            if not said:
+                fields = ", ".join(IDENTITY_FIELDS)
+                self.problem("identity", "table [identity] absente : elle déclare {fields}", fields=fields)
+            return out
         for key in IDENTITY_FIELDS:
             if key not in table:
                 self.problem("identity", "identité : « {key} » manquant", key=key)
         for key, value in table.items():
             if key not in IDENTITY_FIELDS:
-                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
+                self.unknown(key, _UNKNOWN_KEY, key, IDENTITY_FIELDS, _KEYS, on_key=True)
             elif isinstance(value, dict):
                 ref = str(value.get("cell", "")).strip().upper()
                 cell = _CELL.fullmatch(ref)
@@ -488,7 +524,7 @@ class _Reader:
     def separators(self, table: dict[str, Any]) -> tuple[str, ...]:
         for key in table:
             if key != "separators":
-                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
+                self.unknown(key, _UNKNOWN_KEY, key, ("separators",), _KEYS, on_key=True)
         value = table.get("separators", ["\n"])
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
             self.problem("separators", "« separators » doit être une liste de textes non vides")
@@ -522,7 +558,7 @@ class _Reader:
                 self.unknown(where, said, value, ACTIONS, "(actions : {known})", phrase=phrase)
                 continue
             pairs = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v)) for k, v in params.items())
-            out[folded(phrase)] = StepSpec(action=value, params=pairs)
+            out[folded(phrase)] = StepSpec(action=value, params=pairs, phrase=" ".join(phrase.split()))
         return out
 
     def expected(self, table: dict[str, Any]) -> dict[str, ExpectSpec]:
@@ -589,7 +625,7 @@ class _Reader:
                     if str(word).strip():
                         words_of[key].setdefault(meant, str(word).strip())
             else:
-                self.problem(key, "clé inconnue « {key} »", on_key=True, key=key)
+                self.unknown(key, _UNKNOWN_KEY, key, _VALUE_KEYS, _KEYS, on_key=True)
         both = true_words & false_words  # such a word read as true: the other list silently lost it
         where = "false" if "false" in given else "true"
         written = [w.strip() for w in given.get(where, []) if folded(w) in both] or sorted(both)
