@@ -33,7 +33,7 @@ from testbench.runner.compare import compare_value
 from testbench.sut.filenames import partial as being_written
 from testbench.sut.filenames import readable_name
 from testbench.tui.patient import patient_words
-from testbench.tui.render import MARKS
+from testbench.tui.render import MARKS, PathText
 from testbench.tui.workstation import shown_value
 
 if TYPE_CHECKING:
@@ -356,7 +356,8 @@ def values_table(rows: list[ExpectedValue], t: Translate) -> Table:
         else:
             observed = Text(t("non observée") if row.state == "missing" else "…", style=style)
         where = row.provenance or (t(SOURCES.get(row.source, row.source)) if row.source else "")
-        table.add_row(Text(symbol, style=style), row.path, row.expected, observed, Text(where, style="dim"))
+        # where it was read (« … string(/f:fse/f:totaux/@amo) ») breaks after a « / », never inside a name
+        table.add_row(Text(symbol, style=style), row.path, row.expected, observed, PathText(where, style="dim"))
     if not rows:
         table.add_row("", Text(t("aucune valeur attendue"), style="dim"), "", "", "")
     return table

@@ -22,8 +22,11 @@ from textual import _wrap as textual_wrap
 NO_BREAK_SPACES = "\u00a0\u202f\u2007"
 _BREAKABLE = rf"[^\S{NO_BREAK_SPACES}]"  # a space a line may break at
 _JOINED = rf"[\S{NO_BREAK_SPACES}]"  # a character of a word, the no-break spaces included
+#: the signs French typography puts a space before, and the one it puts a space after: no line breaks at those spaces
+SPACE_BEFORE = ":;!?»"
+SPACE_AFTER = "«"
 #: a word: its characters, and the French spaces that join it to a sign (« attendu : », « « valeur »)
-_WORD = rf"(?:{_JOINED}|{_BREAKABLE}(?=[:;!?»])|(?<=«){_BREAKABLE})+"
+_WORD = rf"(?:{_JOINED}|{_BREAKABLE}(?=[{SPACE_BEFORE}])|(?<={SPACE_AFTER}){_BREAKABLE})+"
 
 
 def keep_no_break_spaces() -> None:

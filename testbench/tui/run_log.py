@@ -24,6 +24,7 @@ from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.widgets import Log
 
 from testbench.i18n import _t
+from testbench.tui.nobreak import SPACE_AFTER, SPACE_BEFORE
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,10 +53,20 @@ def wrap_line(line: str, width: int) -> list[str]:
 def _cut(text: str, width: int, cells: int) -> int:
     """Where the first row of ``text`` ends: after its last word that fits, inside a longer word."""
     if cells == len(text):  # one cell per character (most lines): the last space that fits, found at C speed
-        space = text.rfind(" ", 0, width + 1)
-        return space if space > len(text) - len(text.lstrip(" ")) else width
+        lead, space = len(text) - len(text.lstrip(" ")), width + 1
+        while (space := text.rfind(" ", 0, space)) > lead:
+            if _breakable(text, space):
+                return space
+        return width
     starts = divide_line(text, width, fold=True)  # wide characters (✋): Rich counts the cells
     return starts[0] if starts else len(text)
+
+
+def _breakable(text: str, space: int) -> bool:
+    """A row may end at this space: not the French one before « : ; ! ? » » nor after « « » (the rule ``tui.nobreak``
+    has Rich and Textual wrap by), so that a row never begins with « : » nor ends with « « »."""
+    after = text[space + 1 : space + 2]
+    return not (after and after in SPACE_BEFORE) and text[space - 1 : space] != SPACE_AFTER
 
 
 #: a line of the log: as written, or drawn in the language shown (F2 draws it again: :meth:`RunLog.redraw`)

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
@@ -560,8 +561,15 @@ class TracePanes(Vertical):
         clock = f" — {t('heure du banc (UTC)')}{t(' : ')}{moment}" if moment else ""
         # a case never run: said, not « 0 ligne, 0 étape » above empty panes
         counts = f"{lines}, {steps}" if self.attempt_id is not None else t("aucune tentative à montrer")
+        text = f"{counts}{clock}{query}{mode}{more}"
+        room = self.size.width  # 0 before the first layout: nothing to fit yet
+        if room and cell_len(text) > room and moment:  # 80 columns: the moment without its words…
+            clock = f" — {moment} UTC"
+            text = f"{counts}{clock}{query}{mode}{more}"
+        if room and cell_len(text) > room:  # …then without the Tab hint: cut, it ended on « Tab : »
+            text = f"{counts}{clock}{query}{mode}"
         # a fixed size (one line, the panes' width): a cursor move repaints it without a new layout
-        self.query_one("#trace-info", Label).update(f"{counts}{clock}{query}{mode}{more}", layout=False)
+        self.query_one("#trace-info", Label).update(text, layout=False)
 
     # -- linking ---------------------------------------------------------------------------------
     @on(TraceView.CursorMoved)
