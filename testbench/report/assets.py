@@ -53,6 +53,9 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 .chart text{font-family:system-ui,sans-serif;fill:#1d2430}
 [hidden]{display:none!important}
 .ref{overflow-wrap:anywhere}
+/* free text a person or a program wrote (a review's reason, an attestation, a step's detail, an attempt's reason):
+a path or a token without spaces breaks inside the cell, so the printed table keeps to the page, nothing cut off */
+.free{overflow-wrap:anywhere}
 /* a window narrower than the book (beside the traces): identifiers and hashes break and the cover's ATRs wrap,
 so that the page does not scroll sideways */
 @media screen and (max-width:1100px){

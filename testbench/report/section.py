@@ -225,7 +225,7 @@ class CaseSection:
         return (
             f"<p><strong>{w['recorded']}{c}</strong>{final} — <strong>{w['retained']}{c}</strong>"
             f'<span class="v v-{o(retained)}">{o(self.vl(retained))}</span>'
-            + (f" — <strong>{w['review_reason']}{c}</strong>{o(reason)}" if reason else "")
+            + (f" — <strong>{w['review_reason']}{c}</strong><span class=\"free\">{o(reason)}</span>" if reason else "")
         )
 
     def __call__(self, case: dict[str, Any]) -> str:
@@ -368,7 +368,10 @@ class CaseSection:
             if a["note"]:
                 attested += f"<br>{o(a['note'])}"
             attested += "".join(f'<br><span class="mono">{o(k)} = {o(v)}</span>' for k, v in a["values"].items())
-        row = f'<tr><td class="mono">{o(s["id"])}</td><td>{what}</td>\n<td>{status}</td>\n<td>{attested}</td></tr>\n'
+        row = (  # the detail and the attestation are free text (a path, a token): they wrap, never cut off the page
+            f'<tr><td class="mono">{o(s["id"])}</td><td>{what}</td>\n<td class="free">{status}</td>\n'
+            f'<td class="free">{attested}</td></tr>\n'
+        )
         warnings = self._warnings.get(s["id"])
         if warnings:
             said = "<br>".join(
@@ -616,7 +619,7 @@ class CaseSection:
             f"<td>{o(fmt.timestamp(a['started'], self.lang))}</td>"
             f'<td class="num">{o(fmt.duration_ms(a["duration_ms"], self.lang))}</td>\n'
             f'<td><span class="v v-{o(a["verdict"])}">{o(self.t(attempt_label(a["verdict"])))}</span></td>'
-            f"<td>{o(a['reason'])}{given}</td></tr>"
+            f"<td class=\"free\">{o(a['reason'])}{given}</td></tr>"
         )
 
     def _verdict_word(self, case: dict[str, Any], verdict: str) -> str:
@@ -644,5 +647,5 @@ class CaseSection:
         return (
             f"<tr><td>{o(fmt.timestamp(an['at'], self.lang))}</td><td>{o(number)}</td><td>{o(an['reviewer'])}</td>\n"
             f"<td>{decision}</td>\n"
-            f"<td>{o(an['reason'])}</td><td>{signature}</td></tr>"
+            f"<td class=\"free\">{o(an['reason'])}</td><td>{signature}</td></tr>"
         )
