@@ -102,12 +102,18 @@ def _t(text: str) -> str:
 UNSUPPORTED = _t("TESTBENCH_LANG={value} : langue non prise en charge (fr ou en) ; le français est utilisé")
 
 
-@functools.cache
+_said_unsupported: set[str] = set()
+
+
 def _unsupported(value: str) -> None:
     """Say once per process (callers ask the language at every word) that ``value`` is ignored, rather than
-    silently answering in French to someone who asked for another language."""
+    silently answering in French to someone who asked for another language. The value is marked said before
+    the line is written: writing it asks the language again (the CLI's stderr writer follows it)."""
     from testbench.fmt import visible_controls  # testbench.fmt imports this module
 
+    if value in _said_unsupported:
+        return
+    _said_unsupported.add(value)
     if sys.stderr is not None:  # none under pythonw
         print(f"testbench: {UNSUPPORTED.format(value=visible_controls(value))}", file=sys.stderr)
 

@@ -9,7 +9,7 @@ from testbench import i18n
 
 @pytest.fixture(autouse=True)
 def _fresh() -> None:
-    i18n._unsupported.cache_clear()
+    i18n._said_unsupported.clear()
 
 
 def test_an_unsupported_language_is_said_once(
