@@ -226,8 +226,13 @@ def execute(
         return EXIT_ENVIRONMENT
     if complete:
         return result.exit_code
-    kept = t("les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport")
-    _say(kept.format(session=request.session))
+    kept = t(
+        "les verdicts sont enregistrés dans la session {session} ; « testbench report » en refait le rapport :"
+        " {command}"
+    )
+    junit = request.options.outputs.junit
+    command = _report_command(request, junit=junit is not None and junit not in written)
+    _say(kept.format(session=request.session, command=command))
     return EXIT_ENVIRONMENT  # the CI would publish nothing: the bench failed, not the product
 
 
