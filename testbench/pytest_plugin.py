@@ -129,7 +129,7 @@ def _relabel(config: pytest.Config) -> None:
     """
     from testbench.i18n import default_language, translator
 
-    lang = config.getoption("casebook_lang", None)
+    lang = config.getoption("casebook_lang", None) or _lang_after_help(config)
     if lang is None or lang == default_language():
         return
     parser = getattr(getattr(config, "_parser", None), "optparser", None)
@@ -141,6 +141,25 @@ def _relabel(config: pytest.Config) -> None:
     for group in getattr(parser, "_action_groups", ()):
         if group.title == translator()(_GROUP):
             group.title = translator(lang)(_GROUP)
+
+
+def _lang_after_help(config: pytest.Config) -> str | None:
+    """``--casebook-lang`` given after ``--help`` (``pytest --help --casebook-lang en``): pytest stops parsing at
+    ``--help``, so the option is read from the command line itself (its last value, as argparse would take)."""
+    import os
+    import shlex
+
+    if not config.getoption("help", False):
+        return None
+    args = [*shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *map(str, config.invocation_params.args)]
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--casebook-lang" and i + 1 < len(args) else arg.partition("=")[2]
+        if (arg == "--casebook-lang" or arg.startswith("--casebook-lang=")) and value in ("fr", "en"):
+            found = value
+    return found
 
 
 def _path(option: str) -> Callable[[str], Path]:
