@@ -78,3 +78,21 @@ def test_a_file_and_a_link_to_a_file_are_still_written(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "<testsuite" in (tmp_path / "real.xml").read_text(encoding="utf-8")
     assert (tmp_path / "link.xml").is_symlink()
+
+
+def test_diff_refuses_stdout_redirected_to_a_file(tmp_path: Path) -> None:
+    """Every command's output file goes through one check: ``diff --html /dev/stdout > log`` keeps the log too."""
+    session = tmp_path / "s.tbsession"
+    first = subprocess.run(
+        [sys.executable, "-m", "testbench", "run", str(DEMO), "--session", str(session), *BENCH],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert first.returncode == 0, first.stderr
+    log = tmp_path / "job.log"
+    log.write_text("earlier step\n", encoding="utf-8")
+    done = _into_log(log, "diff", str(session), str(session), "--html", "/dev/stdout")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "/dev/stdout : ce chemin n'est pas un fichier" in done.stderr
+    assert log.read_text(encoding="utf-8") == "earlier step\n"

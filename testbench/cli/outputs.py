@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
-from testbench.tools.outputs import NOT_A_FILE, folder_problem, left_whole, output_problem
+from testbench.tools.outputs import folder_problem, left_whole, output_problem
 
 
 def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
@@ -31,33 +30,8 @@ def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Pa
     is not one, and a file named so is a mistake."""
     if (dash := stdout_problem(path, "junit.xml", lang)) is not None:
         return dash
-    if names_a_stream(path):
-        return translator(lang)(NOT_A_FILE).format(path=path)
     problem = output_problem(path, inputs)
     return None if problem is None else problem(translator(lang), lang)
-
-
-#: a process's standard stream or file descriptor, as a path: ``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``
-_STREAM = re.compile(r"^/(?:dev/(?:std(?:in|out|err)$|fd/)|proc/[^/]+/fd/)")
-
-
-def names_a_stream(path: Path) -> bool:
-    """Whether ``path`` names a standard stream or a file descriptor, itself or through symbolic links. Redirected
-    to a log file (``> log``, a CI runner's capture), ``/dev/stdout`` resolves to that regular file, which a writer
-    renaming a whole file over it would replace: the job's log lost, the command's next lines in no file. The
-    links are read one by one, never resolved to their end (that file)."""
-    current = os.path.abspath(path)
-    for _ in range(40):  # the system's own limit on links followed
-        if _STREAM.match(current.replace(os.sep, "/")):
-            return True
-        if not os.path.islink(current):
-            return False
-        try:
-            target = os.readlink(current)
-        except OSError:
-            return False
-        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
-    return False
 
 
 def stdout_problem(path: Path, example: str, lang: str | None = None) -> str | None:

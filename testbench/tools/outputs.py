@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -103,6 +104,29 @@ NOT_A_FILE = _t(
 )
 
 
+#: a process's standard stream or file descriptor, as a path: ``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``
+_STREAM = re.compile(r"^/(?:dev/(?:std(?:in|out|err)$|fd/)|proc/[^/]+/fd/)")
+
+
+def names_a_stream(path: Path) -> bool:
+    """Whether ``path`` names a standard stream or a file descriptor, itself or through symbolic links. Redirected
+    to a log file (``> log``, a CI runner's capture), ``/dev/stdout`` resolves to that regular file, which a writer
+    renaming a whole file over it would replace: the job's log lost, the command's next lines in no file. The
+    links are read one by one, never resolved to their end (that file)."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the system's own limit on links followed
+        if _STREAM.match(current.replace(os.sep, "/")):
+            return True
+        if not os.path.islink(current):
+            return False
+        try:
+            target = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return False
+
+
 def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> Render | None:
     """Why ``target`` must not be written (the sentence), or None: a folder, one of the command's ``inputs``,
     a device or a named pipe, a session (any SQLite base) or a casebook."""
@@ -114,6 +138,8 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
         )
     if (above := file_above(target)) is not None:  # written there, it would fail once the command has run
         return not_a_folder(target, above)
+    if names_a_stream(target):
+        return lambda t, _lang: t(NOT_A_FILE).format(path=target)
     if not os.path.lexists(target):
         return None
     if os.path.isdir(target):
