@@ -81,3 +81,22 @@ def test_a_merge_of_every_shard_names_no_absent_one(tmp_path: Path) -> None:
     assert main(["merge", *map(str, shards), "-o", str(out)]) == 0
     assert main(["report", str(out), "-o", str(tmp_path / "book"), "--junit", str(tmp_path / "j.xml")]) in (0, 1)
     assert "absente" not in (tmp_path / "j.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "fusion forcée (--allow-missing-shards) : partitions 2/3, 3/3 absentes, leurs cas restent non exécutés"),
+        ("en", "merge forced (--allow-missing-shards): shards 2/3, 3/3 absent, their cases stay not run"),
+    ],
+)
+def test_the_forced_merge_says_which_shards_are_absent(tmp_path: Path, lang: str, said: str) -> None:
+    """The CI log says it too, as the other forced merges do: not only the report."""
+    assert run(tmp_path / "shard-1.tbsession", "--shard", "1/3") in (0, 1)
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": "", "TESTBENCH_LANG": ""}
+    argv = ["merge", "shard-1.tbsession", "-o", "m.tbsession", "--allow-missing-shards", "--lang", lang]
+    proc = subprocess.run(
+        [sys.executable, "-m", "testbench", *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert said in proc.stderr and "Traceback" not in proc.stderr

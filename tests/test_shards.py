@@ -197,7 +197,10 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
     assert merge(one, output="n.tbsession") == (3, [missing])
     assert merge(one, output="n.tbsession", options=("--allow-missing-shards",)) == (
         0,
-        [f"{tmp_path / 'n.tbsession'}: 1 session, 1 case, 1 attempt, a campaign of 2 cases"],
+        [
+            f"{tmp_path / 'n.tbsession'}: 1 session, 1 case, 1 attempt, a campaign of 2 cases",
+            "testbench merge: merge forced (--allow-missing-shards): shard 2/2 absent, its cases stay not run",
+        ],
     )
     assert merge(one, other, output="o.tbsession") == (
         3,

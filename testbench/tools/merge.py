@@ -157,6 +157,18 @@ def merge_tool(
             ),
             prefixed=True,
         )
+    if shards.missing:  # forced: the CI log says which shard's cases stay « non exécuté », as the report does
+        result.warn(
+            lambda t, lang: tn(
+                "fusion forcée ({option}) : partition {shards} absente, ses cas restent non exécutés",
+                "fusion forcée ({option}) : partitions {shards} absentes, leurs cas restent non exécutés",
+                len(shards.missing),
+                lang,
+                shards=", ".join(shards.missing),
+                option=forced_by(missing_shards_option, t),
+            ),
+            prefixed=True,
+        )
     result.written.append(output)
     return result
 
