@@ -53,7 +53,7 @@ def test_amounts_that_do_not_read_say_the_forms_and_the_cent(tmp_path: Path) -> 
     assert said == [
         f"{SHEET}!R5: montant illisible « 56.0O » (attendu : 12,50 €, 12.5, 1 234,56 ou une cellule nombre)",
         f"{SHEET}!R6: montant « 1 234,567 » au-delà du centime : deux décimales au plus",
-        f"{SHEET}!R7: montant « 14.005 » au-delà du centime : deux décimales au plus",
+        f"{SHEET}!R7: montant « 14,005 » au-delà du centime : deux décimales au plus",  # a number cell, as shown
     ]
 
 

@@ -61,11 +61,31 @@ _UNCOMPUTED = (
     "formule sans valeur calculée (document jamais recalculé) : ouvrez-le dans un tableur, "
     "enregistrez-le, puis importez-le à nouveau"
 )
+#: A formula whose cached value is an error (:class:`testbench.office.tables.ErrorText`): never taken as the value.
+_FORMULA_ERROR = _t(
+    "formule en erreur « {value} » : corrigez-la dans le tableur, enregistrez le document, puis importez-le à nouveau"
+)
+#: Several merged cells on one row of cases, said once at the first.
+_MERGED_RUN = _t(
+    "cellules fusionnées dans la zone des cas ({count} sur la ligne, à partir de celle-ci) : une valeur par cellule"
+)
 _PARAMS = re.compile(r"^(?P<phrase>.*?)\s*\((?P<params>[^()]*)\)\s*$")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9-]{0,40}")
 #: A step parameter naming the PIN in any case and spacing (« PIN = 1234 », « Pin:1234 »): refused unquoted
 _PIN_PARAM = re.compile(r"\s*pin\s*(?:[=:]|$|\s)", re.IGNORECASE)
 _WORDS = re.compile(r"[\s,;]+")
+#: A list marker before an item of a cell: « 1. », « 2) », « - », « • » followed by a space.
+_LIST_MARKER = re.compile(r"\A(?:[0-9]{1,2}[.)]|[-–—•·*▪])\s+")
+#: What a person separates the items of one line with when the mapping splits a cell at its lines only.
+_ITEMS = re.compile(r"\s*[,;]\s*")
+_STEPS_ON_ONE_LINE = _t(
+    "plusieurs étapes sur une même ligne « {phrase} » : une étape par ligne de la cellule"
+    " (ou la clé « separators » de [split])"
+)
+_VALUES_ON_ONE_LINE = _t(
+    "plusieurs résultats attendus sur une même ligne « {item} » : un résultat par ligne de la cellule"
+    " (ou la clé « separators » de [split])"
+)
 _PATH_LIKE = re.compile(r"[a-z_]+(\.[A-Za-z0-9_\[\]]+)+")
 #: Digits alone this long are an identifier (FINESS, ADELI 9 digits; RPPS 11; NIR 13 or 15), not a number
 _IDENTIFIER = re.compile(r"[0-9]{9,}")
@@ -193,7 +213,9 @@ def _written(
             dropped.add(case_id)
             for french, english, place in messages:
                 where = place or result.rows.get(case_id) or mapping.path
-                problems.append(_composed(where, "cas {case} laissé de côté : {reason}", case_id, french, english))
+                said = _composed(where, "cas {case} laissé de côté : {reason}", case_id, french, english)
+                if said not in problems:  # four values of one cell on a refused step: said once at that cell
+                    problems.append(said)
         result = importer.render(exclude=dropped, keep=keep)
     raise OfficeError(
         [*problems, Problem.of(mapping.path, "le cahier produit ne se valide pas : rien n'est écrit")]
@@ -765,6 +787,8 @@ class _Importer:
             value = self.mapping.identity.get(key, "")
             if isinstance(value, CellRef):
                 cell = self.table.identity.get(key)
+                if cell is not None and cell.error:  # « #REF! » is no plan id: nothing written until it is fixed
+                    raise OfficeError([Problem.of(cell.place, _FORMULA_ERROR, value=cell.text)])
                 text = cell.text.strip() if cell is not None else ""
                 if key == "effective-date" and text:
                     text = convert.date(text, self.mapping.conversions) or text
@@ -871,14 +895,14 @@ class _CaseBuilder:
         self.step_refused = False
 
     def problem(self, cell: Cell, template: str, /, **fields: object) -> None:
-        """A problem at ``cell``; a true/false cell's text quoted as the sheet shows it (VRAI, not ``true``)."""
-        shown = cell.shown
-        if shown is None:
+        """A problem at ``cell``; its text quoted as the sheet shows it (VRAI, not ``true``; « 4,5 » in French)."""
+        if cell.said("fr") is None and cell.said("en") is None:
             self.case.problems.append(Problem.of(cell.place, template, **fields))
             return
 
         def render(t: Callable[[str], str]) -> str:
-            return t(template).format(**{k: t(shown) if v == cell.text else v for k, v in fields.items()})
+            shown = cell.said(_lang(t)) or cell.text
+            return t(template).format(**{k: shown if v == cell.text else v for k, v in fields.items()})
 
         self.case.problems.append(Problem.worded(cell.place, render))
 
@@ -899,11 +923,16 @@ class _CaseBuilder:
         """The case's element, even with conversion problems (then left out, but still checked); None when its
         rows are in doubt before any conversion (merged or uncomputed cells, its id, a row joined to it)."""
         for row in self.rows:
+            merged = sorted((cell for cell in row.values() if cell.merged), key=lambda cell: cell.place.col)
+            if len(merged) == 1:
+                self.problem(merged[0], "cellules fusionnées dans la zone des cas : une valeur par cellule")
+            elif merged:  # a title merged across the row (« 1. Cas nominaux »): said once, not once per cell
+                self.problem(merged[0], _MERGED_RUN, count=len(merged))
             for cell in row.values():
-                if cell.merged:
-                    self.problem(cell, "cellules fusionnées dans la zone des cas : une valeur par cellule")
                 if cell.uncomputed:
                     self.problem(cell, _UNCOMPUTED)
+                if cell.error:
+                    self.problem(cell, _FORMULA_ERROR, value=cell.text)
         if self.case.problems:
             return None
         q = f"{{{NS}}}"
@@ -975,7 +1004,7 @@ class _CaseBuilder:
         if not text:
             return None
         element = etree.Element(f"{{{NS}}}cards")
-        for item in self.split(text.replace(",", "\n").replace(";", "\n")):
+        for item in map(_unmarked, self.split(text.replace(",", "\n").replace(";", "\n"))):
             slot, sep, ref = item.partition(":")
             if not sep:
                 slot, sep, ref = item.partition("=")
@@ -1014,7 +1043,7 @@ class _CaseBuilder:
                     step.set(key, value)
                 if spec.action == "invoice":
                     self.invoice(step)
-        if not len(element):
+        if not len(element) and not self.step_refused:  # a phrase refused is said at its cell, not as no step
             self.problem(self.rows[0].get("steps") or self.rows[0]["id"], "aucune étape")
         return element, ids
 
@@ -1040,9 +1069,7 @@ class _CaseBuilder:
                     self.problem(cell, "paramètre d'étape illisible « {item} » (écrire nom=valeur)", item=shown)
                     return None
                 params.append((key.strip(), value.strip()))
-        spec = self.mapping.steps.get(folded(phrase))
-        if spec is None and phrase in ACTIONS:
-            spec = StepSpec(phrase)
+        spec = self.known_step(phrase) or self.known_step(_unmarked(phrase))
         if spec is None:
             self.unknown_step(redact_pins(phrase), cell)  # a code written in the phrase is not quoted back either
             return None
@@ -1050,11 +1077,20 @@ class _CaseBuilder:
         merged.update(params)
         return StepSpec(spec.action, tuple(merged.items()))
 
+    def known_step(self, phrase: str) -> StepSpec | None:
+        """The phrase's step as [steps] declares it, else the action it names, else None."""
+        spec = self.mapping.steps.get(folded(phrase))
+        return StepSpec(phrase) if spec is None and phrase in ACTIONS else spec
+
     def unknown_step(self, phrase: str, cell: Cell) -> None:
         """A phrase neither [steps] nor the actions know: the closest phrase of [steps] (« Facturer » for
         « Facturation »), as the mapping's own typos get their closest word, else where to declare it."""
         written = {folded(spec.phrase): spec.phrase for spec in self.mapping.steps.values() if spec.phrase}
         written.update((action, action) for action in ACTIONS)
+        parts = [_unmarked(part) for part in _ITEMS.split(phrase)]
+        if len(parts) > 1 and any(folded(part) in written for part in parts):  # « Lecture CPS, Facturation »
+            self.problem(cell, _STEPS_ON_ONE_LINE, phrase=phrase)
+            return
         near = closest(folded(phrase), list(written))
         if near is None:
             template = "étape inconnue « {phrase} » : à déclarer dans [steps] du fichier de correspondance"
@@ -1182,9 +1218,10 @@ class _CaseBuilder:
         if not sep:
             label, sep, text = item.rpartition(":")
         label, text = label.strip(), text.strip()
-        spec = self.mapping.expected.get(folded(label))
-        if spec is None and _PATH_LIKE.fullmatch(label):
-            spec = ExpectSpec(label, _guess_type(label, text, self.mapping))
+        spec = self.expect_spec(label, text)
+        if spec is None and _unmarked(label) != label:  # « - Part AMO = 33,60 € »
+            label = _unmarked(label)
+            spec = self.expect_spec(label, text)
         if not sep or spec is None:
             self.problem(
                 cell,
@@ -1200,7 +1237,9 @@ class _CaseBuilder:
             path = path.replace("[i]", f"[{line}]")
         value = self.typed(spec.type, text, path)
         if value is None:
-            if spec.type == "date":
+            if "=" in text:  # « Part AMO = 33,60 € ; Reste à charge = 22,40 € »: two values, not one unreadable
+                self.problem(cell, _VALUES_ON_ONE_LINE, item=item)
+            elif spec.type == "date":
                 template, fields = convert.date_problem(text, self.mapping.conversions)
                 self.problem(cell, template, **fields)
             else:
@@ -1220,6 +1259,13 @@ class _CaseBuilder:
             del attrs["type"]
         self.origin(etree.SubElement(parent, f"{{{NS}}}value", attrs), cell)
 
+    def expect_spec(self, label: str, text: str) -> ExpectSpec | None:
+        """The label's expectation as [expected] declares it, else an observation path written out, else None."""
+        spec = self.mapping.expected.get(folded(label))
+        if spec is None and _PATH_LIKE.fullmatch(label):
+            spec = ExpectSpec(label, _guess_type(label, text, self.mapping))
+        return spec
+
     def typed(self, kind: str, text: str, path: str) -> str | None:
         """``text`` as the casebook writes a value of ``kind`` at ``path`` (a decimal with its path's unit: « 60 % »
         on a rate, « 33,60 € » on an amount), None when it does not read."""
@@ -1236,6 +1282,15 @@ class _CaseBuilder:
 
     def refusal(self, parent: etree._Element, cell: Cell, steps: dict[str, list[str]], used: set[str]) -> None:
         code = self.mapping.conversions.synonym("refusal", cell.text).upper()
+        near = closest(code, sorted(REFUSAL_CODES)) if code not in REFUSAL_CODES and cell.shown is None else None
+        if near is not None:  # a typo (« PIN_BLOKED »): the code meant, not the list of them all
+            said, written = _t("code de refus inconnu « {code} » {hint}"), cell.text.strip()
+
+            def render(t: Callable[[str], str]) -> str:
+                return t(said).format(code=written, hint=t(DID_YOU_MEAN).format(name=near))
+
+            self.case.problems.append(Problem.worded(cell.place, render))
+            return
         if code not in REFUSAL_CODES:
             self.problem(
                 cell,
@@ -1247,7 +1302,8 @@ class _CaseBuilder:
         order = [s for action in ACTIONS for s in steps.get(action, [])]
         target = steps.get("invoice", order)[-1:] if order else []
         if not target:
-            self.problem(cell, "refus « {code} » : le cas n'a aucune étape automatique", code=code)
+            if not self.step_refused:  # else it waits for the refused phrase, said at its cell: checked once it reads
+                self.problem(cell, "refus « {code} » : le cas n'a aucune étape automatique", code=code)
             return
         element = etree.SubElement(parent, f"{{{NS}}}refusal", id=_unique("e-refus", used), step=target[0], code=code)
         self.origin(element, cell)
@@ -1285,6 +1341,12 @@ def _guess_type(path: str, text: str, mapping: Mapping) -> str:
     if convert.boolean(text, mapping.conversions) is not None and not text.strip().isdigit():
         return "boolean"
     return "string"
+
+
+def _unmarked(item: str) -> str:
+    """An item of a cell without the list marker a person numbers or bullets its line with (« 1. Lecture CPS »,
+    « - Facturation »): tried when the item as written is none the mapping knows."""
+    return _LIST_MARKER.sub("", item.strip(), count=1)
 
 
 def _unique(base: str, used: set[str]) -> str:

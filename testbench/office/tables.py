@@ -96,6 +96,18 @@ class LogicalText(str):
 
 
 _LOGICAL = {True: LogicalText("true"), False: LogicalText("false")}
+
+
+class NumberText(str):
+    """A number cell's text as the converters read it (« 4.5 »); the sheet shows its decimal comma in French
+    (« 4,5 »), which is how a problem quotes it there (:meth:`Cell.said`)."""
+
+
+class ErrorText(str):
+    """A formula's cached error as the sheet shows it (« #REF! », « #DIV/0! », « Err:502 »): text no field may take,
+    since a title « #REF! » or an amount « #N/A » is the spreadsheet's failure, not the case's value."""
+
+
 #: A true/false cell as the office suites show it, in each language.
 _SHOWN = {"true": _t("VRAI"), "false": _t("FAUX")}
 
@@ -106,6 +118,20 @@ class Cell:
     text: str  # the cell's value as text: numbers as written (12.5), dates ISO (2026-01-12), booleans true/false
     merged: bool
     uncomputed: bool = False  # a formula whose value the document does not hold (never recalculated): text ""
+
+    def said(self, lang: str) -> str | None:
+        """The text as the sheet shows it in ``lang`` when a problem must not quote :attr:`text` as read: a true/false
+        cell's VRAI (TRUE), a number cell's « 4,5 » in French; None when it is :attr:`text`."""
+        if self.shown is not None:
+            return translator(lang)(self.shown)
+        if isinstance(self.text, NumberText) and lang == "fr" and "." in self.text:
+            return self.text.replace(".", ",")
+        return None
+
+    @property
+    def error(self) -> bool:
+        """Whether the cell holds a formula whose computed value is an error (:class:`ErrorText`)."""
+        return isinstance(self.text, ErrorText)
 
     @property
     def shown(self) -> str | None:
@@ -396,7 +422,7 @@ def cell_text(value: object) -> str:
         return _LOGICAL[value]
     if isinstance(value, float):  # beyond 10^16 a float is no longer exact: written as a spreadsheet shows it
         shown = value if value.is_integer() else float(f"{value:.{_SHOWN_DIGITS}g}")  # no binary noise
-        return str(int(shown)) if shown.is_integer() and abs(shown) < 1e16 else repr(shown)
+        return NumberText(int(shown) if shown.is_integer() and abs(shown) < 1e16 else repr(shown))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -522,6 +548,8 @@ def _shown(cell: Any) -> str:
     """An XLSX cell's text; a whole number in a cell formatted ``000`` as the sheet shows it, its leading zeros
     kept: a case id « 001 », a code « 0241763 » typed as numbers read 1 and 241763 (the zeros are its format)."""
     text = cell_text(cell.value)
+    if cell.data_type == "e":  # a formula's cached error (t="e"): its text, marked
+        return ErrorText(text)
     if isinstance(cell.value, (int, float)) and text.isdigit() and _ZERO_PADDED.fullmatch(cell.number_format):
         return text.zfill(len(cell.number_format))
     return text
@@ -580,6 +608,8 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+#: LibreOffice's extension namespace: ``calcext:value-type="error"`` marks a formula whose cached value is an error
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 _BLANK = ("", False)
 
 
@@ -753,6 +783,8 @@ class _OdsSheet:
         """A cell's text as a person sees it, and whether it is a formula the document holds no value for."""
         value_type = cell.get(f"{_OFFICE}value-type")
         formula = cell.get(f"{_TABLE}formula") is not None
+        if formula and cell.get(f"{_CALCEXT}value-type") == "error":  # shown « #DIV/0! », « Err:502 »
+            return ErrorText(cell_text("\n".join(_ods_text(p) for p in cell if p.tag == f"{_TEXT}p")) or "#"), False
         if value_type in ("float", "currency", "percentage"):
             raw = cell.get(f"{_OFFICE}value")
             number = _finite(raw)
