@@ -54,6 +54,7 @@ from testbench.tui.config import SETTINGS_FILE, Settings, UiState, config_dir
 from testbench.tui.coverage_screen import CoverageWindow
 from testbench.tui.exam_view import ExamHandlers, ExamView
 from testbench.tui.execution import BenchFactory
+from testbench.tui.filter_field import FilterField
 from testbench.tui.footer import WholeKeysFooter
 from testbench.tui.glossary_screen import GlossaryScreen
 from testbench.tui.key_gate import KeyGate
@@ -67,7 +68,6 @@ from testbench.tui.screens import (
     AttestScreen,
     ExtractedScreen,
     FormScreen,
-    FreeText,
     HelpContents,
     HelpScreen,
     OneValue,
@@ -269,8 +269,8 @@ class WorkstationApp(
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                # words: a paste of several lines keeps them all, each line end read as a space (``FreeText``)
-                yield FreeText(placeholder=t("Filtrer : mots, tag:xxx, verdict:échec"), id="filter")
+                # words: a paste of several lines keeps them all (``FreeText``); its placeholder the form that fits
+                yield FilterField(t, id="filter")
                 yield Label("", id="counts")
                 tree: Tree[Key | None] = Tree("cahiers", id="tree")
                 tree.show_root = False
@@ -691,7 +691,7 @@ class WorkstationApp(
         tabs = self.query_one("#views", TabbedContent)
         for view, title in VIEW_TITLES.items():
             tabs.get_tab(view).label = self.t(title)
-        self.query_one("#filter", Input).placeholder = self.t("Filtrer : mots, tag:xxx, verdict:échec")
+        self.query_one("#filter", FilterField).retranslate(self.t)
         self.query_one("#trace-query", Input).placeholder = self.trace_placeholder()
         self.query_one("#observed-title", Label).update(self.t("Valeurs observées"))
         for panes in self.query(TracePanes):
