@@ -14,10 +14,10 @@ them, the log is a view; a redraw (F2, a resize) costs the same after a run of 7
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from rich._wrap import divide_line
 from rich.cells import cell_len
 from textual import events
 from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
@@ -25,6 +25,7 @@ from textual.widgets import Log
 
 from testbench.i18n import _t
 from testbench.tui.nobreak import SPACE_AFTER, SPACE_BEFORE
+from testbench.tui.render import MARKS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -51,15 +52,27 @@ def wrap_line(line: str, width: int) -> list[str]:
 
 
 def _cut(text: str, width: int, cells: int) -> int:
-    """Where the first row of ``text`` ends: after its last word that fits, inside a longer word."""
-    if cells == len(text):  # one cell per character (most lines): the last space that fits, found at C speed
-        lead, space = len(text) - len(text.lstrip(" ")), width + 1
-        while (space := text.rfind(" ", 0, space)) > lead:
-            if _breakable(text, space):
+    """Where the first row of ``text`` ends: after its last word that fits, a count kept with its word
+    (:func:`_kept_spaces`) unless nothing else fits, inside a longer word."""
+    fit = width if cells == len(text) else _fitting(text, width)  # wide characters (✋): cells counted
+    lead = len(text) - len(text.lstrip(" "))
+    kept = _kept_spaces(text)
+    for keep in (kept, frozenset()):  # a unit wider than the row: parted at one of its spaces, not inside a word
+        space = fit + 1
+        while (space := text.rfind(" ", 0, space)) > lead:  # the last space that fits, found at C speed
+            if space not in keep and _breakable(text, space):
                 return space
-        return width
-    starts = divide_line(text, width, fold=True)  # wide characters (✋): Rich counts the cells
-    return starts[0] if starts else len(text)
+    return fit
+
+
+def _fitting(text: str, width: int) -> int:
+    """How many characters of ``text`` fit in ``width`` cells."""
+    used = 0
+    for at, character in enumerate(text):
+        used += cell_len(character)
+        if used > width:
+            return at
+    return len(text)
 
 
 def _breakable(text: str, space: int) -> bool:
@@ -67,6 +80,23 @@ def _breakable(text: str, space: int) -> bool:
     has Rich and Textual wrap by), so that a row never begins with « : » nor ends with « « »."""
     after = text[space + 1 : space + 2]
     return not (after and after in SPACE_BEFORE) and text[space - 1 : space] != SPACE_AFTER
+
+
+_MARK = "[" + re.escape("".join(symbol for symbol, _style in MARKS.values())) + "]"
+_WORD = r"[^\W\d_][\w'’-]*"  # a word of letters (« réussi », « non-concluant », « aujourd'hui »)
+#: what a row never parts: a verdict and its count (« ✔ réussi 16 », « ? non concluant 1 »), a word and the count
+#: after it (« étapes 3 »), a count and the word after it (« 22 cas »)
+_UNIT = re.compile(
+    rf"(?<!\S){_MARK} {_WORD}(?: {_WORD})? \d+(?!\S)|(?<!\S){_WORD} \d+(?!\S)|(?<!\S)\d+ {_WORD}(?!\S)"
+)
+
+
+def _kept_spaces(text: str) -> frozenset[int]:
+    """The spaces inside the units of ``text`` a row does not part (``_UNIT``): at 80 columns « réussi » ended a row
+    and « 16 » began the next, or « 22 » and « cas »."""
+    return frozenset(
+        at for unit in _UNIT.finditer(text) for at in range(unit.start(), unit.end()) if text[at] == " "
+    )
 
 
 #: a line of the log: as written, or drawn in the language shown (F2 draws it again: :meth:`RunLog.redraw`)
