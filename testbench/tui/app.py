@@ -472,7 +472,7 @@ class WorkstationApp(
         self._update_counts(entries)
         self._fit_tree_to_ids()
         if self.current in self.nodes:
-            tree.move_cursor(self.nodes[self.current])
+            self._cursor_on_current()
         elif nearest and (near := _nearest(self.current, before, self.nodes)) is not None:
             self.goto_case(near)
         elif self.current is not None or showed_none:
@@ -497,10 +497,26 @@ class WorkstationApp(
             self.current = None
             self.refresh_case_views()
             return
-        tree = self.query_one("#tree", Tree)
-        tree.move_cursor(self.nodes[first])
-        self.call_after_refresh(tree.move_cursor, self.nodes[first])  # a tree just rebuilt places it once laid out
         self.select_case(first)
+        self._cursor_on_current()
+
+    def _cursor_on_current(self) -> None:
+        """The tree's cursor on the selected case, now and again once the tree is laid out (scrolled to it). Its
+        rows are placed first: a tree just rebuilt places them when next drawn, and a move before went to its
+        first row, the plan's. Which case is read when it moves: a later rebuild (a keystroke, a run's update)
+        may have come in between."""
+        tree: Tree[Key | None] = self.query_one("#tree", Tree)
+
+        def place() -> None:
+            node = self.nodes.get(self.current) if self.current is not None else None
+            if node is None:
+                return
+            tree.last_line  # noqa: B018 -- reading it places the rows: ``node.line`` is known from here on
+            if tree.cursor_node is not node:
+                tree.move_cursor(node)
+
+        place()
+        self.call_after_refresh(place)
 
     def _update_counts(self, entries: list[CaseEntry]) -> None:
         text = Text(tn("{count} cas", "{count} cas", len(entries), self.lang) + " ")
@@ -555,8 +571,15 @@ class WorkstationApp(
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Key | None]) -> None:
-        if event.node.data is not None and event.node.data != self.current:
-            self.select_case(event.node.data)
+        """The views follow the case the tree highlights: the node's, if it is still the tree's cursor in the tree
+        as it is now. The message comes after the keys typed meanwhile: a filter keystroke may have rebuilt the
+        tree (its node then belongs to the tree as it was, its case maybe hidden now) or the cursor moved on (its
+        own message follows)."""
+        node = event.node
+        if node.data is None or self.nodes.get(node.data) is not node:
+            return
+        if node is event.control.cursor_node and node.data != self.current:
+            self.select_case(node.data)
 
     def goto_case(self, key: Key) -> None:
         """Select a case from anywhere (palette, restore): clear filters hiding it, move the tree."""
@@ -564,12 +587,8 @@ class WorkstationApp(
             self.query_one("#filter", Input).value = ""
             self.filter, self.verdict_filter = Filter(), None
             self.rebuild_tree()
-        node = self.nodes.get(key)
-        if node is not None:
-            tree = self.query_one("#tree", Tree)
-            tree.move_cursor(node)
-            self.call_after_refresh(tree.move_cursor, node)
         self.select_case(key)
+        self._cursor_on_current()
 
     def select_case(self, key: Key) -> None:
         self.current = key
