@@ -9,7 +9,9 @@ passes its text through one :class:`Scrubber`, built from one session (or two, f
   of every card file in its APDU trace lines (the card layer's TLV layout: this is where a card that no
   step read — the guard's check alone — gets its holder's name known); the identities the guard
   compared, the card found and the card expected (a refusal names the expected holder, whose card
-  was never read);
+  was never read); the fixtures its casebooks declare, recorded with the session (meta ``fixtures:<sha256>``):
+  patients' rights, prescriptions, the holders of every declared card profile — so that what an export masks
+  does not depend on which cases ran (a ``-k`` selection, a shard, a ``--failed`` rerun);
 - a :class:`~testbench.traces.redact.Redactor` that looks for them in text, hex and base64, masks card
   fields in APDU lines, and applies the pattern rules;
 - for the produced files, the records of the reference engine's B2-like lot masked by column (NIR, key,
@@ -144,7 +146,8 @@ def known_values(session: SessionView) -> PersonalValues:
                 known.add(kind, expectation.get("expected"))
         for step in (definition or {}).get("steps", []):  # and give a prescriber a refusal names
             _step_identifiers(known, (step or {}).get("params"))
-    for key, recorded in session.meta.items():  # a patient without a card: its rights are the casebook's
+    # a patient without a card, a card no case of this session read (a -k selection, a shard): the casebook's
+    for key, recorded in session.meta.items():
         if key.startswith(FIXTURES_META):
             _add_fixtures(known, json.loads(recorded))
     for blob in session.artifact_blobs("application/xml"):  # the application's FSE names its beneficiary
@@ -179,8 +182,13 @@ def _person_part(people: dict[str, dict[str, set[str]]], path: str, value: str) 
         people.setdefault(holder, {}).setdefault(part, set()).add(value)
 
 
-def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, dict[str, str]]]) -> None:
-    """A casebook's patients' rights (``name``, ``nir``, ``birth-date``) and its prescriptions' identifiers."""
+def _add_fixtures(known: KnownValues, fixtures: dict[str, dict[str, Any]]) -> None:
+    """A casebook's patients' rights (``name``, ``nir``, ``birth-date``), its prescriptions' identifiers and the
+    holders of the card profiles it declares (card fields, one holder each: testbench.runner.fixtures_meta) — known
+    whichever cases the session ran: a title names the holder of a card no selected case read."""
+    for holders in fixtures.get("cards", {}).values():
+        for holder in holders:
+            known.add_card_fields(holder)
     for patient in fixtures.get("patients", {}).values():
         for name, value in patient.items():
             if (kind := value_kind(name.replace("-", "_"), value, _path_kind)) is not None:

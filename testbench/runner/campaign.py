@@ -25,6 +25,7 @@ from testbench.i18n import _t, tn
 from testbench.runner.assemble import Bench, assembled_bench
 from testbench.runner.events import Listener, TracesCaptured
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE, exit_code
+from testbench.runner.fixtures_meta import recorded_fixtures
 from testbench.runner.manual import AttestationsError, HeadlessOperator, ScriptedOperator
 from testbench.runner.options import (
     MAX_WORKERS,
@@ -190,11 +191,10 @@ def record_casebooks(store: SessionStore, casebooks: list[Casebook]) -> None:
             cb.identity,
             [(c.id, c.title, c.domain.value, c.mode.value, c) for c in cb.cases],
         )
-        given = {
-            "patients": {p.id: dict(p.rights) for p in cb.fixtures.patients.values() if p.rights},
-            "prescriptions": {p.id: dict(p.attributes) for p in cb.fixtures.prescriptions.values() if p.attributes},
-        }
-        if any(given.values()) and store.meta(FIXTURES_META + cb.sha256) is None:  # --resume: recorded once
+        # --resume: recorded once; a section an older bench did not record (its cards' holders) added
+        recorded = json.loads(store.meta(FIXTURES_META + cb.sha256) or "{}")
+        given = recorded | {s: v for s, v in recorded_fixtures(cb).items() if v and not recorded.get(s)}
+        if given != recorded:
             store.set_meta(FIXTURES_META + cb.sha256, json.dumps(given, ensure_ascii=False, sort_keys=True))
 
 

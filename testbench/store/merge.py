@@ -39,7 +39,7 @@ from testbench.store.connection import (
     open_readonly,
     sqlite_reason,
 )
-from testbench.store.read import EXAM_PLAN_META, recorded_meta
+from testbench.store.read import EXAM_PLAN_META, FIXTURES_META, recorded_meta
 from testbench.store.schema import has_table
 from testbench.store.session import SessionStore
 from testbench.wholefile import replace_over
@@ -146,7 +146,7 @@ def merge_sessions(
             heads.append(head)
         if problems and not allow_tampered:
             raise MergeError([*problems, "fusion refusée : une session d'entrée a été modifiée"], tampered=True)
-        extra = {"merged_from": json.dumps(heads, ensure_ascii=False), **(meta or {})}
+        extra = {"merged_from": json.dumps(heads, ensure_ascii=False), **_carried_fixtures(conns), **(meta or {})}
         if EXAM_PLAN_META not in extra:
             plan, said = _carried_plan(list(unique.values()), conns)
             extra |= {EXAM_PLAN_META: plan} if plan is not None else {}
@@ -180,6 +180,22 @@ def _carried_plan(paths: list[Path], conns: list[sqlite3.Connection]) -> tuple[s
         elif text != kept[3]:
             notes.append(_OTHER_PLAN.format(file=path, plan=name, kept=kept[0], kept_plan=kept[2]))
     return (kept[1] if kept else None), notes
+
+
+def _carried_fixtures(conns: list[sqlite3.Connection]) -> dict[str, str]:
+    """The casebooks' fixtures its inputs recorded (meta ``fixtures:<sha256>``): what the merged session's exports
+    mask must not depend on which shard read which card. A casebook's fixtures recorded differently by two inputs
+    (a card profile edited between two runs) are all kept, the others under ``fixtures:<sha256>#2``…"""
+    carried: dict[str, str] = {}
+    for conn in conns:
+        for key, value in conn.execute("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key", ("fixtures:%",)):
+            if not str(key).startswith(FIXTURES_META) or value in carried.values():
+                continue
+            base, n = str(key).partition("#")[0], 1
+            while (name := base if n == 1 else f"{base}#{n}") in carried:
+                n += 1
+            carried[name] = value
+    return carried
 
 
 def _several_files(conns: list[sqlite3.Connection]) -> list[str]:
