@@ -294,9 +294,10 @@ def _check_signature(
         return True
     digest = hashlib.sha256(manifest).hexdigest()
     if sig.get("manifest_sha256") != digest:
-        signed = str(sig.get("manifest_sha256"))
+        recorded = sig.get("manifest_sha256")
+        signed, shown = differing(recorded if isinstance(recorded, str) else json.dumps(recorded), digest)
         result.problems.append(
-            f"{SIGNATURE} ne signe pas ce manifeste (empreinte signée {signed[:16]}…, manifeste {digest[:16]}…) :"
+            f"{SIGNATURE} ne signe pas ce manifeste (empreinte signée {signed}, manifeste {shown}) :"
             " l'un des deux a été remplacé"
         )
         return False
@@ -313,6 +314,20 @@ def _check_signature(
     result.signer = key.fingerprint
     result.signed_at = signed_at
     return True
+
+
+#: the digits of a fingerprint shown at least, and past the prefix two differing fingerprints share (:func:`differing`)
+_SHOWN_DIGITS, _PAST_COMMON = 16, 4
+
+
+def differing(first: str, second: str) -> tuple[str, str]:
+    """Two fingerprints said to differ, as a person compares them: their first 16 digits, or up to the first digit
+    that differs and three more — two fingerprints alike up to their 16th digit read different, never the same prefix
+    twice — each cut marked « … » (a fingerprint shown whole has none)."""
+    shared = min(len(first), len(second))
+    common = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), shared)
+    size = max(_SHOWN_DIGITS, common + _PAST_COMMON)
+    return (first if len(first) <= size else first[:size] + "…", second if len(second) <= size else second[:size] + "…")
 
 
 #: the bench's own reasons a manifest or a signature file cannot be read (:func:`_json_reason` says them as is)
