@@ -99,8 +99,8 @@ def follow(tmp_path: Path, mode: str, count: int, layout: str = "") -> list[Trac
     capture = TraceCapture(stored.extend)
     kwargs = source.capture_kwargs()
     capture.add_files(kwargs.pop("patterns"), **kwargs)
-    erp = subprocess.Popen([sys.executable, "-c", ERP, str(logs), mode, str(count)])
-    with capture:
+    with capture:  # the ERP starts once the bench follows: on a loaded machine it wrote thousands of lines before
+        erp = subprocess.Popen([sys.executable, "-c", ERP, str(logs), mode, str(count)])
         deadline = time.monotonic() + 60
         while erp.poll() is None and time.monotonic() < deadline:
             rotations = [line.text for line in list(stored) if line.text.startswith("ROTATION ")]
