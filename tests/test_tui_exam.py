@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -323,8 +324,13 @@ def test_exam_view_in_a_real_terminal(tmp_path: Path) -> None:
         assert "Objectif : Calcul de la part AMO" in screen
         terminal.keys("r")
         screen = terminal.wait_for("tentative terminée", "invoice.totals.amo")
+        observed = re.compile(r"✔\s+invoice\.totals\.amo\s+33,60\u00a0€\s+33,60\u00a0€\s+moteur")
+        deadline = time.monotonic() + 20  # the status line and the table are drawn by two refreshes: one frame apart
+        while not observed.search(screen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = terminal.screen()
         amo = next(line for line in screen.splitlines() if "invoice.totals.amo" in line)
-        assert re.search(r"✔\s+invoice\.totals\.amo\s+33,60\u00a0€\s+33,60\u00a0€\s+moteur", amo), amo
+        assert observed.search(amo), amo
         assert "durée 00:0" in screen and "✚" not in screen  # the old file is not this case's evidence
     finally:
         subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, timeout=10)
