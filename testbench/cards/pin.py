@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from testbench.domain.refusal import EngineRefusal
@@ -40,6 +41,28 @@ PIN_WRONG = "PIN_WRONG"
 UNBLOCK_BLOCKED = "UNBLOCK_BLOCKED"
 UNBLOCK_TRIES_LOW = "UNBLOCK_TRIES_LOW"
 UNBLOCK_WRONG = "UNBLOCK_WRONG"
+
+
+def known_test_codes(profiles: Path) -> frozenset[str]:
+    """The codes of the test cards whose profiles are in the folder ``profiles``: each PIN, the PIN a change sets
+    and the unblock code. For redaction only (:mod:`testbench.traces.pin_words` masks them after the word
+    « code »): the bench knows these values, so a note that writes one needs no label to be masked. A profile
+    that cannot be read adds none (its own checks say why where it is used)."""
+    from .profile import ProfileError, load_profile
+
+    codes: set[str] = set()
+    try:
+        files = sorted(profiles.glob("*.xml"))
+    except OSError:
+        return frozenset()
+    for file in files:
+        try:
+            pin = load_profile(file).pin
+        except (ProfileError, OSError, ValueError):
+            continue
+        if pin is not None:
+            codes |= {code for code in (pin.reveal(), pin.reveal_new(), pin.reveal_unblock()) if code}
+    return frozenset(codes)
 
 
 def _one_sequence(step: Callable[[CardChannel, str, int], dict[str, Any]]) -> Callable[..., dict[str, Any]]:

@@ -3,6 +3,7 @@ and a writer of a little text (a run's command line) asks them first, so as not 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -134,7 +135,46 @@ def may_hold_pin(text: str) -> bool:
     )
     if labelled and any(c.isdigit() for c in text):
         return True
-    return may_hold_command(text)
+    return may_hold_command(text) or names_known_code(lowered)
+
+
+@functools.cache
+def known_test_pins() -> frozenset[str]:
+    """The codes of the bench's own test cards (their profiles in testbench.paths.CARD_PROFILES_DIR), read once,
+    the first time a text holds « code » and a digit."""
+    from testbench.cards.pin import known_test_codes
+    from testbench.paths import CARD_PROFILES_DIR
+
+    return known_test_codes(CARD_PROFILES_DIR)
+
+
+@functools.cache
+def known_code_pattern() -> re.Pattern[str] | None:
+    """A known test card's code (:func:`known_test_pins`) after the word « code », a few words without a digit
+    between (« code 4719 », « code : 4719 », « code carte 4719 », « le code est 4719 », « saisi le code 4719 sur le
+    lecteur »): the bench knows these values, so no label is needed; « code postal 75011 », whose number is no test
+    card's, stays. None when no profile names a code."""
+    pins = sorted(known_test_pins(), key=len, reverse=True)
+    if not pins:
+        return None
+    return re.compile(
+        r"(?i)(?<![a-z])code(?![a-z])[^\d\r\n]{0,30}+(?P<v>(?:" + "|".join(pins) + r"))(?!\d)"
+    )
+
+
+def names_known_code(lowered: str) -> bool:
+    """Whether ``lowered`` holds a known test card's code after « code » (:func:`known_code_pattern`)."""
+    at = lowered.find("code")
+    if at < 0:
+        return False
+    pattern = known_code_pattern()
+    if pattern is None:
+        return False
+    while at >= 0:  # read where « code » is (a search would try every position of the line)
+        if pattern.match(lowered, at) is not None:
+            return True
+        at = lowered.find("code", at + 4)
+    return False
 
 
 def pin_free(text: str) -> str:

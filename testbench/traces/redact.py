@@ -7,7 +7,8 @@ What is redacted (see docs/traces.md for the rules and their limits):
 
 - PIN and secrets, always, with or without a label: ``PIN=…``, ``code porteur: …``, ``codecps1234``,
   ``<CodePorteur>…</CodePorteur>``, passwords; the data of a VERIFY APDU (``xx 20 00 xx Lc data``); a base64
-  token holding such a command or such text (``requête=eyJwaW4iOiI0NzE5In0=``), whole.
+  token holding such a command or such text (``requête=eyJwaW4iOiI0NzE5In0=``), whole; a test card's code the bench
+  knows (its card profiles) after the word « code », no label needed (``le code est 4719``).
   :func:`redact_pins` does only this and runs at capture: a PIN never reaches the session file.
 - NIR: 13 digits + 2-digit key, with or without spaces (« + », « %20 » in a URL), 2A/2B for Corsica.
   Unlabelled, a 15-digit number is redacted when its structure is plausible (sex 1/2/3/4/7/8, month
@@ -637,8 +638,10 @@ class Redactor:
 
 #: the characters of each of two lines read joined for a number a line break cut (a NIR spaced out: 21 characters)
 _WRAP_SIDE = 40
-_STAMP_OR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d|[0-9A-Fa-f]{4,8}:")
-_LEAD_WORD = re.compile(r"[ \t]*(?=[^\W_])")
+_STAMP_OR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d|\d\d/\d\d/\d{4}[T ]|\d\d:\d\d|[0-9A-Fa-f]{4,8}:")
+#: a line's indentation before its first word, after the bench's own prefix of an external engine's stderr line
+#: (« stderr : », docs/engine-protocol.md): part of the line's head, as a wrapped message's next line has it too
+_LEAD_WORD = re.compile(r"(?:stderr :[ \t]+)?[ \t]*(?=[^\W_])")
 #: the last characters of a line a birth date was cut after (« 17/03/ », « 1961-03- », « 17.03 »)
 _DATE_END = frozenset("0123456789/.-")
 _TRAILING_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_]+\Z")

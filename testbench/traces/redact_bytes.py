@@ -50,6 +50,7 @@ from testbench.traces.known import (
 from testbench.traces.redact_rules import (
     CONTINUED_DUMP,
     MARKERS,
+    PACKED_HEAD,
     STAMP_LINE,
     DumpBytes,
     DumpSpan,
@@ -765,6 +766,71 @@ class EncodedValues:
                 if hit is not None:
                     lines[before], lines[i] = hit[0], hit[1]
                     counts.update(hit[2])
+        self._sub_packed(lines, sources, counts)
+
+    def _sub_packed(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
+        """A known value cut between two lines of a dump written packed (« …2031352F3031 » then « 2F31393830… »), or cut
+        inside a byte (« …31393939393 » then « 9390303136… »): the hex digits that end a line (:func:`_packed_end`) read
+        with those that start the next line of its source (:data:`~testbench.traces.redact_rules.PACKED_HEAD`), other
+        sources' lines between skipped, and a value across the break masked on both lines. Most lines end with no hex
+        digit: a test of their last character leaves them out."""
+        ends = [
+            i
+            for i, text in enumerate(lines)
+            if (text[-1:] in _HEX_SET and text[-_PACKED_MIN : 1 - _PACKED_MIN] in _HEX_SET) or text[-1:] in _BLANKS
+        ]
+        for i in ends:
+            source = sources[i]
+            if source is None or (at := _packed_end(lines[i])) is None:
+                continue
+            for j in range(i + 1, min(len(lines), i + 1 + _OTHER_LINES_BETWEEN)):
+                if sources[j] == source:
+                    self._packed_pair(lines, (i, at), j, counts)
+                    break
+
+    def _packed_pair(self, lines: MutableSequence[str], before: tuple[int, int], i: int, counts: Counter[str]) -> None:
+        """:meth:`_sub_packed` on one line that ends with packed digits (``before``: its index, where they start) and
+        the next line of its source, ``lines[i]``."""
+        head = PACKED_HEAD.match(lines[i])
+        if head is None:
+            return
+        if self._across is None:
+            self._across = _AcrossSearch(self._known, self._kinds)
+        n, at = before
+        first = lines[n].rstrip()
+        tail, digits = first[at:], head.group("hex")
+        joined, cut = tail + digits, len(tail)
+        whole = at == 0 or first[at - 1] not in _HEX_SET  # the tail's first digit starts a byte
+        decimal = joined.isdigit()  # a number in BCD is the text rules' (a known number a message's break cut)
+        for shift in (0, 1):
+            usable = (len(joined) - shift) // 2 * 2
+            data = bytes.fromhex(joined[shift : shift + usable])
+            k, odd = divmod(cut - shift, 2)
+            cuts = [c for c in ((k, k + 1) if odd else (k,)) if 0 < c < len(data)]
+            least = 1 if shift == 0 and whole else _GLUED_MIN  # at the other alignment, no evidence in a few bytes
+            hits = [
+                h
+                for h in (self._across.hits(data, cuts, bcd=not decimal) if cuts else ())
+                if h[1] - h[0] >= least and not (decimal and data[h[0] : h[1]] in self._bcd)
+            ]
+            if not hits:
+                continue
+            start, end, kind = hits[0]
+            lo, hi = shift + 2 * start, shift + 2 * end
+            if not lo < cut < hi:
+                continue
+            counts[kind] += 1
+            kept = first[: at + lo]
+            lines[n] = kept + (" " if kept[-1:].isalnum() else "") + marker(kind, (cut - lo + 1) // 2, self._t)
+            text, stop = lines[i], head.start("hex") + hi - cut
+            rest = text[stop:]
+            lines[i] = (
+                text[: head.start("hex")]
+                + marker(kind, (hi - cut + 1) // 2, self._t)
+                + (" " if rest[:1].isalnum() else "")
+                + rest
+            )
+            return
 
     def _sub_wrapped(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
         """A base64 token wrapped over lines of one source (MIME's 76 columns, PEM's 64, or fewer:
@@ -902,6 +968,36 @@ class EncodedValues:
 
 
 
+_HEX_SET = frozenset("0123456789abcdefABCDEF")
+_BLANKS = frozenset(" \t\r")
+#: the digits a line's packed end is read in (64 bytes: a whole dump line of 16 or 32), and the fewest it holds
+_PACKED_SIDE = 128
+_PACKED_MIN = 8
+_PACKED_END = re.compile(r"[0-9A-Fa-f]+\Z")
+_PACKED_LAST = re.compile(rf"[0-9A-Fa-f]{{{_PACKED_MIN}}}")
+
+
+def _packed_end(text: str) -> int | None:
+    """Where the packed hex digits that end ``text`` start (its last :data:`_PACKED_SIDE`, eight at least, standing
+    apart from a word), else None."""
+    if not text or text[-1] not in _HEX_SET:
+        if not text or text[-1] not in " \t\r":
+            return None
+        text = text.rstrip()
+        if not text or text[-1] not in _HEX_SET:
+            return None
+    if len(text) < _PACKED_MIN or not _PACKED_LAST.fullmatch(text, len(text) - _PACKED_MIN):
+        return None  # most lines that end with a digit end with a number, a word or an amount (« 14.00 »)
+    window = max(0, len(text) - _PACKED_SIDE)
+    found = _PACKED_END.search(text, window)
+    if found is None or found.end() - found.start() < _PACKED_MIN:
+        return None
+    start = found.start()
+    if start > window and text[start - 1].isalnum():
+        return None  # glued to a word (« FACT000123456789 »): an identifier, not a dump's bytes
+    return start
+
+
 def _mask_column_edges(text: str, edges: list[tuple[str, str]], mask: Callable[[str], str]) -> str:
     """A dump line whose bytes were cut inside a name (:class:`_FieldSearch`): the same piece at the edge of its
     column of characters (« |..e...PROTO..ROG| », then « |ER..| »), masked too (counted once, with its bytes)."""
@@ -968,9 +1064,12 @@ class _AcrossSearch:
         ) | frozenset(b" \t\n\r\x0b\x0c'-,")
         self._bytes |= frozenset(b"".join(bcd for d in known.birth_dates for bcd in bcd_dates(d)))  # in BCD too
 
-    def hits(self, data: bytes, cut: int | Sequence[int], least: int = 1) -> list[tuple[int, int, str]]:
+    def hits(
+        self, data: bytes, cut: int | Sequence[int], least: int = 1, *, bcd: bool = True
+    ) -> list[tuple[int, int, str]]:
         """(start, end, kind) of the known values in ``data`` that cross ``least`` or more of the ``cut`` offsets (the
-        line breaks: a value starts before one and ends after it), in order, none overlapping."""
+        line breaks: a value starts before one and ends after it), in order, none overlapping; ``bcd``: the known
+        numbers in BCD too."""
         cuts = (cut,) if isinstance(cut, int) else tuple(cut)
         found: list[tuple[int, int, str]] = []
         if any(data[c - 1] in self._bytes and data[c] in self._bytes for c in cuts):
@@ -978,7 +1077,7 @@ class _AcrossSearch:
                 found += [(m.start(), m.end(), str(m.lastgroup)) for m in self._pattern.finditer(data)]
             if self._fields is not None:
                 found += [(m.start(), m.end(), "name") for m in self._fields.finditer(data)]
-        if self._bcd is not None:  # a digit's nibble: the bytes it stands in
+        if self._bcd is not None and bcd:  # a digit's nibble: the bytes it stands in
             found += [(m.start() // 2, (m.end() + 1) // 2, str(m.lastgroup)) for m in self._bcd.finditer(data.hex())]
         crossing = (h for h in found if sum(h[0] < c < h[1] for c in cuts) >= least)
         kept: list[tuple[int, int, str]] = []

@@ -27,7 +27,9 @@ from testbench.traces.pin_words import (
     ESCAPED_COMMAND,
     FULL_WIDTH,
     PIN_WORDS,
+    known_code_pattern,
     names_code_phrase,
+    names_known_code,
 )
 
 MARKERS: dict[str, str] = {
@@ -184,12 +186,30 @@ _FORMAT2_LABELLED = re.compile(
     rf"(?:{_SEP}|[ \t]+)(?P<v>2[4-9a-c](?:[ \t:-]?[0-9a-f]){{14}})(?![0-9a-f])"
 )
 _HEX_SEPARATORS = re.compile(r"[\s:|-]")
-#: a log's timestamp, and its level, before a dump line's offset (« 2026-12-07 10:00:01.123 0000: … », « [10:00:01]
-#: 0010  … », « 10:00:01,123 DEBUG 0010: … »): an application that dumps its buffers through its logger
-_STAMP = (
-    r"(?:\[[^\]\r\n]{1,40}\]|(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)[ \t]+"
-    r"(?:(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR)[ \t]+|\[[A-Za-z]{3,8}\][ \t]+)?"
+#: a log's level (« DEBUG », « [INFO ] » padded as the demo application writes it)
+_LEVEL = r"(?:(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR)[ \t]+|\[[A-Za-z]{3,8}[ ]*\][ \t]+)"
+#: a logger's name after the level: a word and its colon (« card: »), in capitals (« CARD », the demo application's
+#: « FACT ») or holding a digit, a dot or « _ » (« dump2 », « c.e.Card »), never a message's first word (« INFO facture
+#: 12-34 »); with a letter no hex digit is, so that a dump's offset or first bytes are never taken for it
+_LOGGER = (
+    r"(?:(?=[\w.$-]*[G-Zg-z_])(?:[A-Za-z_][\w.$-]{0,40}:|[A-Z][A-Z0-9_]{1,15}|[A-Za-z_][\w$-]{0,20}[\d._$][\w.$-]{0,20})"
+    r"[ \t]+)"
 )
+#: the head of a log line before what it says: the bench's own prefix of an external engine's stderr line (« stderr :
+#: », docs/engine-protocol.md), then a timestamp (ISO, or French « 07/12/2026 20:23:43,520 »), its level and logger, or
+#: a level alone (« DEBUG dump2 ») — an application that dumps its buffers through its logger (« 2026-12-07
+#: 10:00:01.123 0000: … », « [10:00:01] 0010  … », « 10:00:01,123 DEBUG card: 0010: … »)
+_CHANNEL = r"(?:stderr :[ \t]+)"
+_TIME = (
+    r"(?:\[[^\]\r\n]{1,40}\]|(?:(?:\d{4}-\d\d-\d\d|\d\d/\d\d/\d{4})[T ])?\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
+    r"(?:Z|[+-]\d\d:?\d\d)?)[ \t]+"
+)
+_STAMP_CORE = rf"(?:{_LEVEL}|{_TIME}{_LEVEL}?)"
+_STAMP = rf"(?:{_CHANNEL}{_STAMP_CORE}?|{_STAMP_CORE})"
+#: the same with a logger's name after the level, for the known values a dump's line break cut (masked at export
+#: only: a code's rules at capture, which mask for good, do not take a word for a logger's — « 10:00:01 fin 3139 »)
+_NAMED_CORE = rf"(?:{_LEVEL}{_LOGGER}?|{_TIME}(?:{_LEVEL}{_LOGGER}?)?)"
+_NAMED_STAMP = rf"(?:{_CHANNEL}{_NAMED_CORE}?|{_NAMED_CORE})"
 #: a line of ``hexdump -C`` or ``xxd``: its offset first (« 0x0010: » too), a log's timestamp before it or not
 _DUMP_LINE = re.compile(rf"[ \t]*(?:{_STAMP})?(?:0[xX])?[0-9A-Fa-f]{{4,8}}:?[ \t]")
 #: after a dump line's last masked code: its other bytes, then its column of characters
@@ -489,19 +509,34 @@ _SPACED_SEPARATOR = re.compile("[\u00a0\u2007\u202f][:=]|[:=][\u00a0\u2007\u202f
 def sub_pins(text: str, ctx: LineContext) -> str:
     """PINs and secrets in ``text``, masked (:func:`_sub_pins_as_written`); a line in compatibility characters
     (full-width « ＰＩＮ », a no-break space before « : ») is read again in NFKC, and kept in that form only when
-    it held a code the first reading missed."""
+    it held a code the first reading missed; then a known test card's code after « code » (:func:`_sub_known_codes`)."""
     masked = _sub_pins_as_written(text, ctx)
-    if masked.isascii() or (FULL_WIDTH.search(masked) is None and _SPACED_SEPARATOR.search(masked) is None):
-        return masked  # no compatibility character where it could hide a label, its separator or a code
-    normal = unicodedata.normalize("NFKC", masked)
-    if not _names_a_code(normal.lower()) and not _VERIFY_FAST.search(normal):
-        return masked  # no label nor command even so: nothing more to find
-    inner = LineContext(normal)
-    found = _sub_pins_as_written(normal, inner)
-    if not inner.counts:
-        return masked
-    ctx.counts.update(inner.counts)
-    return found
+    # a compatibility character where it could hide a label, its separator or a code: read again in NFKC
+    if not masked.isascii() and (FULL_WIDTH.search(masked) is not None or _SPACED_SEPARATOR.search(masked) is not None):
+        normal = unicodedata.normalize("NFKC", masked)
+        if _names_a_code(normal.lower()) or _VERIFY_FAST.search(normal):  # else nothing more to find
+            inner = LineContext(normal)
+            found = _sub_pins_as_written(normal, inner)
+            if inner.counts:
+                ctx.counts.update(inner.counts)
+                masked = found
+    return _sub_known_codes(masked, ctx) if "code" in ctx.lowered else masked
+
+
+def _sub_known_codes(text: str, ctx: LineContext) -> str:
+    """A known test card's code after the word « code » (testbench.traces.pin_words.known_code_pattern), whatever
+    words are between (« code 4719 », « le code est 4719 », « code carte 4719 »): no label needed, the bench knows
+    the value; a substring test first, as every captured line comes here."""
+    if not names_known_code(ctx.lowered):
+        return text
+    known = known_code_pattern()
+    assert known is not None
+
+    def repl(m: re.Match[str]) -> str:
+        ctx.counts["pin"] += 1
+        return m.group()[: m.start("v") - m.start()] + MARKERS["pin"]
+
+    return known.sub(repl, text)
 
 
 def _sub_pins_as_written(text: str, ctx: LineContext) -> str:
@@ -791,14 +826,25 @@ _LONG_SINGLE_SEP_HEAD = re.compile(
 )
 #: a line between two lines of a dump that holds none of its bytes: empty, or a log's timestamp (and level) alone or
 #: with a few words without a digit (« 2026-12-07 10:00:01.124 DEBUG suite : »), as a logger that stamps each of its
-#: writes puts between a dump's pieces
-STAMP_LINE = re.compile(rf"[ \t]*(?:{_STAMP}[^\d\r\n]{{0,40}})?")  # read with a space after the line (a stamp's own)
+#: writes puts between a dump's pieces; an external engine's empty stderr line (« stderr : ») too. Read with a space
+#: after the line (a stamp's own)
+STAMP_LINE = re.compile(rf"[ \t]*{_CHANNEL}?(?:{_STAMP_CORE}[^\d\r\n]{{0,40}})?")
 #: a line that may continue a dump, as :data:`_CONTINUATION` reads one, or a dump's last line of one byte
 #: (« 00000018  35               |5| »: where a value's last byte may be); each part read once (possessive: every line
 #: of a trace is tried, most of them a log's line after its timestamp, which fails at its first word)
 CONTINUED_DUMP = re.compile(
-    rf"[ \t]*+(?:{_STAMP})?+(?:(?:0[xX])?[0-9A-Fa-f]{{4,8}}:?[ \t]++)?+(?P<first>[0-9A-Fa-f]{{2}})"
+    rf"[ \t]*+(?:{_NAMED_STAMP})?+(?:(?:0[xX])?[0-9A-Fa-f]{{4,8}}:?[ \t]++)?+(?P<first>[0-9A-Fa-f]{{2}})"
     r"(?:[ \t:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{2}(?:[ \t]|$)|(?<=[ \t][0-9A-Fa-f]{2})(?=[ \t]*(?:\||$)|[ \t]{2}))"
+)
+
+#: a line that may continue a dump written packed (« 2F313938302038… », no separator between its bytes): its head as
+#: :data:`CONTINUED_DUMP` reads one (a logger's name any word: « DEBUG packed 2F31… »), an offset with its colon or
+#: none, then the hex digits (an odd count too: a dump cut inside a byte), up to a character no word goes on with
+_WORD_LOGGER = r"(?:(?=[\w.$-]*[G-Zg-z_])[A-Za-z_][\w.$-]{0,40}:?[ \t]+)"
+_PACKED_CORE = rf"(?:{_LEVEL}{_WORD_LOGGER}?|{_TIME}(?:{_LEVEL}{_WORD_LOGGER}?)?)"
+PACKED_HEAD = re.compile(
+    rf"[ \t]*+(?:{_CHANNEL}{_PACKED_CORE}?|{_PACKED_CORE})?+(?:(?:0[xX])?[0-9A-Fa-f]{{4,8}}:[ \t]++)?+"
+    r"(?P<hex>[0-9A-Fa-f]{2,})(?![0-9A-Za-z])"
 )
 
 
