@@ -31,6 +31,19 @@ def _into_log(log: Path, *args: str) -> subprocess.CompletedProcess[str]:
         )
 
 
+def _demo_session(folder: Path) -> Path:
+    """A session of one passing demo case, to write outputs from."""
+    session = folder / "s.tbsession"
+    first = subprocess.run(
+        [sys.executable, "-m", "testbench", "run", str(DEMO), "--session", str(session), *BENCH],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert first.returncode == 0, first.stderr
+    return session
+
+
 @pytest.mark.parametrize(
     ("junit", "lang", "said"),
     [
@@ -53,14 +66,7 @@ def test_run_refuses_stdout_redirected_to_a_file(tmp_path: Path, junit: str, lan
 
 
 def test_report_refuses_stdout_redirected_to_a_file(tmp_path: Path) -> None:
-    session = tmp_path / "s.tbsession"
-    first = subprocess.run(
-        [sys.executable, "-m", "testbench", "run", str(DEMO), "--session", str(session), *BENCH],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert first.returncode == 0, first.stderr
+    session = _demo_session(tmp_path)
     log = tmp_path / "job.log"
     log.write_text("earlier step\n", encoding="utf-8")
     done = _into_log(log, "report", str(session), "-o", "rep", "--junit", "/dev/stdout", "--lang", "en")
@@ -82,14 +88,7 @@ def test_a_file_and_a_link_to_a_file_are_still_written(tmp_path: Path) -> None:
 
 def test_diff_refuses_stdout_redirected_to_a_file(tmp_path: Path) -> None:
     """Every command's output file goes through one check: ``diff --html /dev/stdout > log`` keeps the log too."""
-    session = tmp_path / "s.tbsession"
-    first = subprocess.run(
-        [sys.executable, "-m", "testbench", "run", str(DEMO), "--session", str(session), *BENCH],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert first.returncode == 0, first.stderr
+    session = _demo_session(tmp_path)
     log = tmp_path / "job.log"
     log.write_text("earlier step\n", encoding="utf-8")
     done = _into_log(log, "diff", str(session), str(session), "--html", "/dev/stdout")
