@@ -38,7 +38,7 @@ def test_dates_that_do_not_read_say_why_and_what_is_accepted(tmp_path: Path) -> 
     assert said == [
         f"{SHEET}!K5: date illisible « 12-01-2026 » (attendu : 2026-01-31, 31/01/2026 ou une cellule au format date)",
         f"{SHEET}!K6: nombre 46034 : une date Excel (12/01/2026) ? formatez la cellule en date",
-        f"{SHEET}!K7: date « 2026-01-12 18:45:00 » avec une heure : la date seule est attendue "
+        f"{SHEET}!K7: date « 12/01/2026 18:45 » avec une heure : la date seule est attendue "
         "(2026-01-31, 31/01/2026)",
         f"{SHEET}!K8: le 30/02/2026 n'existe pas",
     ]

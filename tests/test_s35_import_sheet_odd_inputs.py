@@ -164,26 +164,25 @@ def test_a_refusal_code_like_none_still_lists_the_codes(tmp_path: Path) -> None:
     assert "PIN_BLOCKED" in said[0]
 
 
-# ----- a section title merged across the row
+# ----- a case's row merged across (a section title row is no case: tests/test_s35_import_sections.py)
 
 
-def test_a_title_merged_across_the_row_is_said_once_not_once_per_cell(tmp_path: Path) -> None:
+def test_a_case_row_merged_across_is_said_once_not_once_per_cell(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(EXAMPLES / "cahier-exemple.xlsx")
     sheet = book["Cahier de tests"]
     sheet.insert_rows(5)
-    sheet["A5"] = "1. Cas nominaux FSE"
+    sheet["A5"] = "EX-FSE-099"  # a valid case id: a case, not a section title
     sheet.merge_cells("A5:Z5")  # the 26 mapped columns
     document = tmp_path / "cahier.xlsx"
     book.save(document)
     said = problems(document)
-    assert [line.split(": ", 1)[0] for line in said] == [f"{SHEET}!A5", f"{SHEET}!A5"], said
-    assert said[1] == (
+    assert said == [
         f"{SHEET}!A5: cellules fusionnées dans la zone des cas (26 sur la ligne, à partir de celle-ci) : une valeur"
         " par cellule"
-    )
-    assert problems(document, "en")[1] == (
+    ]
+    assert problems(document, "en") == [
         f"{SHEET}!A5: merged cells in the cases' area (26 on the row, from this one on): one value per cell"
-    )
+    ]
 
 
 # ----- lines numbered or bulleted, items written on one line

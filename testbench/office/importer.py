@@ -1,12 +1,12 @@
 """Office document -> casebook XML, through a mapping (docs/office-import.md).
 
 Rows are grouped into cases (a row with an empty id continues the case above: more invoice lines, steps,
-expectations); each cell is converted as its field wants, and what cannot be is a :class:`Problem` placed
-at its cell. A case with a problem is left out, the others are kept. :func:`write_import` then checks the
-result with the casebook loader — in the folder it is written to, since card profiles are relative to it —
-leaves out the cases the loader refuses (placed at their first row), and writes the file atomically. A case
-left out for a conversion problem is checked too, as far as it was built, so that one run says all of a
-row's errors.
+expectations; a section title row is none, only said); each cell is converted as its field wants, and what cannot be
+is a :class:`Problem` placed at its cell. A case with a problem is left out, the others are kept.
+:func:`write_import` then checks the result with the casebook loader — in the folder it is written to, since card
+profiles are relative to it — leaves out the cases the loader refuses (placed at their first row), and writes the
+file atomically. A case left out for a conversion problem is checked too, as far as it was built, so that one run
+says all of a row's errors.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from testbench.office.mapping import (
     same_column,
 )
 from testbench.office.problems import OfficeError, Problem
-from testbench.office.tables import Cell, Place, Table, read_table
+from testbench.office.tables import SECTION_TITLE, Cell, Place, Table, read_table, section_title
 from testbench.wholefile import write_whole
 from testbench.xmlsafe import from_bytes
 from testbench.xmlsafe import parser as xml_parser
@@ -112,8 +112,11 @@ _EXO = re.compile(r"[0-9A-Z]")
 _NOT_A_CHOICE = _t("colonne « {column} » : « {text} » n'est pas une valeur possible (valeurs : {words})")
 _DUPLICATE_HEADER = _t("en-tête « {header} » en double (déjà en {place}) : le champ {field} lit la première")
 _BAD_ID = _t("identifiant de cas invalide « {id} » — {why} ({rule})")
-#: Fields of the case itself (not of a line, a step, an expectation): a continuation row does not give them.
+#: Fields of the case itself (not of a line, a step, an expectation): a continuation row does not give them —
+#: but for its comment, a remark continued beside a line (:meth:`_Importer._own_fields`).
 _CASE_OWN = tuple(name for name in (*CASE_FIELDS, *INVOICE_FIELDS) if name != "id")
+#: A row without id just under a section title: which case it continues, none tells (the title is no case).
+_UNDER_SECTION = _t("ligne sans identifiant de cas sous le titre de section « {title} », avant son premier cas")
 #: Line attributes -> their ``<line>`` attribute name (``line-date`` is the line's ``date``).
 _LINE_ATTRS = {"line-date": "date"}
 
@@ -476,11 +479,13 @@ class _Importer:
         self.duplicates: list[tuple[str, Place]] = []  # (id, place) of each row left out for an id already used
         self.hand: set[str] = set()  # previous cases no import wrote: kept when no row names them
         self.hand_made: set[str] = set()  # the same, even when ``drop_absent`` removes them
+        self.sections: dict[int, str] = {}  # document row of each section title row -> its title: no case
 
     # ----- rows -> cases
     def run(self) -> ImportResult:
         self._locate_columns()
         self._duplicate_headers()
+        self._sections()
         self._unread_columns()
         self._group()
         self.fixtures = self._fixtures()
@@ -591,6 +596,20 @@ class _Importer:
                     )
                 )
 
+    def _sections(self) -> None:
+        """The section title rows (« 1. Cas nominaux FSE »): no case, each said at its title cell, as a repeated
+        header row is; the cases under it keep their own columns (docs/office-import.md)."""
+        id_col = self.columns["id"]
+        for row in self.table.rows:
+            title = section_title(row, id_col)
+            if title is not None:
+                self.sections[row[id_col - 1].place.row] = title
+                self.notes.append(Problem.of(row[id_col - 1].place, SECTION_TITLE, title=title))
+
+    def _case_rows(self) -> list[list[Cell]]:
+        """The rows of cases: the table's, less the section title rows."""
+        return [row for row in self.table.rows if not row or row[0].place.row not in self.sections]
+
     def _unread_columns(self) -> None:
         """A column no field reads (unmapped, without header, a duplicate header) that holds data: one notice
         at its header cell, so nothing a team wrote is dropped unsaid; the export's result columns aside."""
@@ -606,7 +625,7 @@ class _Importer:
             words = " ".join(cells[col - 1].text.split()) if col <= len(cells) else ""
             if col in read or self.table.header.get(words) in self.columns.values():  # a duplicate: a problem
                 continue
-            count = sum(1 for row in self.table.rows if col <= len(row) and row[col - 1].text.strip())
+            count = sum(1 for row in self._case_rows() if col <= len(row) and row[col - 1].text.strip())
             if not count:
                 continue
             place = self.table.place(self.table.header_row, col)
@@ -620,21 +639,28 @@ class _Importer:
         id_col = self.columns["id"]
         written: set[str] = set()
         later: dict[str, Place] = {}  # an id written more than once -> its second row
-        for row in self.table.rows:
+        for row in self._case_rows():
             text = row[id_col - 1].text.strip()
             if text in written:
                 later.setdefault(text, row[id_col - 1].place)
             elif text:
                 written.add(text)
+        section = ""  # the title of the section a row without id would otherwise cross into
         for row in self.table.rows:
-            cells = {name: row[col - 1] for name, col in self.columns.items() if col <= len(row)}
             id_cell = row[id_col - 1]
+            if id_cell.place.row in self.sections:
+                current, section = None, self.sections[id_cell.place.row]
+                continue
+            cells = {name: row[col - 1] for name, col in self.columns.items() if col <= len(row)}
             case_id = id_cell.text.strip()
             if not case_id:
                 if current is None:
-                    self.problems.append(
-                        Problem.of(id_cell.place, "ligne sans identifiant de cas avant le premier cas")
-                    )
+                    if section:
+                        self.problems.append(Problem.of(id_cell.place, _UNDER_SECTION, title=section))
+                    else:
+                        self.problems.append(
+                            Problem.of(id_cell.place, "ligne sans identifiant de cas avant le premier cas")
+                        )
                     self.doubtful.append(id_cell.place)
                 else:
                     current.cells.append(cells)
@@ -678,9 +704,11 @@ class _Importer:
 
     def _own_fields(self, case: _Case, cells: dict[str, Cell]) -> None:
         """A row without id that fills a field of the case itself (title, patient…) is likely a case whose id was
-        erased: joined to the case above, its title would be dropped unsaid and its lines taken by that case."""
+        erased: joined to the case above, its title would be dropped unsaid and its lines taken by that case. A
+        comment alone is not: a remark written on under the case, beside its line (« Ligne 2 : … »), joined to the
+        case's comment — a case whose id was erased still has its title there."""
         filled = [cells[name] for name in _CASE_OWN if name in cells and cells[name].text.strip()]
-        if filled:
+        if filled and filled != [cells.get("comment")]:
             headers = _some([self.mapping.columns[name] for name in _CASE_OWN if cells.get(name) in filled])
             template = _t("ligne sans n° de cas mais avec {columns} : n° de cas vide ? (cas {case} laissé de côté)")
             case.problems.append(Problem.of(filled[0].place, template, columns=headers, case=case.id))
@@ -919,6 +947,12 @@ class _CaseBuilder:
                 return cell.text.strip(), cell
         return self.mapping.defaults.get(name, "").strip(), None
 
+    def joined(self, name: str) -> str:
+        """The field's text from every row of the case that gives it, a line each (a remark continued on the
+        rows below), else the mapping's default."""
+        texts = [row[name].text.strip() for row in self.rows if name in row and row[name].text.strip()]
+        return "\n".join(texts) if texts else self.mapping.defaults.get(name, "").strip()
+
     def build(self) -> etree._Element | None:
         """The case's element, even with conversion problems (then left out, but still checked); None when its
         rows are in doubt before any conversion (merged or uncomputed cells, its id, a row joined to it)."""
@@ -926,7 +960,7 @@ class _CaseBuilder:
             merged = sorted((cell for cell in row.values() if cell.merged), key=lambda cell: cell.place.col)
             if len(merged) == 1:
                 self.problem(merged[0], "cellules fusionnées dans la zone des cas : une valeur par cellule")
-            elif merged:  # a title merged across the row (« 1. Cas nominaux »): said once, not once per cell
+            elif merged:  # a case's row merged across (a section title row is none): said once, not once per cell
                 self.problem(merged[0], _MERGED_RUN, count=len(merged))
             for cell in row.values():
                 if cell.uncomputed:
@@ -951,7 +985,7 @@ class _CaseBuilder:
             element.set("requirements", " ".join(requirements))
         title, title_cell = self.first("title")
         objective, _ = self.first("objective")
-        comment, _ = self.first("comment")
+        comment = self.joined("comment")
         if not title:
             self.problem(title_cell or self.rows[0]["id"], "titre vide")
         etree.SubElement(element, f"{q}title").text = title
@@ -982,7 +1016,7 @@ class _CaseBuilder:
 
             def render(t: Callable[[str], str]) -> str:
                 words = ", ".join(sheet.get(code) or t(labels.get(code, code)) for code in allowed)
-                shown = t(where.shown) if where is cell and where.shown is not None else text
+                shown = (where.said(_lang(t)) if where is cell else None) or text  # VRAI, « 12/01/2026 »
                 return t(_UNKNOWN_CHOICE[name]).format(column=self.column(name, cell), text=shown, words=words)
 
             self.case.problems.append(Problem.worded(where.place, render))

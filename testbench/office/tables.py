@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from testbench.casebook.vocabulary import CASE_ID
 from testbench.fmt import byte_size, os_reason
 from testbench.i18n import _t, translator
 from testbench.office.mapping import CellRef, Mapping, column_index, column_letters, is_letter
@@ -103,6 +104,28 @@ class NumberText(str):
     (« 4,5 »), which is how a problem quotes it there (:meth:`Cell.said`)."""
 
 
+class DateText(str):
+    """A date cell's text as the converters read it, ISO (« 2026-01-12 », « 2026-01-12 18:45:00 »); the sheet shows
+    it in its own form (« 12/01/2026 18:45 »), which is how a problem quotes it in French (:meth:`Cell.said`)."""
+
+    sheet_form: str
+
+    def __new__(cls, text: str, sheet_form: str) -> DateText:
+        made = super().__new__(cls, text)
+        made.sheet_form = sheet_form
+        return made
+
+
+def _date_text(value: dt.date) -> DateText:
+    """A date or date-time value as :class:`DateText`; the sheet's form a French spreadsheet's own (« 12/01/2026 »,
+    « 12/01/2026 18:45 »: an XLSX cell holds its value, not the text its format shows)."""
+    if not isinstance(value, dt.datetime):
+        return DateText(value.isoformat(), value.strftime("%d/%m/%Y"))
+    if value.time() == dt.time():
+        return DateText(value.date().isoformat(), value.strftime("%d/%m/%Y"))
+    return DateText(value.isoformat(sep=" "), value.strftime("%d/%m/%Y %H:%M" + (":%S" if value.second else "")))
+
+
 class ErrorText(str):
     """A formula's cached error as the sheet shows it (« #REF! », « #DIV/0! », « Err:502 »): text no field may take,
     since a title « #REF! » or an amount « #N/A » is the spreadsheet's failure, not the case's value."""
@@ -121,11 +144,14 @@ class Cell:
 
     def said(self, lang: str) -> str | None:
         """The text as the sheet shows it in ``lang`` when a problem must not quote :attr:`text` as read: a true/false
-        cell's VRAI (TRUE), a number cell's « 4,5 » in French; None when it is :attr:`text`."""
+        cell's VRAI (TRUE), a number cell's « 4,5 », a date cell's « 12/01/2026 18:45 » in French; None when it is
+        :attr:`text`."""
         if self.shown is not None:
             return translator(lang)(self.shown)
         if isinstance(self.text, NumberText) and lang == "fr" and "." in self.text:
             return self.text.replace(".", ",")
+        if isinstance(self.text, DateText) and lang == "fr" and self.text.sheet_form != self.text:
+            return self.text.sheet_form
         return None
 
     @property
@@ -400,16 +426,44 @@ def _words(row: list[tuple[str, bool]]) -> list[str]:
 
 
 def case_rows(table: Table, mapping: Mapping) -> dict[str, int]:
-    """Case id -> the 1-based row (in the document) of its first row; rows without an id continue a case."""
+    """Case id -> the 1-based row (in the document) of its first row; rows without an id continue a case, and a
+    section title row (:func:`section_title`) is none."""
     col = table.column(mapping.columns.get("id", ""))
     out: dict[str, int] = {}
     if col is None:
         return out
     for row in table.rows:
         text = row[col - 1].text.strip() if col <= len(row) else ""
-        if text and text not in out:
+        if text and text not in out and section_title(row, col) is None:
             out[text] = row[col - 1].place.row
     return out
+
+
+#: Said at a section title row's id cell (:func:`section_title`): what the row is, and that no case comes of it.
+SECTION_TITLE = _t("ligne de titre de section « {title} » : pas un cas, non reprise")
+
+
+def section_title(row: list[Cell], id_col: int) -> str | None:
+    """The title of a section title row (« 1. Cas nominaux FSE »), None for any other row.
+
+    A CNDA-style casebook groups its cases under such rows, the title in the id column, often merged across the
+    row: read as a case, each was refused (an invalid id, merged cells) and every sectioned document failed. A
+    section title is the row's only text, in the id column — alone, or one merged span that starts there (a Word
+    span repeats its text in each cell it covers) — and is no valid case id: a valid id is a case even with
+    nothing else beside it (its « aucune étape » says so), and a formula cell is said as such, never a title.
+    """
+    if not 0 < id_col <= len(row) or any(cell.uncomputed or cell.error for cell in row):
+        return None
+    head = row[id_col - 1]
+    title = head.text.strip()
+    if not title or CASE_ID.fullmatch(title) or any(cell.text.strip() for cell in row[: id_col - 1]):
+        return None
+    span = head.merged
+    for cell in row[id_col:]:
+        span = span and cell.merged and cell.text.strip() in ("", title)
+        if cell.text.strip() and not span:
+            return None
+    return _SPACES.sub(" ", title)
 
 
 def cell_text(value: object) -> str:
@@ -423,10 +477,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):  # beyond 10^16 a float is no longer exact: written as a spreadsheet shows it
         shown = value if value.is_integer() else float(f"{value:.{_SHOWN_DIGITS}g}")  # no binary noise
         return NumberText(int(shown) if shown.is_integer() and abs(shown) < 1e16 else repr(shown))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return _date_text(value)
     return str(value)
 
 
@@ -793,8 +845,10 @@ class _OdsSheet:
                     return "", True
                 raise OfficeError([Problem.of(self.place(row, col), _ODS_BAD_NUMBER, text=raw or "")])
             text = _ods_padded(cell_text(number), cell)
-        elif value_type == "date":
-            text = (cell.get(f"{_OFFICE}date-value") or "").removesuffix("T00:00:00")
+        elif value_type == "date":  # ISO, a time after a space as an XLSX date-time's; quoted as the sheet shows it
+            iso = (cell.get(f"{_OFFICE}date-value") or "").removesuffix("T00:00:00").replace("T", " ")
+            shown = cell_text("\n".join(_ods_text(p) for p in cell if p.tag == f"{_TEXT}p"))
+            text = DateText(iso, shown or iso)
         elif value_type == "boolean":
             text = _LOGICAL[cell.get(f"{_OFFICE}boolean-value") == "true"]
         else:
