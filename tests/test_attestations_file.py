@@ -56,38 +56,38 @@ def _placed(file: Path, line: str, column: str, space: str, unreadable: str, rea
         (
             b"[1, 2]",
             "ligne 1, colonne 1 : le fichier doit être un objet JSON dont chaque clé est « CAS/ÉTAPE »",
-            'line 1, column 1: the file must be a JSON object whose every key is "CASE/STEP"',
+            'line 1, column 1: the file must be a JSON object whose every key is “CASE/STEP”',
         ),
         (
             b'{"DEMO-FSE-030/m-paper": "oui"}',
             "ligne 1, colonne 2 : « DEMO-FSE-030/m-paper » : une attestation est un objet (confirmed, values, note)"
             " sous une clé « CAS/ÉTAPE »",
-            'line 1, column 2: "DEMO-FSE-030/m-paper": an attestation is an object (confirmed, values, note) under a'
-            ' "CASE/STEP" key',
+            'line 1, column 2: “DEMO-FSE-030/m-paper”: an attestation is an object (confirmed, values, note) under a'
+            ' “CASE/STEP” key',
         ),
         (
             b'{"DEMO-FSE-030": {"confirmed": true}}',
             "ligne 1, colonne 2 : « DEMO-FSE-030 » : une attestation est un objet (confirmed, values, note) sous une"
             " clé « CAS/ÉTAPE »",
-            'line 1, column 2: "DEMO-FSE-030": an attestation is an object (confirmed, values, note) under a'
-            ' "CASE/STEP" key',
+            'line 1, column 2: “DEMO-FSE-030”: an attestation is an object (confirmed, values, note) under a'
+            ' “CASE/STEP” key',
         ),
         (
             b'{"DEMO-FSE-030/m-paper": {"confirmed": "false"}}',  # a truthy string: it attested the step
             "ligne 1, colonne 40 : « DEMO-FSE-030/m-paper » : « confirmed » vaut true ou false, sans guillemets",
-            'line 1, column 40: "DEMO-FSE-030/m-paper": "confirmed" is true or false, without quotes',
+            'line 1, column 40: “DEMO-FSE-030/m-paper”: “confirmed” is true or false, without quotes',
         ),
         (
             b'{"DEMO-FSE-030/m-paper": {"confirmed": false, "note": 12}}',
             "ligne 1, colonne 55 : « DEMO-FSE-030/m-paper » : « note » est un texte entre guillemets",
-            'line 1, column 55: "DEMO-FSE-030/m-paper": "note" is a text in quotes',
+            'line 1, column 55: “DEMO-FSE-030/m-paper”: “note” is a text in quotes',
         ),
         *(
             (
                 b'{"DEMO-FSE-030/m-paper": {"confirmed": true, "values": {"manual.paper_total": %s}}}' % value,
                 "ligne 1, colonne 79 : « DEMO-FSE-030/m-paper » : la valeur de « manual.paper_total » est un texte,"
                 " un nombre ou true/false",
-                'line 1, column 79: "DEMO-FSE-030/m-paper": the value of "manual.paper_total" is a text, a number or'
+                'line 1, column 79: “DEMO-FSE-030/m-paper”: the value of “manual.paper_total” is a text, a number or'
                 " true/false",
             )
             for value in (b"null", b"[1, 2]", b'{"a": 1}', b"1e400", b"NaN")  # read as « None », « [1, 2] », « inf »

@@ -124,8 +124,8 @@ def test_manual_paths_and_known_paths_are_kept(tmp_path: Path) -> None:
         ),
         (
             "en",
-            '3:58: unreadable attestations ("DEMO-FSE-030/m-paper": unknown observation path'
-            ' "invoice.totals.amox" — did you mean "invoice.totals.amo"?)',
+            '3:58: unreadable attestations (“DEMO-FSE-030/m-paper”: unknown observation path'
+            ' “invoice.totals.amox” — did you mean “invoice.totals.amo”?)',
         ),
     ],
 )

@@ -55,9 +55,9 @@ def test_a_misspelt_profile_attribute_is_one_schema_problem(casebook: Path, lang
         ]
         if lang == "fr"
         else [
-            f'cahier.xml:{card}: not valid against the schema: <card>: required attribute "profile" is missing',
-            f'cahier.xml:{typo}: not valid against the schema: <card>, attribute "profil": attribute not allowed — '
-            'did you mean "profile"?',
+            f'cahier.xml:{card}: not valid against the schema: <card>: required attribute “profile” is missing',
+            f'cahier.xml:{typo}: not valid against the schema: <card>, attribute “profil”: attribute not allowed — '
+            'did you mean “profile”?',
             "1 invalid casebook out of 1",
         ]
     )

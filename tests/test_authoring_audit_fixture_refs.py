@@ -46,19 +46,19 @@ CASES = [
         ('<card slot="vitale" ref="vitale-std"/>', '<card slot="vitale" ref="vitale-stdd"/>'),
         'ref="vitale-stdd"',
         "carte « vitale-stdd » absente des fixtures — vouliez-vous dire « vitale-std » ?",
-        'card "vitale-stdd" is not in the fixtures — did you mean "vitale-std"?',
+        'card “vitale-stdd” is not in the fixtures — did you mean “vitale-std”?',
     ),
     (
         ('patient="p-std"', 'patient="p-stdd"'),
         'patient="p-stdd"',
         "patient « p-stdd » absent des fixtures — vouliez-vous dire « p-std » ?",
-        'patient "p-stdd" is not in the fixtures — did you mean "p-std"?',
+        'patient “p-stdd” is not in the fixtures — did you mean “p-std”?',
     ),
     (
         ('patient="p-std"', 'patient="inconnu"'),
         'patient="inconnu"',
         "patient « inconnu » absent des fixtures",
-        'patient "inconnu" is not in the fixtures',
+        'patient “inconnu” is not in the fixtures',
     ),
     (
         (
@@ -67,7 +67,7 @@ CASES = [
         ),
         'card="cps-psd"',
         "carte « cps-psd » absente des fixtures — vouliez-vous dire « cps-psad » ?",
-        'card "cps-psd" is not in the fixtures — did you mean "cps-psad"?',
+        'card “cps-psd” is not in the fixtures — did you mean “cps-psad”?',
     ),
 ]
 

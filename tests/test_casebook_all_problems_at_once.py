@@ -111,20 +111,20 @@ def test_an_impossible_date_says_why_once(tmp_path: Path) -> None:
             *_where(path, "<effective-date>"),
             "non conforme au schéma : <effective-date> : « 2026-13-01 » n'est pas une date du calendrier : "
             "il n'y a pas de mois 13",
-            'not valid against the schema: <effective-date>: "2026-13-01" is not a calendar date: there is no month 13',
+            'not valid against the schema: <effective-date>: “2026-13-01” is not a calendar date: there is no month 13',
         ),
         (
             *_where(path, 'date="2026-04-00"'),
             "non conforme au schéma : <prescription>, attribut « date » : « 2026-04-00 » n'est pas une date du "
             "calendrier : il n'y a pas de jour 00",
-            'not valid against the schema: <prescription>, attribute "date": "2026-04-00" is not a calendar date: '
+            'not valid against the schema: <prescription>, attribute “date”: “2026-04-00” is not a calendar date: '
             "there is no day 00",
         ),
         (
             *_where(path, 'care-date="2026-02-30"'),
             "non conforme au schéma : <invoice>, attribut « care-date » : « 2026-02-30 » n'est pas une date du "
             "calendrier : le mois 02/2026 n'a que 28 jours",
-            'not valid against the schema: <invoice>, attribute "care-date": "2026-02-30" is not a calendar date: '
+            'not valid against the schema: <invoice>, attribute “care-date”: “2026-02-30” is not a calendar date: '
             "month 02/2026 has only 28 days",
         ),
     ]
@@ -135,7 +135,7 @@ def test_a_misspelled_attribute_gets_a_hint(tmp_path: Path) -> None:
     hinted = [p for p in problems if "unit-prise" in p.message]
     assert [(p.source.line, p.source.col) for p in hinted] == [_where(path, "unit-prise")]
     assert hinted[0].message.endswith("attribut non autorisé — vouliez-vous dire « unit-price » ?")
-    assert hinted[0].text("en").endswith('— did you mean "unit-price"?')
+    assert hinted[0].text("en").endswith('— did you mean “unit-price”?')
 
 
 def test_a_misspelled_step_reference_gets_a_hint(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_a_misspelled_step_reference_gets_a_hint(tmp_path: Path) -> None:
     assert problem.message == (
         "l'étape « S-Invoic » n'existe pas dans le cas T-001 — vouliez-vous dire « s-invoice » ?"
     )
-    assert problem.text("en").endswith('step "S-Invoic" does not exist in case T-001 — did you mean "s-invoice"?')
+    assert problem.text("en").endswith('step “S-Invoic” does not exist in case T-001 — did you mean “s-invoice”?')
 
 
 def test_an_amount_finer_than_the_cent_is_refused_at_its_place(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_an_amount_finer_than_the_cent_is_refused_at_its_place(tmp_path: Path) -
     (cent,) = [p for p in problems if "centime" in p.message]
     assert (cent.source.line, cent.source.col) == _where(path, 'unit-price="1234.567"')
     assert cent.message == "montant « 1234.567 » au-delà du centime : deux décimales au plus"
-    assert cent.text("en").endswith('amount "1234.567" goes beyond the cent: two decimals at most')
+    assert cent.text("en").endswith('amount “1234.567” goes beyond the cent: two decimals at most')
 
 
 def test_trailing_zeros_and_a_fine_tolerance_stay_valid(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def _said(capsys: pytest.CaptureFixture[str], argv: list[str], lang: str = "fr")
         (
             b'<title x:y="1">ab</title>',
             "préfixe d'espace de noms « x » non déclaré (attribut x:y de <title>)",
-            'namespace prefix "x" not declared (attribute x:y of <title>)',
+            'namespace prefix “x” not declared (attribute x:y of <title>)',
         ),
         (b"<title>&#xZZ;</title>", "référence de caractère &#xZZ; invalide", "invalid character reference &#xZZ;"),
         (

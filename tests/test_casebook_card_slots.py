@@ -19,12 +19,12 @@ def test_a_cps_profile_as_the_vitale_card_is_refused_where_it_is_used(tmp_path: 
         (
             "36:25",
             "le patient référence la carte « vitale-std », qui est une carte CPS, pas une carte Vitale",
-            '36:25: the patient refers to card "vitale-std", which is a CPS card, not a Vitale card',
+            '36:25: the patient refers to card “vitale-std”, which is a CPS card, not a Vitale card',
         ),
         (
             "77:29",
             "la carte « vitale-std » est une carte CPS : elle ne va pas dans le lecteur « vitale »",
-            '77:29: card "vitale-std" is a CPS card: it does not go in the "vitale" reader',
+            '77:29: card “vitale-std” is a CPS card: it does not go in the “vitale” reader',
         ),
     ]
     assert {fr for _at, fr, _en in found[1:]} == {found[1][1]}  # each case that puts it in the reader
@@ -62,4 +62,4 @@ def test_a_rank_the_card_does_not_carry_is_refused(tmp_path: Path, old: str, new
     assert [(at, fr) for at, fr, _en in found] == [
         (where, "bénéficiaire de rang 5 absent de la carte « vitale-std » (rangs : 1)")
     ]
-    assert found[0][2] == f'{where}: no beneficiary of rank 5 on card "vitale-std" (ranks: 1)'
+    assert found[0][2] == f'{where}: no beneficiary of rank 5 on card “vitale-std” (ranks: 1)'

@@ -20,7 +20,7 @@ def _said(tmp_path: Path, day: str) -> list[str]:
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"])
 def test_a_care_date_outside_the_years_is_refused_at_the_step(tmp_path: Path, day: str) -> None:
     said = _said(tmp_path, day)
-    assert len(said) == 1 and f'care date "{day}" outside the years 1900 to 2199' in said[0], said
+    assert len(said) == 1 and f'care date “{day}” outside the years 1900 to 2199' in said[0], said
     assert said[0].startswith("247:")  # the <adri> step
 
 

@@ -126,57 +126,57 @@ SCHEMA_ERRORS = [
         "bad-value.xml",
         ('quantity="4"', 'quantity="abc"'),
         "<line>, attribut « quantity » : « abc » ne convient pas : il faut un nombre entier",
-        '<line>, attribute "quantity": "abc" is not valid: expected a whole number',
+        '<line>, attribute “quantity”: “abc” is not valid: expected a whole number',
     ),
     (
         "bad-date.xml",
         ("<effective-date>2026-01-01<", "<effective-date>2026-1-01<"),
         "<effective-date> : « 2026-1-01 » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
-        '<effective-date>: "2026-1-01" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
+        '<effective-date>: “2026-1-01” is not valid: expected a date YYYY-MM-DD (2026-01-12)',
     ),
     (
         "required.xml",
         ('<verify-pin id="s-pin"/>', "<verify-pin/>"),
         "<verify-pin> : attribut obligatoire « id » manquant",
-        '<verify-pin>: required attribute "id" is missing',
+        '<verify-pin>: required attribute “id” is missing',
     ),
     (
         "not-allowed.xml",
         ('<secure id="s-secure"/>', '<secure id="s-secure" color="red"/>'),
         "<secure>, attribut « color » : attribut non autorisé",
-        '<secure>, attribute "color": attribute not allowed',
+        '<secure>, attribute “color”: attribute not allowed',
     ),
     (
         "pattern.xml",
         ('id="e-amo"', 'id="-amo"'),
         "<value>, attribut « id » : « -amo » ne convient pas : il faut un identifiant de 80 caractères au plus, "
         "commençant par une lettre ou un chiffre",
-        '<value>, attribute "id": "-amo" is not valid: expected an identifier of at most 80 characters, '
+        '<value>, attribute “id”: “-amo” is not valid: expected an identifier of at most 80 characters, '
         "starting with a letter or a digit",
     ),
     (
         "enumeration.xml",
         ('domain="fse"', 'domain="fsx"'),
         "<case>, attribut « domain » : la valeur « fsx » n'est pas permise ; valeurs permises : fse, dre,",
-        '<case>, attribute "domain": the value "fsx" is not allowed; allowed values: fse, dre,',
+        '<case>, attribute “domain”: the value “fsx” is not allowed; allowed values: fse, dre,',
     ),
     (
         "too-long.xml",
         ('id="e-amo"', f'id="{"e" * 81}"'),
         "<value>, attribut « id » : longueur 81, au-delà du maximum permis (80)",
-        '<value>, attribute "id": length 81, above the allowed maximum (80)',
+        '<value>, attribute “id”: length 81, above the allowed maximum (80)',
     ),
     (
         "too-short.xml",
         ("<objective>Part AMO</objective>", "<objective></objective>"),
         "<objective> : «  » ne convient pas : il faut un texte, pas seulement des espaces",
-        '<objective>: "" is not valid: expected text, not only spaces',
+        '<objective>: “” is not valid: expected text, not only spaces',
     ),
     (
         "minimum.xml",
         ('unit-price="14.00"', 'unit-price="-1"'),
         "<line>, attribut « unit-price » : la valeur « -1 » est inférieure au minimum permis (0)",
-        '<line>, attribute "unit-price": the value "-1" is below the allowed minimum (0)',
+        '<line>, attribute “unit-price”: the value “-1” is below the allowed minimum (0)',
     ),
     (
         "element-content.xml",

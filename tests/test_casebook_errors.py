@@ -46,7 +46,7 @@ def test_a_profile_name_too_long_for_the_os_is_a_located_problem(tmp_path: Path)
         == f"profil de carte « cards/{LONG_NAME} » illisible : nom trop long pour le système de fichiers"
     )
     assert problem.text("en").endswith(
-        f'card profile "cards/{LONG_NAME}" cannot be read: name too long for the file system'
+        f'card profile “cards/{LONG_NAME}” cannot be read: name too long for the file system'
     )
 
 

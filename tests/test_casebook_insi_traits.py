@@ -30,7 +30,7 @@ def test_a_patient_without_insi_traits_is_refused_at_each_insi_step(tmp_path: Pa
     assert {fr for _at, fr, _en in found} == {french}
     assert found[0][::2] == (
         "757:27",
-        '757:27: INSi: patient "p-deg" lacks the identity traits it requires (name, birth-date) in its <right>s',
+        '757:27: INSi: patient “p-deg” lacks the identity traits it requires (name, birth-date) in its <right>s',
     )
 
 

@@ -19,7 +19,7 @@ def test_zero_width_space_is_named(tmp_path: Path) -> None:
     problems = _problems(tmp_path, 'patient="p-std"', 'patient="p-std\u200b"')
     fr, en = problems[0].text("fr"), problems[0].text("en")
     assert "caractère invisible après « p-std » : espace sans chasse (U+200B)" in fr, fr
-    assert 'invisible character after "p-std": zero-width space (U+200B)' in en, en
+    assert 'invisible character after “p-std”: zero-width space (U+200B)' in en, en
 
 
 def test_no_break_space_in_an_id_is_named(tmp_path: Path) -> None:

@@ -43,12 +43,12 @@ def _libxml2_says(document: bytes) -> list[str]:
         (
             b'<r><i id="a"/><i id="a"/></r>',
             "non conforme au schéma : <i> : séquence de clé ['a'] en double (contrainte « k »)",
-            "not valid against the schema: <i>: duplicate key sequence ['a'] (constraint \"k\")",
+            "not valid against the schema: <i>: duplicate key sequence ['a'] (constraint “k”)",
         ),
         (
             b'<r><i id="a" ref="zz"/></r>',
             "non conforme au schéma : <i> : aucune correspondance pour la séquence de clé ['zz'] (référence « kr »)",
-            "not valid against the schema: <i>: no match for the key sequence ['zz'] (reference \"kr\")",
+            "not valid against the schema: <i>: no match for the key sequence ['zz'] (reference “kr”)",
         ),
         (
             b"<s>abcd</s>",
@@ -58,12 +58,12 @@ def _libxml2_says(document: bytes) -> list[str]:
         (
             b"<d>7</d>",
             "non conforme au schéma : <d> : la valeur « 7 » est supérieure au maximum permis (5)",
-            'not valid against the schema: <d>: the value "7" is above the allowed maximum (5)',
+            'not valid against the schema: <d>: the value “7” is above the allowed maximum (5)',
         ),
         (
             b"<d>1.25</d>",
             "non conforme au schéma : <d> : la valeur « 1.25 » a plus de décimales que permis (1)",
-            'not valid against the schema: <d>: the value "1.25" has more decimal places than allowed (1)',
+            'not valid against the schema: <d>: the value “1.25” has more decimal places than allowed (1)',
         ),
         (  # audit 13: the shapes of an empty element, and of a fixed value (a card profile's format)
             b"<z>x</z>",
@@ -78,12 +78,12 @@ def _libxml2_says(document: bytes) -> list[str]:
         (
             b'<z v="2"/>',
             "non conforme au schéma : <z>, attribut « v » : la valeur « 2 » n'est pas la valeur fixée « 1 »",
-            'not valid against the schema: <z>, attribute "v": the value "2" is not the fixed value "1"',
+            'not valid against the schema: <z>, attribute “v”: the value “2” is not the fixed value “1”',
         ),
         (
             b"<e>0</e>",
             "non conforme au schéma : <e> : la valeur « 0 » doit être strictement supérieure à 0",
-            'not valid against the schema: <e>: the value "0" must be greater than 0',
+            'not valid against the schema: <e>: the value “0” must be greater than 0',
         ),
     ],
 )
@@ -101,7 +101,7 @@ def test_total_digits_and_max_exclusive_from_libxml2() -> None:
         "non conforme au schéma : <e> : la valeur « 9 » doit être strictement inférieure à 9",
     ]
     assert (
-        describe(raws[1], EN) == 'not valid against the schema: <d>: the value "123" has more digits than allowed (2)'
+        describe(raws[1], EN) == 'not valid against the schema: <d>: the value “123” has more digits than allowed (2)'
     )
 
 
@@ -117,7 +117,7 @@ def test_foreign_namespaces_and_values_are_kept_as_written() -> None:
     raw = "Element '{urn:testbench:casebook:1}value', attribute 'id': [facet 'pattern'] The value 'l''a' is not "
     raw += "accepted by the pattern '[A-Z]+'."
     assert describe(raw, EN) == (
-        'not valid against the schema: <value>, attribute "id": the value "l\'\'a" does not match the pattern "[A-Z]+"'
+        'not valid against the schema: <value>, attribute “id”: the value “l\'\'a” does not match the pattern “[A-Z]+”'
     )
 
 
@@ -190,31 +190,31 @@ def test_every_casebook_message_has_its_english() -> None:
             'unit-price="14.00"',
             'unit-price="14,00"',
             "« 14,00 » ne convient pas : il faut un montant de 0 à 99999999.99 écrit avec un point (14.00)",
-            '"14,00" is not valid: expected an amount from 0 to 99999999.99 written with a point (14.00)',
+            '“14,00” is not valid: expected an amount from 0 to 99999999.99 written with a point (14.00)',
         ),
         (
             'quantity="4"',
             'quantity="quatre"',
             "« quatre » ne convient pas : il faut un nombre entier",
-            '"quatre" is not valid: expected a whole number',
+            '“quatre” is not valid: expected a whole number',
         ),
         (  # xs:date alone admits these, which the engine then refused as the product's fault
             'care-date="2026-01-12" tiers-payant="amo">',
             'care-date="12026-01-12" tiers-payant="amo">',
             "« 12026-01-12 » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
-            '"12026-01-12" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
+            '“12026-01-12” is not valid: expected a date YYYY-MM-DD (2026-01-12)',
         ),
         (
             'care-date="2026-01-12" tiers-payant="amo">',
             'care-date="2026-01-12Z" tiers-payant="amo">',
             "« 2026-01-12Z » ne convient pas : il faut une date AAAA-MM-JJ (2026-01-12)",
-            '"2026-01-12Z" is not valid: expected a date YYYY-MM-DD (2026-01-12)',
+            '“2026-01-12Z” is not valid: expected a date YYYY-MM-DD (2026-01-12)',
         ),
         (  # a pattern of ours in words, not the regex
             'id="e-amo"',
             'id="e amo!"',
             "« e amo! » ne convient pas : il faut un identifiant de 80 caractères au plus, commençant par une lettre",
-            '"e amo!" is not valid: expected an identifier of at most 80 characters, starting with a letter',
+            '“e amo!” is not valid: expected an identifier of at most 80 characters, starting with a letter',
         ),
         (  # a 40-digit coefficient overflowed the engine's arithmetic
             'quantity="4" unit-price="14.00"',

@@ -32,7 +32,7 @@ def test_a_folder_is_not_a_profile(tmp_path: Path) -> None:
 def test_backslashes_get_the_separator_hint(tmp_path: Path) -> None:
     [(fr, en)] = _problems(tmp_path, "cards\\cps.xml")
     assert "profil de carte introuvable" in fr and "séparez les dossiers par « / » (cards/cps.xml)" in fr, fr
-    assert 'separate folders with "/"' in en, en
+    assert 'separate folders with “/”' in en, en
 
 
 def test_a_missing_file_stays_plain(tmp_path: Path) -> None:

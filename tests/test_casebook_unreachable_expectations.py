@@ -30,14 +30,14 @@ BASE = '<value id="e-base" step="s-invoice" path="invoice.lines[0].base" type="d
             "89:45",
             "« invoice.lines[5].base » : au-delà de la dernière <line> de la facture (numérotées à partir de 0, la"
             " dernière : 0)",
-            "\"invoice.lines[5].base\": past the invoice's last <line> (numbered from 0, the last: 0)",
+            "“invoice.lines[5].base”: past the invoice's last <line> (numbered from 0, the last: 0)",
         ),
         (
             '<trace id="t-code" step="s-invoice" channel="engine" pattern="1241763"/>',
             '<trace id="t-code" step="s-invoice" channel="engine" pattern="x|" absent="true"/>',
             "96:62",
             "motif « x| » attendu absent, mais il reconnaît n'importe quel texte : il est dans toute trace",
-            'pattern "x|" expected absent, but it matches any text: it is in every trace',
+            'pattern “x|” expected absent, but it matches any text: it is in every trace',
         ),
     ],
 )

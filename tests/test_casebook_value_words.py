@@ -42,7 +42,7 @@ def test_a_refused_value_says_what_to_write(tmp_path: Path, old: str, new: str, 
 
 def test_xml_lang_is_named_as_written(tmp_path: Path) -> None:
     fr, en = _problems(tmp_path, "<title>Cahier minimal", '<title xml:lang="fr">Cahier minimal')[0]
-    assert "« xml:lang »" in fr and '"xml:lang"' in en
+    assert "« xml:lang »" in fr and '“xml:lang”' in en
     assert "{http" not in fr + en
 
 

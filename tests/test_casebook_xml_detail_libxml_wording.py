@@ -37,7 +37,7 @@ SLIPS = [
         "balise fermante </cases> alors que <case> (ligne 2) est ouvert",
         "closing tag </cases> while <case> (line 2) is open",
     ),
-    (b"<casebook>&nbsp;</casebook>\n", "entité « nbsp » non définie", 'undefined entity "nbsp"'),
+    (b"<casebook>&nbsp;</casebook>\n", "entité « nbsp » non définie", 'undefined entity “nbsp”'),
     (
         b"<casebook>\n<case>\n",
         "fin du fichier avant la fermeture de <case> (ouvert ligne 2)",

@@ -214,7 +214,7 @@ def test_a_price_beyond_any_care_amount_is_refused_by_the_schema(
     assert 'unit-price="14.00"' in text
     casebook.write_text(text.replace('unit-price="14.00"', f'unit-price="{huge}"', 1), encoding="utf-8")
     code, said = _said(capsys, ["--lang", "en", "validate", str(casebook)])
-    assert code == 3 and f'attribute "unit-price": the value "{huge}" is above the allowed maximum' in said, said
+    assert code == 3 and f'attribute “unit-price”: the value “{huge}” is above the allowed maximum' in said, said
     assert money(huge) == huge and money("1e30") == "1e30" and money("NaN") == "NaN"  # as recorded, never a crash
 
 

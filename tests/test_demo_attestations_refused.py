@@ -29,8 +29,8 @@ TYPO = """\
         ),
         (
             "en",
-            '3:60: unreadable attestations ("EXAM-LPP-001/s-invoice": unknown observation path'
-            ' "invoice.totals.amox" — did you mean "invoice.totals.amo"?)',
+            '3:60: unreadable attestations (“EXAM-LPP-001/s-invoice”: unknown observation path'
+            ' “invoice.totals.amox” — did you mean “invoice.totals.amo”?)',
         ),
     ],
 )

@@ -74,12 +74,12 @@ def _place(data: bytes, token: bytes) -> str:
         (
             b'format-version="1"', b'format-version="2"', b'format-version="2"',
             "non conforme au schéma : <casebook>, attribut « format-version » : la valeur « 2 » n'est pas permise",
-            'not valid against the schema: <casebook>, attribute "format-version": the value "2" is not allowed',
+            'not valid against the schema: <casebook>, attribute “format-version”: the value “2” is not allowed',
         ),
         (
             b'xmlns="urn:testbench:casebook:1"', b'xmlns="urn:testbench:casebook:2"', b"<casebook",
             "espace de noms « urn:testbench:casebook:2 » inconnu",
-            'unknown namespace "urn:testbench:casebook:2"',
+            'unknown namespace “urn:testbench:casebook:2”',
         ),
     ],
     ids=["format-version", "namespace"],

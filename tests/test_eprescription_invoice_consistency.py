@@ -75,7 +75,7 @@ def test_validate_refuses_an_invoice_naming_another_prescription_than_the_one_re
         (line, "prescriber « 10000000008 » : l'ordonnance numérique lue à l'étape s-rx donne « 10000000007 »"),
     ]
     assert len({col for _at, col, _m, _en in problems}) == 3  # each placed at its own attribute
-    english = 'eprescription-id "RX-2026-0009": the e-prescription read at step s-rx gives "RX-2026-0001"'
+    english = 'eprescription-id “RX-2026-0009”: the e-prescription read at step s-rx gives “RX-2026-0001”'
     assert problems[0][3].endswith(english)
 
 

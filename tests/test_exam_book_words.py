@@ -142,7 +142,7 @@ def test_a_basis_the_format_does_not_know_is_refused_on_its_line() -> None:
     with pytest.raises(PlanError) as caught:
         parse_plan(text_, "p.toml")
     assert caught.value.lines() == ["p.toml:6:9: basis inconnu « maybe » (connus : interpretation, unverified)"]
-    assert caught.value.lines("en") == ['p.toml:6:9: unknown basis "maybe" (known: interpretation, unverified)']
+    assert caught.value.lines("en") == ['p.toml:6:9: unknown basis “maybe” (known: interpretation, unverified)']
 
 
 def test_amounts_modes_domains_and_times_read_in_the_books_language(books: dict[str, Path]) -> None:

@@ -699,7 +699,7 @@ def test_damaged_sessions_refused_in_words_and_kept(
     ("lang", "said"),
     [
         ("fr", "<patient>, attribut « card » : valeur très longue, non citée : plus longue que le maximum permis"),
-        ("en", '<patient>, attribute "card": very long value, not quoted: longer than the allowed maximum'),
+        ("en", '<patient>, attribute “card”: very long value, not quoted: longer than the allowed maximum'),
     ],
     ids=["fr", "en"],
 )

@@ -49,4 +49,4 @@ def test_show_without_a_key_says_how_to_make_one(tmp_path: Path) -> None:
     """Verification s23-verify1 R1: reading public keys first lost the « keys init » advice."""
     result = keys_show_tool(tmp_path / "signing-key.pem")
     said = _said(result)
-    assert result.code == 3 and 'signing key unreadable (not found); create it with "testbench keys init"' in said
+    assert result.code == 3 and 'signing key unreadable (not found); create it with “testbench keys init”' in said

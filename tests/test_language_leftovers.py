@@ -75,8 +75,8 @@ MALFORMED = [  # (the file's end after the root's start tag, its French detail, 
     ("<x>", "fin du fichier avant la fermeture de <x> (ouvert ligne 1)", "end of file before <x> is closed"),
     ("<a></b></casebook>", "balise fermante </b> alors que <a> (ligne 1) est ouvert", "closing tag </b> while <a>"),
     ("</casebook><z/>", "contenu après la fin de l'élément racine", "content after the end of the root element"),
-    ("&foo;</casebook>", "entité « foo » non définie", 'undefined entity "foo"'),
-    ('<a b="1" b="2"/></casebook>', "attribut « b » en double", 'duplicate attribute "b"'),
+    ("&foo;</casebook>", "entité « foo » non définie", 'undefined entity “foo”'),
+    ('<a b="1" b="2"/></casebook>', "attribut « b » en double", 'duplicate attribute “b”'),
 ]
 
 

@@ -39,7 +39,7 @@ def test_each_line_attribute_the_schema_refuses_is_placed_at_its_own_cell(tmp_pa
     exo = "is not an exoneration code (a single character, a digit or a capital letter, 4 for instance)"
     assert said[0] == f"{SHEET}!V7: column “Exo”: “ZZ” {exo}"
     assert said[1] == f"{SHEET}!N9: column “Nomenclature”: “TIPS!” is not a possible value (values: LPP, NGAP)"
-    assert said[2].startswith(f'{SHEET}!Q8: case EX-FSE-004 {schema} "coefficient": the value "-3"')
+    assert said[2].startswith(f'{SHEET}!Q8: case EX-FSE-004 {schema} “coefficient”: the value “-3”')
     assert len(said) == 3
 
 

@@ -65,7 +65,7 @@ def test_a_mapping_without_unit_price_is_refused_at_its_columns_table(tmp_path: 
         " en demande un"
     ]
     assert refused(path, "en") == [
-        f'{at}: field "unit-price" in neither [columns] nor [defaults]: every invoice line (field code) needs one'
+        f'{at}: field “unit-price” in neither [columns] nor [defaults]: every invoice line (field code) needs one'
     ]
 
 
@@ -95,7 +95,7 @@ def test_a_misspelt_section_gets_the_one_meant(tmp_path: Path) -> None:
     path = mapping_file(tmp_path, ("[split]", "[splitt]"))
     line = path.read_text(encoding="utf-8").splitlines().index("[splitt]") + 1
     assert refused(path) == [f"m.toml:{line}:1: clé inconnue « splitt » — vouliez-vous dire « split » ?"]
-    assert refused(path, "en") == [f'm.toml:{line}:1: unknown key "splitt" — did you mean "split"?']
+    assert refused(path, "en") == [f'm.toml:{line}:1: unknown key “splitt” — did you mean “split”?']
 
 
 def test_a_misspelt_identity_section_is_said_once_not_once_per_field(tmp_path: Path) -> None:
@@ -126,11 +126,11 @@ def test_an_unknown_key_in_a_section_gets_the_one_meant(tmp_path: Path) -> None:
 def test_an_unknown_field_and_its_suggestion_are_quoted_alike_in_english(tmp_path: Path) -> None:
     path = mapping_file(tmp_path, ('title = "Intitulé"', 'titel = "Intitulé"'))
     first = refused(path, "en")[0]
-    assert first.endswith('unknown field "titel" — did you mean "title"?'), first
+    assert first.endswith('unknown field “titel” — did you mean “title”?'), first
     path = mapping_file(tmp_path, ('"invoice.totals.amo", type', '"invoice.totals.amoo", type'))
     first = refused(path, "en")[0]
     assert first.endswith(
-        'expected value "Part AMO": unknown observation path "invoice.totals.amoo" — did you mean "invoice.totals.amo"?'
+        'expected value “Part AMO”: unknown observation path “invoice.totals.amoo” — did you mean “invoice.totals.amo”?'
     ), first
 
 
@@ -144,7 +144,7 @@ def test_an_unknown_step_is_offered_the_mapping_phrase_and_its_expectations_are_
         f"{SHEET}!W5: étape inconnue « Facturation » — vouliez-vous dire « Facturer » ?"
     ]
     assert [p.text("en") for p in result.problems] == [
-        f'{SHEET}!W5: unknown step "Facturation" — did you mean "Facturer"?'
+        f'{SHEET}!W5: unknown step “Facturation” — did you mean “Facturer”?'
     ]
     assert result.cases == [] and result.left_out == ["EX-FSE-001"]
 

@@ -43,8 +43,8 @@ def test_a_misspelt_action_and_type_are_named_with_the_word_meant(tmp_path: Path
         f"m.toml:{kind}:52: valeur attendue « Part AMO » : type inconnu « decimall » — vouliez-vous dire « decimal » ?",
     ]
     assert problems(tmp_path, *changes, lang="en") == [
-        f'm.toml:{action}:17: step "Lecture CPS": unknown action "read-cp" — did you mean "read-cps"?',
-        f'm.toml:{kind}:52: expected value "Part AMO": unknown type "decimall" — did you mean "decimal"?',
+        f'm.toml:{action}:17: step “Lecture CPS”: unknown action “read-cp” — did you mean “read-cps”?',
+        f'm.toml:{kind}:52: expected value “Part AMO”: unknown type “decimall” — did you mean “decimal”?',
     ]
 
 

@@ -139,7 +139,7 @@ def test_casebook_problems_reach_the_campaign_caller_in_the_active_language(tmp_
     demo = (CASEBOOKS_DIR / "demo.xml").read_text(encoding="utf-8")
     broken.write_text(demo.replace('<case id="DEMO-FSE-001"', '<case colour="x" id="DEMO-FSE-001"', 1), "utf-8")
     (tmp_path / "cards").symlink_to(CARD_PROFILES_DIR)
-    for lang, words in (("en", 'attribute "colour": attribute not allowed'), ("fr", "attribut « colour »")):
+    for lang, words in (("en", 'attribute “colour”: attribute not allowed'), ("fr", "attribut « colour »")):
         with use_language(lang), pytest.raises(CampaignError) as caught:
             load(RunRequest([broken], tmp_path / "s.tbsession"))
         assert any(words in line for line in caught.value.lines), caught.value.lines
@@ -149,4 +149,4 @@ def test_casebook_problems_reach_the_campaign_caller_in_the_active_language(tmp_
          "--lang", "en"],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )  # fmt: skip
-    assert proc.returncode == 3 and 'attribute "colour": attribute not allowed' in proc.stderr, proc.stderr
+    assert proc.returncode == 3 and 'attribute “colour”: attribute not allowed' in proc.stderr, proc.stderr

@@ -39,7 +39,7 @@ def test_an_rsp_amount_from_an_arl_is_refused_at_the_path(tmp_path: Path, path: 
     [(fr, en)] = _problems(written)
     read = scenario.split('"')[1]
     assert f"« {path} » n'est donné que par un retour RSP" in fr and f"« s-ret-0 » lit un ARL ({read})" in fr, fr
-    assert f'"{path}" is given by an RSP return only' in en and f'step "s-ret-0" reads an ARL ({read})' in en, en
+    assert f'“{path}” is given by an RSP return only' in en and f'step “s-ret-0” reads an ARL ({read})' in en, en
     line, text = next((n, t) for n, t in enumerate(written.read_text().splitlines(), 1) if 'id="e-ret"' in t)
     assert fr.startswith(f"{written}:{line}:{text.index(' path=') + 2}:"), fr
 

@@ -22,15 +22,15 @@ def _said(tmp_path: Path, value: str) -> tuple[str, str]:
     ("value", "french", "english"),
     [
         ("1980-02-30", "« 1980-02-30 » n'est pas une date du calendrier : le mois 02/1980 n'a que 29 jours",
-         '"1980-02-30" is not a calendar date: month 02/1980 has only 29 days'),
+         '“1980-02-30” is not a calendar date: month 02/1980 has only 29 days'),
         ("1980-13-01", "« 1980-13-01 » n'est pas une date du calendrier : il n'y a pas de mois 13",
-         '"1980-13-01" is not a calendar date: there is no month 13'),
+         '“1980-13-01” is not a calendar date: there is no month 13'),
     ],
 )
 def test_a_date_the_calendar_lacks_says_why(tmp_path: Path, value: str, french: str, english: str) -> None:
     fr, en = _said(tmp_path, value)
     assert f"droit « birth-date » : {french}" in fr and "AAAA-MM-JJ" not in fr, fr
-    assert f'right "birth-date": {english}' in en and "«" not in en, en
+    assert f'right “birth-date”: {english}' in en and "«" not in en, en
     line = next(n for n, text in enumerate((tmp_path / "casebook.xml").read_text().splitlines(), 1) if value in text)
     assert f"casebook.xml:{line}:" in fr
 

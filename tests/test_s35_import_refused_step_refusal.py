@@ -40,7 +40,7 @@ def said(cells: dict[str, object], folder: Path, lang: str = "fr") -> list[str]:
 def test_an_unknown_only_step_beside_a_refusal_code_is_said_alone(tmp_path: Path) -> None:
     cells = {"W5": "Facturaton", "X5": None, "Y5": "PIN_WRONG"}
     assert said(cells, tmp_path) == [f"{SHEET}!W5: étape inconnue « Facturaton » — vouliez-vous dire « Facturation » ?"]
-    assert said(cells, tmp_path, "en") == [f'{SHEET}!W5: unknown step "Facturaton" — did you mean "Facturation"?']
+    assert said(cells, tmp_path, "en") == [f'{SHEET}!W5: unknown step “Facturaton” — did you mean “Facturation”?']
 
 
 def test_a_step_refused_for_its_pin_beside_a_refusal_code_is_said_alone(tmp_path: Path) -> None:
@@ -82,6 +82,6 @@ def test_the_import_command_says_the_phrase_alone_in_english(
     code = main(["import", str(document), "--mapping", str(MAPPING), "-o", str(work / "out.xml"), "--lang", "en"])
     out = capsys.readouterr()
     assert code == 3, out
-    assert f'{SHEET}!W5: unknown step "Facturaton" — did you mean "Facturation"?' in out.err, out.err
+    assert f'{SHEET}!W5: unknown step “Facturaton” — did you mean “Facturation”?' in out.err, out.err
     assert "no step" not in out.err and "no automatic step" not in out.err, out.err
     assert "étape" not in out.out + out.err, out  # one language at a time

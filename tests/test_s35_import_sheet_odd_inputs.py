@@ -155,7 +155,7 @@ def test_a_misspelt_refusal_code_gets_the_code_meant(tmp_path: Path) -> None:
     assert problems(document) == [
         f"{SHEET}!Y20: code de refus inconnu « pin_bloked » — vouliez-vous dire « PIN_BLOCKED » ?"
     ]
-    assert problems(document, "en") == [f'{SHEET}!Y20: unknown refusal code "pin_bloked" — did you mean "PIN_BLOCKED"?']
+    assert problems(document, "en") == [f'{SHEET}!Y20: unknown refusal code “pin_bloked” — did you mean “PIN_BLOCKED”?']
 
 
 def test_a_refusal_code_like_none_still_lists_the_codes(tmp_path: Path) -> None:
@@ -256,7 +256,7 @@ def test_a_number_cell_is_quoted_with_a_decimal_comma_in_french_only(tmp_path: P
         f"{SHEET}!P8: quantité illisible « 4,5 » (un entier)",
     ]
     assert problems(document, "en") == [
-        f'{SHEET}!R5: amount "14.555" goes beyond the cent: two decimals at most',
+        f'{SHEET}!R5: amount “14.555” goes beyond the cent: two decimals at most',
         f"{SHEET}!P8: unreadable quantity “4.5” (an integer)",
     ]
 

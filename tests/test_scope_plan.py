@@ -51,7 +51,7 @@ def test_each_problem_is_placed_on_its_line() -> None:
         "plan.toml:16:10: sha256 de « PDT-X » : 64 chiffres hexadécimaux attendus",
         "plan.toml:17:1: clé inconnue « reason »",
     ]
-    assert problems(text, "en")[2] == 'plan.toml:8:1: exclusion of "A" without a reason (reason is required)'
+    assert problems(text, "en")[2] == 'plan.toml:8:1: exclusion of “A” without a reason (reason is required)'
 
 
 def test_a_toml_syntax_error_and_a_wrong_format_are_placed() -> None:

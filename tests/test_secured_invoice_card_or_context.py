@@ -127,7 +127,7 @@ def test_the_same_reason_reads_in_english(tmp_path: Path, capsys: pytest.Capture
     rc, _session = _run(tmp_path, _case("A-OTHER", "", _apcv("contexte-valide", "p-exo")), "--lang", "en")
     err = capsys.readouterr().err
     assert rc != 0, err
-    assert 'the invoice is for patient "p-deg", but the ApCV context presents another beneficiary' in err, err
+    assert 'the invoice is for patient “p-deg”, but the ApCV context presents another beneficiary' in err, err
 
 
 def _context(casebook: Casebook, observations: dict) -> ActionContext:

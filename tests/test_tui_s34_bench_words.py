@@ -46,7 +46,7 @@ def test_each_engine_and_card_source_in_both_languages() -> None:
     external = BenchOptions(engine="python3 m.py", cards="pcsc", allow_real_cards=True)
     said = "lecteurs PC/SC (pcscd) · moteur externe « python3 m.py » · cartes réelles admises"
     assert bench_words(external, fr) == said
-    assert bench_words(external, en) == 'PC/SC readers (pcscd) · external engine "python3 m.py" · real cards allowed'
+    assert bench_words(external, en) == 'PC/SC readers (pcscd) · external engine “python3 m.py” · real cards allowed'
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,7 @@ def test_a_refusal_is_the_tools_own_sentence_and_an_empty_field_is_asked_for(tmp
     assert seen["refused"] == f"{err.removeprefix('testbench diff : ')}✘ entrée invalide (code 3)"
     assert "Traceback" not in seen["refused"]
     assert seen["notice"] == "« Session de référence (A) » est à remplir."
-    assert seen["notice-en"] == '"Reference session (A)" must be filled in.'
+    assert seen["notice-en"] == '“Reference session (A)” must be filled in.'
 
 
 def test_sut_check_reads_the_profile_of_the_bench(tmp_path: Path, capsys) -> None:

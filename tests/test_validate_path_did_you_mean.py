@@ -32,7 +32,7 @@ def test_a_typo_in_a_path_gets_the_nearest_known_one(
     assert "« invoice.lines[0].bse » inconnu — vouliez-vous dire « invoice.lines[0].base » ?" in err  # its index kept
     main(["validate", str(tmp_path / "demo.xml"), "--lang", "en"])
     said = capsys.readouterr().err
-    assert 'unknown observation path "invoice.totals.amoo" — did you mean "invoice.totals.amo"?' in said
+    assert 'unknown observation path “invoice.totals.amoo” — did you mean “invoice.totals.amo”?' in said
 
 
 def test_nothing_close_keeps_the_plain_message() -> None:
