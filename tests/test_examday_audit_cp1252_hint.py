@@ -43,7 +43,7 @@ files = "js"
 {encoding}
 fields = {{ "/amo" = "invoice.totals.amo" }}
 """
-HINT_FR = "(le fichier semble écrit en cp1252 : écrivez encoding = « cp1252 » dans son extracteur)"
+HINT_FR = "(le fichier semble écrit en cp1252 : écrivez encoding = \"cp1252\" dans son extracteur)"
 HINT_EN = '(the file seems written in cp1252: write encoding = "cp1252" in its extractor)'
 
 

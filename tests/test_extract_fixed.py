@@ -193,7 +193,7 @@ def test_an_undecodable_byte_names_its_record_and_offset(tmp_path: Path) -> None
     path.write_bytes(b"R1ELODIE  001630\nR1\xe9LODIE  001630\n")  # a cp1252 byte in a file declared UTF-8
     with pytest.raises(ExtractError) as info:
         extract_file(noemie(), path)
-    said = "octet illisible en utf-8 (le fichier semble écrit en cp1252 : écrivez encoding = « cp1252 » dans son "
+    said = "octet illisible en utf-8 (le fichier semble écrit en cp1252 : écrivez encoding = \"cp1252\" dans son "
     said += "extracteur)"
     assert str(info.value) == f"{path}, enregistrement 2, octet 19 : {said}"
     assert [e.value for e in extract_file(noemie("cp1252"), path)][2:] == ["éLODIE", "16.30"]

@@ -164,7 +164,7 @@ def undecodable(encoding: str, data: bytes) -> str:
 #: the reasons :func:`undecodable` gives (French; the catalogue reads them back in English)
 UNDECODABLE = "octet illisible en {encoding}"
 UNDECODABLE_CP1252 = (
-    "octet illisible en {encoding} (le fichier semble écrit en cp1252 : écrivez encoding = « cp1252 » dans son "
+    "octet illisible en {encoding} (le fichier semble écrit en cp1252 : écrivez encoding = \"cp1252\" dans son "
     "extracteur)"
 )
 
