@@ -757,10 +757,15 @@ class ExtractedScreen(KeptFormScreen[Corrections | None]):
     def prefill(self, path: str, value: str) -> str:
         """A value read, in its field as the language in use writes it: a decimal with a comma in French
         (« 33,60 »), a dot in English. Confirmed as it is, it is the value read (:meth:`_same`): recorded as read,
-        never a correction."""
+        never a correction. An engine's known status word in the person's words (« sécurisée » for ``secured``), as
+        the heading and the exam view say it: confirmed, it is the word read (:func:`keyed_value` reads it back)."""
+        lang = getattr(self.app, "lang", "fr")
+        word = fmt.status_word(path, value, lang)
+        if word is not None:
+            return word
         if not decimal_path(self.request.case, path):
             return value
-        return fmt.number(value, getattr(self.app, "lang", "fr"))
+        return fmt.number(value, lang)
 
     def corrections(self) -> Corrections | None:
         """The changed values with their reasons; None (said, and the field in question focused) when one is

@@ -42,7 +42,11 @@ def quoted(path: str, value: Any, lang: str | None = None, value_type: str = "")
     """An observed value as :func:`origin_text` quotes it, as the value column beside it shows it: an amount as
     money (« observé 3 112,46 € — FSE_…xml, ligne 9 »), a decimal (``value_type``, else a rate by its name) as
     the language writes numbers (« 60,0 »), a boolean oui/non (« true », as recorded), anything else as the
-    language writes it."""
+    language writes it; an engine's known status word in words (« sécurisée » for ``secured``), as the value column
+    says it (:func:`fmt.status_word`)."""
+    word = fmt.status_word(path, value, lang)
+    if word is not None:
+        return word
     if isinstance(value, str):
         if is_amount(path):
             return fmt.money(value, lang)
