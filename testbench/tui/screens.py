@@ -853,6 +853,10 @@ CLOSED_MEANWHILE = _t(
     "Ce que le logiciel a écrit pendant que le banc était fermé est rattaché à l'étape {step} ; un fichier créé"
     " entre-temps qu'elle ne lit pas (un lot constitué) va à l'étape suivante du cas qui le lit."
 )
+#: the same at the case's last step: no later step to pass a file on to (the lot step reads the lot itself)
+CLOSED_MEANWHILE_LAST = _t(
+    "Ce que le logiciel a écrit pendant que le banc était fermé est rattaché à l'étape {step}, la dernière du cas."
+)
 
 
 class ContinueScreen(FormScreen[str | None]):
@@ -894,7 +898,9 @@ class ContinueScreen(FormScreen[str | None]):
             yield self.notice_line()  # what the bench says while the window is open (``WorkstationApp.notify``)
             yield Static(Text(stopped.format(number=resumed.number, reason=t(resumed.reason), done=done)))
             if resumed.step is not None:  # the engineer may have gone on in the application while the bench was closed
-                yield Static(Text(t(CLOSED_MEANWHILE).format(step=resumed.step), style="yellow"), id="meanwhile")
+                last = bool(case.steps) and case.steps[-1].id == resumed.step
+                meanwhile = t(CLOSED_MEANWHILE_LAST if last else CLOSED_MEANWHILE).format(step=resumed.step)
+                yield Static(Text(meanwhile, style="yellow"), id="meanwhile")
             with Vertical(id="choices"):
                 yield Button(f"{go_on} ({self.key('enter')})", id="continue", variant="success")
                 yield Button(f"{again} ({self.key('n')})", id="restart", variant="warning")
