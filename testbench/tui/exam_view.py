@@ -36,6 +36,10 @@ SIDE_BY_SIDE_MIN = 110
 #: the patient and the first step to come under the header only from this height of the view (a 30-row terminal);
 #: below, the expected values keep the rows (the case view and the step's window name the patient too)
 AHEAD_MIN_HEIGHT = 24
+#: what an application line keeps in view beside its step and the bench's clock (its own timestamp, « 07/12/2026
+#: 21:02:40,398 »; the rest scrolls): the clock the log pane's title names shows from 52 columns — 80 columns with the
+#: case list beside the view included
+LOG_ROOM = 24
 
 
 class ExamView(Vertical):
@@ -68,7 +72,8 @@ class ExamView(Vertical):
             # a scroll of its own, reached by Tab: a long list of files is read with the keyboard too
             with VerticalScroll(id="exam-files-box"):
                 yield Static("", id="exam-files")
-        yield TraceView("app", id="exam-app-log")
+        # the application's lines hold no APDU: the bench's clock, which the pane's title names, fits at 80 columns
+        yield TraceView("app", id="exam-app-log", room=LOG_ROOM)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < SIDE_BY_SIDE_MIN, "-stacked")

@@ -85,9 +85,10 @@ class TraceView(ScrollView, can_focus=True):
             self.index = index
             self.mono_ns = mono_ns
 
-    def __init__(self, channel: str, *, id: str | None = None) -> None:
+    def __init__(self, channel: str, *, id: str | None = None, room: int = APDU_ROOM) -> None:
         super().__init__(id=id)
         self.channel = channel
+        self.room = room  # what a line's text needs in view beside the clock (an APDU's, unless said otherwise)
         self.index: TraceIndex | OutputIndex | None = None
         self.marker: int | None = None
         self.hits: list[int] = []
@@ -124,8 +125,8 @@ class TraceView(ScrollView, can_focus=True):
         return STEP_COLUMN + (CLOCK_COLUMN if self.clock else 0)
 
     def on_resize(self, event: events.Resize) -> None:
-        # the border and a scroll bar aside: the clock only when an APDU still fits after it
-        clock = event.size.width - 4 >= STEP_COLUMN + CLOCK_COLUMN + APDU_ROOM
+        # the border and a scroll bar aside: the clock only when a line's text (an APDU) still fits after it
+        clock = event.size.width - 4 >= STEP_COLUMN + CLOCK_COLUMN + self.room
         if clock != self.clock:
             self.clock = clock
             self._cache.clear()
