@@ -35,7 +35,7 @@ from testbench.demoapp import FLAWS
 from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
 from testbench.interrupts import INTERRUPTED_EXIT
-from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, exit_code
 from testbench.runner.options import DEMO, PathValue, add_options, options_from_args
 
 if TYPE_CHECKING:
@@ -325,7 +325,23 @@ def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
     if code not in (EXIT_OK, EXIT_FAILED) or closed.report is None:
         return _not_resumed(code, say) if not live else code
     _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
+    if live and code == EXIT_OK:  # the workstation closed as asked: the code is the session's, as headless
+        code = _session_code(session)
     return code  # a planted flaw fails its cases: 1, as a failing product does
+
+
+def _session_code(session: Path) -> int:
+    """The exit code of the session's verdicts, as ``run`` gives it (README « Exit codes »): 1 when a case failed,
+    2 when one did not conclude (the application stopped, the workstation closed before the end). A workstation
+    closed with Ctrl+Q returns 0 whatever it ran; the live exam demo must say what its headless run says."""
+    from testbench.store.connection import SessionError
+    from testbench.store.read import read_session
+
+    try:
+        with read_session(session) as view:
+            return exit_code(case.verdict for case in view.cases)
+    except SessionError:  # unreadable now (its report was just written from it): not concluded
+        return EXIT_ENVIRONMENT
 
 
 def _live(args: argparse.Namespace, casebook: Path, session: Path, out: Path, app: DemoApp) -> tuple[int, Closed]:
