@@ -199,6 +199,15 @@ _AS_RECORDED = {
     "sortie du logiciel incomplète : l'enregistrement de fin « {closing} » n'est pas la dernière ligne de {file}"
     " après {seconds} s d'attente": frozenset({"seconds"}),
     "sortie du logiciel incomplète après {seconds} s d'attente : {error}": frozenset({"seconds"}),
+    # a step's own output that came after its wait (testbench.engines.operator.assisted.LATE_READ_NONE)
+    **{
+        "extracteur « {name} » : aucun fichier nouveau ou modifié dans {where} pendant l'attente de l'étape"
+        f" ({{seconds}} s) ; {{files}} {came} : {kept}, {values} ne sont pas lues": frozenset({"seconds"})
+        for came, kept, values in (
+            ("est arrivé après", "gardé comme pièce", "ses valeurs"),
+            ("sont arrivés après", "gardés comme pièces", "leurs valeurs"),
+        )
+    },
     # testbench.cards.pcsc, testbench.cards.bay: a wait for a card (testbench.fmt.seconds, « 1,5 »)
     "délai dépassé ({seconds} s) en attendant l'insertion de la carte dans le lecteur « {reader} »": frozenset(
         {"seconds"}

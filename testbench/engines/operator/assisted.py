@@ -111,6 +111,16 @@ LATE_OWN = _t(
     "fichier {file} : sortie de l'étape arrivée après la fin de son attente : gardée comme pièce, ses valeurs ne sont"
     " pas lues"
 )
+#: why a file extractor gave nothing when its step's own output came only after the wait (:data:`LATE_OWN`), one file
+LATE_READ_NONE = _t(
+    "extracteur « {name} » : aucun fichier nouveau ou modifié dans {where} pendant l'attente de l'étape ({seconds} s) ;"
+    " {files} est arrivé après : gardé comme pièce, ses valeurs ne sont pas lues"
+)
+#: the same, several files
+LATE_READ_NONE_MANY = _t(
+    "extracteur « {name} » : aucun fichier nouveau ou modifié dans {where} pendant l'attente de l'étape ({seconds} s) ;"
+    " {files} sont arrivés après : gardés comme pièces, leurs valeurs ne sont pas lues"
+)
 #: a file that came after the case's last step ended, before the case's end (:meth:`AssistedOperatorEngine.after_case`)
 AFTER_LAST_STEP = _t(
     "fichier {file} écrit par le logiciel après la fin de l'étape, dernière du cas, sans être une de ses sorties"
@@ -242,13 +252,14 @@ class ObservationOrigins(Protocol):
 class NotFound:
     """An extractor of the step that gave no value for ``paths``: its name in the profile, and what it looked at.
 
-    ``cause`` is ``file`` (no new or changed file where it reads), ``gone`` (new files came but went before they
-    could be read: ``looked_at`` names them), ``begun`` (the only files that changed were an earlier step's, still
-    unfinished when it ended, the application finishing them: ``looked_at`` names them), ``line`` (no line of its
-    channel matched since the step began), ``lagging`` (none of the lines read matched, and the log could not be
-    read to its end in time: the line may be among those not read yet) or ``value`` (it read ``looked_at``, the
-    files or lines, but found none of ``paths`` there). ``looked_at`` is the folder and glob, or the logs followed,
-    as the profile resolves them.
+    ``cause`` is ``file`` (no new or changed file where it reads), ``late`` (none during the wait, ``waited``
+    seconds; ``late`` names those that came after it, kept as the step's evidence, their values not read), ``gone``
+    (new files came but went before they could be read: ``looked_at`` names them), ``begun`` (the only files that
+    changed were an earlier step's, still unfinished when it ended, the application finishing them: ``looked_at``
+    names them), ``line`` (no line of its channel matched since the step began), ``lagging`` (none of the lines read
+    matched, and the log could not be read to its end in time: the line may be among those not read yet) or
+    ``value`` (it read ``looked_at``, the files or lines, but found none of ``paths`` there). ``looked_at`` is the
+    folder and glob, or the logs followed, as the profile resolves them.
     """
 
     extractor: str
@@ -256,9 +267,20 @@ class NotFound:
     looked_at: str
     paths: tuple[str, ...]
     channel: str = ""  # a regex extractor's trace channel
+    late: tuple[str, ...] = ()  # the files (names) that came after the wait, of a ``late`` cause
+    waited: float = 0.0  # how long the step waited, of a ``late`` cause
 
-    def describe(self, t: Callable[[str], str]) -> str:
-        """One sentence in the language of ``t``: which extractor, what it looked at, what it did not find."""
+    def describe(self, t: Callable[[str], str], lang: str | None = None) -> str:
+        """One sentence in the language of ``t`` (``lang``, that of its number of seconds): which extractor, what it
+        looked at, what it did not find."""
+        if self.cause == "late":
+            template = LATE_READ_NONE if len(self.late) == 1 else LATE_READ_NONE_MANY
+            return t(template).format(
+                name=self.extractor,
+                where=self.looked_at,
+                seconds=fmt_seconds(self.waited, lang),
+                files=", ".join(self.late),
+            )
         template = {
             "file": _t("extracteur « {name} » : aucun fichier nouveau ou modifié dans {where} pendant l'étape"),
             "gone": _t(
@@ -487,9 +509,9 @@ class AssistedOperatorEngine(OperatorModeEngine):
         missing = self._not_found(specs, files, by_spec, lagging)
         for item in missing:  # why each path is absent: the first extractor that should have given it
             for path in item.paths:
-                self._notes.absent.setdefault(path, item.describe(str))
+                self._notes.absent.setdefault(path, item.describe(str, "fr"))
         result = self._merge(root, answer, extracted, missing, _order(files, watch))
-        self._late(since, files, specs, passed=set(passed))
+        self._came_late(missing, specs, self._late(since, files, specs, passed=set(passed)))
         read = files.evidence()
         if read:  # every new file the step's values were read from is evidence, as the application wrote it
             result[CAPTURED] = read
@@ -522,13 +544,15 @@ class AssistedOperatorEngine(OperatorModeEngine):
         *,
         after: bool = False,
         passed: set[Path] | None = None,
-    ) -> None:
+    ) -> list[Path]:
         """The files changed ``since`` (the step's start, or the end of the step before it) that the step did not take
         as its own: one its own step's wait ended before, or written while the values were shown (``after``: since
         the step ended, before its case's end). Kept with the step (:attr:`StepNotes.late`) and said, so that
         nothing the product wrote during the case is lost; one its own extractors read is said as its late output.
-        Those ``passed`` on to a later step (:meth:`passed_on`) are that step's: neither kept nor said here."""
+        Those ``passed`` on to a later step (:meth:`passed_on`) are that step's: neither kept nor said here. Returns
+        the files kept."""
         now = self._listing()
+        kept: list[Path] = []
         own = {path for paths in files.seen.values() for path in paths}
         own.update(path for paths in files.begun_changed.values() for path in paths)
         own.update(passed or ())
@@ -542,9 +566,32 @@ class AssistedOperatorEngine(OperatorModeEngine):
                 self._notes.said.append(gone.format(file=readable_path(path)))
                 continue
             self._notes.late.append((readable_name(path.name), data))
+            kept.append(path)
             said = LATE_OWN if path in kind else AFTER_LAST_STEP if after else LATE_FILE
             self._notes.said.append(said.format(file=readable_path(path)))
         self._last_listing = now
+        return kept
+
+    def _came_late(self, missing: Sequence[NotFound], specs: Sequence[ExtractorSpec], late: Sequence[Path]) -> None:
+        """Why a file extractor that found no file during the wait gave nothing, once its step's ``late`` files are
+        known: those of them it reads came after the wait (:data:`LATE_READ_NONE`), not « none during the step »,
+        which would send the operator looking for a file that is there. Recorded where its first saying was."""
+        if not late:
+            return
+        by_name = {spec.name: spec for spec in specs}
+        for item in missing:
+            spec = by_name.get(item.extractor)
+            if item.cause != "file" or spec is None:
+                continue
+            read = set(self.profile.watched_files(spec))
+            names = tuple(readable_name(path.name) for path in late if path in read)
+            if not names:
+                continue
+            first = item.describe(str, "fr")
+            why = NotFound(item.extractor, "late", item.looked_at, item.paths, item.channel, names, self.timeout)
+            for path in item.paths:
+                if self._notes.absent.get(path) == first:
+                    self._notes.absent[path] = why.describe(str, "fr")
 
     def _tell_waiting(self, step_id: str, specs: Sequence[ExtractorSpec]) -> None:
         """Tell :attr:`on_waiting` what the step's extractors wait for, and for how long at most; nothing
