@@ -101,12 +101,13 @@ def test_the_redaction_never_reads_a_huge_value_whole(
 def test_the_report_of_a_huge_value_builds_in_about_the_time_of_a_normal_one(
     sessions: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Seven seconds more before; a margin for a loaded machine, far under them."""
+    """Seven seconds more before; a margin far under them. This process's CPU time, not the wall clock: on a
+    machine other jobs load, the wall clock measured them (3.3 s against 0.15 s, in a CI beside other work)."""
     took = []
     for n, session in enumerate(sessions):
-        start = time.perf_counter()
+        start = time.process_time()
         assert main(["report", str(session), "-o", str(tmp_path / f"r{n}")]) == 0
-        took.append(time.perf_counter() - start)
+        took.append(time.process_time() - start)
     capsys.readouterr()
     assert took[0] < took[1] * 1.5 + 1.5, took
 
