@@ -32,9 +32,9 @@ def session(tmp_path: Path) -> Path:
 
 
 def test_the_rule_refuses_a_pending_verdict() -> None:
-    said = review_refusal(CASE, "pending")
+    said = review_refusal(CASE, "pending", resume="run --resume")
     assert said is not None and "en attente" in said and "run --resume" in said
-    assert review_refusal(CASE, "fail") is None
+    assert review_refusal(CASE, "fail", resume="run --resume") is None
 
 
 @pytest.mark.parametrize("action", [("--override", "réussi"), ("--accept",)])

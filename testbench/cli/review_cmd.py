@@ -134,7 +134,7 @@ def _preflight(session: Path, case_id: str, casebook: str | None, action: str) -
     newer schema) is not made one, a session whose chain is broken gets no reviewer's signature — the check
     ``merge`` runs on its inputs — and a review refused for its case (absent, in several casebooks, nothing to
     review) leaves the file as it was: opening it to write would record this process as its writer."""
-    from testbench.store.annotations import review_refusal
+    from testbench.store.annotations import RESUME_COMMAND, review_refusal
     from testbench.store.connection import SessionError
     from testbench.store.read import modified_entries, read_session
 
@@ -158,7 +158,8 @@ def _preflight(session: Path, case_id: str, casebook: str | None, action: str) -
             latest = view.attempts_of((chosen, case_id))
     except SessionError as exc:
         return [str(exc)], None
-    refusal_text = review_refusal(case_id, latest[-1].verdict if latest else None) if action != "comment" else None
+    recorded = latest[-1].verdict if latest else None
+    refusal_text = review_refusal(case_id, recorded, resume=RESUME_COMMAND) if action != "comment" else None
     return ([refusal_text] if refusal_text else []), chosen
 
 

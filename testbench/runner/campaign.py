@@ -61,16 +61,36 @@ if TYPE_CHECKING:
     from testbench.traces.followed import FilePosition
 
 
-def interrupted_notice(cases: list[str]) -> str:
-    """What a resumed session says of the attempts a killed process left open: how many, and which cases (the
-    view shows each as not run until it runs again). In the bench's words, read in the person's language."""
-    return tn(
-        "{count} tentative interrompue conservée dans l'historique : {cases}",
-        "{count} tentatives interrompues conservées dans l'historique : {cases}",
-        len(cases),
-        "fr",
-        cases=", ".join(dict.fromkeys(cases)),
-    )
+def interrupted_notice(cases: list[str], continued: Collection[str] = ()) -> list[str]:
+    """What a resumed session says of the attempts a killed process left open: how many, and which cases. The
+    one wording of it, in the bench's words, read in the person's language. An attempt of a case in
+    ``continued`` goes on where it stopped (an operator attempt, :mod:`.resume`): it is said to be continued,
+    not kept in the history as a dead one; the others are kept, and the view shows each as not run until it
+    runs again."""
+    kept = list(dict.fromkeys(case for case in cases if case not in continued))
+    going = list(dict.fromkeys(case for case in cases if case in continued))
+    said = []
+    if kept:
+        said.append(
+            tn(
+                "{count} tentative interrompue conservée dans l'historique : {cases}",
+                "{count} tentatives interrompues conservées dans l'historique : {cases}",
+                len(kept),
+                "fr",
+                cases=", ".join(kept),
+            )
+        )
+    if going:
+        said.append(
+            tn(
+                "{count} tentative interrompue, à continuer : {cases}",
+                "{count} tentatives interrompues, à continuer : {cases}",
+                len(going),
+                "fr",
+                cases=", ".join(going),
+            )
+        )
+    return said
 
 
 #: the system could not give the benches their threads or memory (« can't start new thread », MemoryError)
@@ -511,12 +531,13 @@ class Campaign:
                 followed = _followed(store.path, keys, recorded, self.casebooks, resume=True)
                 _check_resumed_casebooks(store, self.casebooks, followed)
                 closed = store.close_dangling_attempts(INTERRUPTED)
-                if closed and self.notify:
-                    self.notify(interrupted_notice(closed))
                 record_casebooks(store, self.casebooks)
                 self._follow(store, followed)
                 to_run = _resume_selection(store, self.casebooks)
                 continuing = self._continuations(store, to_run)
+                if closed and self.notify:  # an attempt continued is said so, not as kept in the history
+                    for said in interrupted_notice(closed, {case_id for _, case_id in continuing}):
+                        self.notify(said)
             else:
                 if has_history and not rerun:
                     raise _has_results(self.session)

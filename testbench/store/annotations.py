@@ -96,6 +96,10 @@ def _fields(
     }
 
 
+#: how ``testbench review`` names the way to finish a pending attempt (the workstation names its key instead)
+RESUME_COMMAND = "run --resume"
+
+
 def add_annotation(
     store: SessionStore,
     signer: Signer,
@@ -106,10 +110,11 @@ def add_annotation(
     *,
     verdict: str | None = None,
     casebook_sha: str | None = None,
+    resume: str = RESUME_COMMAND,
 ) -> int:
     """Append a signed annotation on the case's latest attempt; return its id. A PIN typed in ``reason`` (or
     ``reviewer``) is masked before the entry is signed: the session never holds it, and the signature covers
-    what is stored."""
+    what is stored. ``resume``: how a refusal names the way to finish a pending attempt (:func:`review_refusal`)."""
     from testbench.traces.redact import redact_pins
 
     if action not in ACTIONS:
@@ -136,7 +141,7 @@ def add_annotation(
         ).fetchone()
         number = latest[0] if latest else None
         if action != "comment":  # a verdict is accepted or replaced only once there is one: a comment needs none
-            _check_reviewable(case_id, latest[1] if latest else None)
+            _check_reviewable(case_id, latest[1] if latest else None, resume)
         _, prev = chain.head(conn)
         wall = round(time.time(), 3)
         fields = _fields(sha, case_id, number, action, verdict, reason, reviewer, wall, signer.public.b64, prev)
@@ -162,14 +167,18 @@ def reviewable(recorded: str | None) -> bool:
     return recorded not in UNREVIEWABLE
 
 
-def review_refusal(case_id: str, recorded: str | None) -> str | None:
+def review_refusal(case_id: str, recorded: str | None, *, resume: str) -> str | None:
     """Why the verdict of ``case_id`` cannot be accepted nor overridden (French), or None when it can.
 
     ``recorded`` is the verdict its latest attempt ended with (``none`` when it has none), None when it has no
-    attempt. A verdict to accept or override: the case's latest attempt ended with one. A case never run, or
+    attempt. ``resume`` names how the person reading goes on with a pending attempt where they are: the
+    command for ``testbench review`` (:data:`RESUME_COMMAND`), the key for the workstation (``r``), whose
+    operator, at the keyboard, performs the manual steps ``run --resume`` cannot.
+
+    A verdict to accept or override: the case's latest attempt ended with one. A case never run, or
     whose latest attempt has no verdict (interrupted) or awaits a manual step (``pending``), has nothing to
     review: its verdict retained would count as passed (or any other) in the counts and the report while the
-    coverage says it never ran, or while its manual check never took place (``run --resume`` goes on with it).
+    coverage says it never ran, or while its manual check never took place (``resume`` says what goes on with it).
     A comment needs no verdict. The one rule of ``testbench review`` and of the workstation's review window.
     """
     if reviewable(recorded):
@@ -180,13 +189,13 @@ def review_refusal(case_id: str, recorded: str | None) -> str | None:
         return f"le cas {case_id} n'a pas de verdict : sa dernière tentative est inachevée ; rien à revoir"
     return (  # pending
         f"le cas {case_id} est en attente : une étape manuelle de sa dernière tentative n'a pas été faite ;"
-        " rien à revoir : terminez-la (run --resume) ou relancez le cas, puis revoyez son verdict"
+        f" rien à revoir : terminez-la ({resume}) ou relancez le cas, puis revoyez son verdict"
     )
 
 
-def _check_reviewable(case_id: str, recorded: str | None) -> None:
+def _check_reviewable(case_id: str, recorded: str | None, resume: str) -> None:
     """:func:`review_refusal`, raised."""
-    refusal = review_refusal(case_id, recorded)
+    refusal = review_refusal(case_id, recorded, resume=resume)
     if refusal is not None:
         raise AnnotationError(refusal)
 

@@ -58,8 +58,10 @@ def add_review(
     reason: str,
     verdict: str | None = None,
     key_path: Path | None = None,
+    resume: str = "r",
 ) -> int:
-    """Check, sign and append one annotation; return its id."""
+    """Check, sign and append one annotation; return its id. ``resume``: the key that goes on with a pending
+    attempt, as a refusal names it (``store.annotations.review_refusal``)."""
     from testbench.signing import SigningKeyError, default_key_path, load_signer
 
     if action not in ACTIONS:
@@ -90,6 +92,7 @@ def add_review(
                 reviewer.strip(),
                 verdict=verdict if action == "override" else None,
                 casebook_sha=casebook_sha,
+                resume=resume,
             )
     except (SessionError, AnnotationError) as exc:
         raise ReviewError(str(exc)) from None

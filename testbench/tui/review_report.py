@@ -11,6 +11,7 @@ from textual import work
 from testbench.i18n import semicolon
 from testbench.report.owner import default_folder
 from testbench.store.annotations import review_refusal
+from testbench.tui.actions import display_key, effective_keys
 from testbench.tui.fault import fault_text
 from testbench.tui.messages import ReportDone
 from testbench.tui.render import ALTERED, INTEGRITY_UNCHECKED
@@ -59,6 +60,11 @@ class ReviewAndReport:
             self.notify(self.t("Une exécution est en cours."), severity="warning")
             return
 
+        # the rule of ``testbench review``: a case never run, or whose latest attempt has no verdict, takes a
+        # comment only; the window says so at once (the core still refuses an accept or an override on save),
+        # naming the key that goes on with a pending attempt here, not the command (it has no one at the keyboard)
+        resume = display_key(effective_keys(self.settings.keymap)["run-case"])
+
         def save(answer: dict[str, str]) -> None:
             """Called by the window; a ReviewError keeps it open with what was typed."""
             add_review(
@@ -71,6 +77,7 @@ class ReviewAndReport:
                 reason=answer["reason"],
                 verdict=answer["verdict"] or None,
                 key_path=self.settings.signing_key,
+                resume=resume,
             )
 
         def done(saved: bool | None) -> None:
@@ -78,10 +85,8 @@ class ReviewAndReport:
                 self.reload()
                 self.show_view("review")
 
-        # the rule of ``testbench review``: a case never run, or whose latest attempt has no verdict, takes a
-        # comment only; the window says so at once (the core still refuses an accept or an override on save)
         latest = entry.latest
-        refusal = review_refusal(entry.case.id, latest.verdict if latest is not None else None)
+        refusal = review_refusal(entry.case.id, latest.verdict if latest is not None else None, resume=resume)
         window = ReviewScreen(
             entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save, refusal
         )

@@ -509,7 +509,7 @@ class Workstation:
         """The session opened for writing: what an earlier writer left unfinished is closed as interrupted, the
         casebooks recorded, the selection and the shard read; what the operator should know returned."""
         closed = store.close_dangling_attempts(INTERRUPTED)
-        notes = [interrupted_notice(closed)] if closed else []
+        notes = interrupted_notice(closed, self._continued(store, closed)) if closed else []
         record_casebooks(store, self.runnable_casebooks)
         self._recorded = {cb.path: cb.sha256 for cb in self.runnable_casebooks}
         notes += self._follow_changed_files(store)
@@ -517,6 +517,23 @@ class Workstation:
             store.set_selection([(cb.sha256, c.id) for cb in self.runnable_casebooks for c in cb.cases])
         self._read_shard(store)
         return notes
+
+    def _continued(self, store: SessionStore, closed: list[str]) -> set[str]:
+        """The cases among ``closed`` whose interrupted attempt ``r`` continues (an operator attempt,
+        ``runner.resume``) rather than keeps in the history: what opening says of them. Read as
+        :meth:`kept_corrections` reads it: an attempt recorded in operator mode goes on in operator mode."""
+        from testbench.runner.options import OPERATOR_ENGINE
+        from testbench.store.read import read_session
+
+        with read_session(store.path) as session:
+            views = {view.key: view for view in session.cases}
+            return {
+                case.id
+                for cb in self.runnable_casebooks
+                for case in cb.cases
+                if case.id in closed
+                and continuation(session, views.get((cb.sha256, case.id)), case, OPERATOR_ENGINE) is not None
+            }
 
     def take_writer(self) -> list[str] | None:
         """Opened read-only (another process, ``testbench run``, was writing the session): whether that writer has
