@@ -70,3 +70,34 @@ def test_a_verdict_count_stays_on_its_verdict_row_at_80_columns(tmp_path: Path, 
             assert any(words in row for row in rows), (words, rows)  # « réussi 123 », « 247 cas » on one row
         for row in rows[1:]:
             assert not row.split()[0].isdigit(), rows  # no count alone at a row's start
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_run_header_keeps_a_verdict_with_its_count_at_80_columns(tmp_path: Path, lang: str) -> None:
+    """The header above the log (« #run-status », wrapped by Textual): each verdict's words and count on one row."""
+    from test_tui_audit import region_text
+    from textual.widgets import Static
+
+
+    seen: list[tuple[list[str], list[str]]] = []
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("2")
+            await pilot.pause()
+            status = app.query_one("#run-status", Static)
+            for counts in OUTCOMES:
+                app.show_status(lambda counts=counts: app._run_summary(outcome(counts), unbroken=True))
+                await pilot.pause()
+                rows = [row.strip() for row in region_text(app, status).splitlines() if row.strip()]
+                seen.append((rows, [f"{app.verdict_label(v)} {n}" for v, n in counts.items()]))
+
+    asyncio.run(scenario())
+    assert any(len(rows) > 1 for rows, _ in seen)  # the header does wrap at this width
+    for rows, said in seen:
+        for words in said:
+            assert any(words in " ".join(row.split()) for row in rows), (words, rows)
+        for row in rows[1:]:
+            assert not row.split()[0].isdigit(), rows

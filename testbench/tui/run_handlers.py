@@ -567,7 +567,7 @@ class RunHandlers:
                 self.say_unreadable(shown=True)
         else:
             self.unrecorded.clear()
-            self.show_status(partial(self._run_summary, message.outcome))
+            self.show_status(partial(self._run_summary, message.outcome, unbroken=True))
             outcome = message.outcome
             self.log_line(lambda: self._run_summary(outcome).plain)
             self.reload()
@@ -583,8 +583,10 @@ class RunHandlers:
         if leaving is not None and event.worker.group == "run" and event.worker.is_finished:
             self.exit(*leaving)
 
-    def _run_summary(self, outcome: RunOutcome) -> Text:
-        """« exécution terminée : 3 cas ✔ réussi 2 ✘ échec 1 », in the language shown when it is drawn."""
+    def _run_summary(self, outcome: RunOutcome, unbroken: bool = False) -> Text:
+        """« exécution terminée : 3 cas ✔ réussi 2 ✘ échec 1 », in the language shown when it is drawn; ``unbroken``
+        (the header, which Textual wraps): each verdict's mark, word and count joined by no-break spaces, so that
+        a count never stands alone on the next row (the run log keeps them together its own way)."""
         t = self.t
         counts: dict[str, int] = {}
         for v in outcome.verdicts.values():
@@ -593,7 +595,8 @@ class RunHandlers:
         summary.append(tn("{count} cas", "{count} cas", outcome.ran, self.lang) + " ")
         for v, n in counts.items():
             summary.append_text(mark(v))
-            summary.append(f" {self.verdict_label(v)} {n}  ")
+            unit = f" {self.verdict_label(v)} {n}"
+            summary.append((unit.replace(" ", "\u00a0") if unbroken else unit) + "  ")
         return summary
 
     def show_idle_run_view(self) -> None:
