@@ -76,7 +76,7 @@ def test_the_wrong_sheet_is_one_problem_after_the_sheet_notes(tmp_path: Path) ->
     )
     assert done.returncode == 3
     assert "cahier.xlsx: feuille « Sommaire » lue" in done.stdout
-    assert "d'autres feuilles contiennent des données, non lues : Cahier de tests" in done.stdout
+    assert "d'autres feuilles contiennent des données, non lues : « Cahier de tests »" in done.stdout
     assert done.stderr.splitlines() == [
         "Sommaire!4:4: aucune des colonnes attendues (N° cas, Intitulé, Objectif…) dans l'en-tête : "
         "est-ce la bonne feuille ?",

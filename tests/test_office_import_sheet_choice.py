@@ -51,7 +51,7 @@ def test_a_hidden_first_sheet_is_not_read_and_the_sheet_read_is_said(tmp_path: P
     assert table.name == "Cahier de tests"
     notes = [problem.message for problem in table.notes]
     assert "feuille « Cahier de tests » lue" in notes
-    assert "feuilles masquées non lues : Ancienne version" in notes
+    assert "feuilles masquées non lues : « Ancienne version »" in notes
 
 
 def test_other_visible_sheets_with_data_are_named(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_other_visible_sheets_with_data_are_named(tmp_path: Path) -> None:
     notes = [problem.message for problem in result.notes]
     assert notes[0] == "feuille « Cahier de tests » lue"
     assert notes[1:] == [
-        "d'autres feuilles contiennent des données, non lues : Brouillon (sheet = dans [source] pour en choisir une)"
+        "d'autres feuilles contiennent des données, non lues : « Brouillon » (sheet = dans [source] pour en choisir une)"
     ]
     assert not result.problems
 
@@ -100,7 +100,7 @@ def test_a_hidden_ods_sheet_is_not_read(tmp_path: Path) -> None:
             package.writestr(info, data)
     table = read_table(path, load_mapping(without_sheet(tmp_path)))
     assert table.name == "Cahier de tests"
-    assert "feuilles masquées non lues : Ancienne version" in [p.message for p in table.notes]
+    assert "feuilles masquées non lues : « Ancienne version »" in [p.message for p in table.notes]
 
 
 def test_an_empty_csv_is_one_problem(tmp_path: Path) -> None:

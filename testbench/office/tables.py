@@ -570,12 +570,19 @@ def _sheet_notes(document: Path, read: str, hidden: list[str], others: list[str]
     """What the import says of its choice of sheet: the one read, the hidden ones passed over, and the other
     visible sheets that hold data (one of them may be the cases: ``sheet =`` in ``[source]`` chooses)."""
     notes = [Problem.of(document, _t("feuille « {sheet} » lue"), sheet=read)]
-    if hidden:
-        notes.append(Problem.of(document, _t("feuilles masquées non lues : {names}"), names=", ".join(hidden)))
-    if others:
-        names = ", ".join(others)
-        notes.append(Problem.of(document, _OTHER_SHEETS, names=names))
+    for sheets, template in ((hidden, _t("feuilles masquées non lues : {names}")), (others, _OTHER_SHEETS)):
+        if sheets:  # each name quoted, as every sheet name the import says: « Cas, FSE » is one sheet
+
+            def said(t: Callable[[str], str], sheets: list[str] = sheets, template: str = template) -> str:
+                return t(template).format(names=_quoted_sheets(t, sheets))
+
+            notes.append(Problem.worded(document, said))
     return notes
+
+
+def _quoted_sheets(t: Callable[[str], str], names: list[str]) -> str:
+    """Sheet names, each quoted (a comma or a space at its end inside a name shows)."""
+    return ", ".join(t("« {name} »").format(name=sheet) for sheet in names)
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -650,8 +657,7 @@ def _missing_sheet(document: Path, name: str, names: list[str]) -> Problem:
     """Each sheet name quoted, so a space at its end shows."""
 
     def said(t: Callable[[str], str]) -> str:
-        quoted = ", ".join(t("« {name} »").format(name=sheet) for sheet in names)
-        return t("feuille « {sheet} » absente (feuilles : {names})").format(sheet=name, names=quoted)
+        return t("feuille « {sheet} » absente (feuilles : {names})").format(sheet=name, names=_quoted_sheets(t, names))
 
     return Problem.worded(document, said)
 
