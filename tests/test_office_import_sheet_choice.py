@@ -64,7 +64,8 @@ def test_other_visible_sheets_with_data_are_named(tmp_path: Path) -> None:
     notes = [problem.message for problem in result.notes]
     assert notes[0] == "feuille « Cahier de tests » lue"
     assert notes[1:] == [
-        "d'autres feuilles contiennent des données, non lues : « Brouillon » (sheet = dans [source] pour en choisir une)"
+        "d'autres feuilles contiennent des données, non lues : « Brouillon »"
+        " (sheet = dans [source] pour en choisir une)"
     ]
     assert not result.problems
 
