@@ -409,6 +409,8 @@ class RunHandlers:
         detail = f" {self.t(event.detail)}" if event.detail else ""
         word = self.t(STEP_WORDS.get(event.status, event.status))
         what = describe_step(event.step, lang=self.lang)  # the case view's words, not the element's name
+        if what.endswith(".") and not what.endswith(".."):  # an instruction's sentence: « … facturation : faite »
+            what = what[:-1]
         return f"  {symbol} {event.step.id} — {what}{self.colon}{word}{detail}"
 
     def _verdict_line(self, event: CaseFinished) -> str:
