@@ -523,6 +523,7 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
         raise _problem("{where} : clé obligatoire absente « {key} »", ("records",), where=where, key="records")
     # the message counts from 1, as « [extractors][2] » and docs do; ``at`` stays the list's own index
     records = tuple(_record(r, f"{where}.records[{i + 1}]", ("records", i)) for i, r in enumerate(raw_records))
+    _once(records, where)
     known = {f"{r.type}.{f.name}" for r in records for f in r.fields}
     for key in fields:
         if key not in known:
@@ -570,6 +571,32 @@ def _fixed(table: Mapping[str, Any], fields: Mapping[str, str], where: str) -> d
         "closing": closing,
         "group": group,
     }
+
+
+def _once(records: tuple[FixedRecord, ...], where: str) -> None:
+    """Each record type described once, each of its fields once: a layout copied twice read each record twice, and
+    every rank ``{n}`` after the first line was another line's (two lines gave four)."""
+    first: dict[str, int] = {}
+    for i, record in enumerate(records):
+        if record.type in first:
+            raise _problem(
+                "{where} : le type « {code} » est déjà décrit par records[{first}] : un type, une description",
+                ("records", i, "type"),
+                where=f"{where}.records[{i + 1}]",
+                code=record.type,
+                first=first[record.type] + 1,
+            )
+        first[record.type] = i
+        names = [f.name for f in record.fields]
+        for j, name in enumerate(names):
+            if name in names[:j]:
+                raise _problem(
+                    "{where} : le champ « {field} » est déjà décrit par fields[{first}] de cet enregistrement",
+                    ("records", i, "fields", j, "name"),
+                    where=f"{where}.records[{i + 1}].fields[{j + 1}]",
+                    field=name,
+                    first=names.index(name) + 1,
+                )
 
 
 def _record(table: Any, where: str, at: KeyPath) -> FixedRecord:

@@ -53,8 +53,18 @@ LOG_UTF16 = _t(
     "ce fichier est en UTF-16, le profil dit « {encoding} » : le banc le lit en UTF-16 (écrivez"
     ' encoding = "utf-16" dans le profil)'
 )
+#: a log that starts with UTF-8's byte order mark while the profile gives another encoding: read in UTF-8 all the same
+LOG_UTF8_BOM = _t(
+    "ce fichier commence par la marque d'ordre des octets d'UTF-8, le profil dit « {encoding} » : le banc le lit en"
+    ' UTF-8 (écrivez encoding = "utf-8" dans le profil)'
+)
 
 
+#: a file extractor of an ``[outputs]`` key that reads nothing, while its subfolders hold a file of its kind
+IN_SUBFOLDER = _t(
+    'aucun fichier ne correspond à {where} ; {file} est dans un sous-dossier, que files = "{key}" ne lit pas (le'
+    " dossier lui-même seulement) : pour lire ses sous-dossiers, écrivez files = '{glob}'"
+)
 #: a log extractor that read no value in the last lines of its channel (:func:`_unmatched`)
 UNMATCHED_LINE = _t("la ligne lue ne correspond pas au motif : {files} (canal {channel})")
 UNMATCHED_LINES = _t("aucune des {count} lignes lues ne correspond au motif : {files} (canal {channel})")
@@ -170,9 +180,11 @@ def read_log(source: LogSource, count: int) -> LogReading:
         warning = LOG_UNREAD.format(path=newest, fmt=named, count=len(texts))
     elif heads and not timed and fmt.ts_format is not None and "(?P<ts>" in fmt.pattern:  # a time it never reads
         warning = LOG_UNTIMED.format(path=newest, fmt=named)
-    note = ""
-    if read_as in logtext.UTF16 and logtext.check_encoding(source.encoding) not in logtext.UTF16:
+    note, given = "", logtext.check_encoding(source.encoding)
+    if read_as in logtext.UTF16 and given not in logtext.UTF16:
         note = LOG_UTF16.format(encoding=source.encoding)
+    elif read_as == "utf-8" and given != "utf-8":  # only its byte order mark reads a file so
+        note = LOG_UTF8_BOM.format(encoding=source.encoding)
     return LogReading(source, newest, fmt.name, lines, messages, warning=warning, note=note)
 
 
@@ -278,6 +290,9 @@ def check_profile(profile: SutProfile, *, lines: int = 10, files: int = 5) -> Ch
             # where it looked, as the profile resolves it: a glob that matches nothing says so plainly
             complete, none = _t("aucun fichier complet dans {where}"), _t("aucun fichier ne correspond à {where}")
             reading.note = (complete if candidates else none).format(where=profile.watched(spec))
+            if not candidates and (below := profile.in_subfolders(spec)) is not None:
+                file, glob = below
+                reading.note = IN_SUBFOLDER.format(where=profile.watched(spec), file=file, key=spec.files, glob=glob)
         else:
             reading.problem = "" if ready else _unclosed_problem(spec, newest)
             try:
@@ -323,6 +338,8 @@ def render(report: CheckReport, t: Callable[[str], str]) -> list[str]:
             len(log.lines),
             file=log.file,
         )
+        if not log.lines:  # « 0 dernière ligne » said nothing: empty, or its one line not ended yet
+            last = t("fichier {file} : aucune ligne complète pour l'instant").format(file=log.file)
         out.append("  " + last)
         out.extend(
             f"    [{line.source_ts or '—'}] [{line.level or '—'}] {msg}"

@@ -22,7 +22,8 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from glob import escape
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -211,6 +212,41 @@ class SutProfile:
                     found[path] = (path.stat().st_mtime, str(path), path)
         return [path for *_, path in sorted(found.values())]
 
+    def in_subfolders(self, spec: ExtractorSpec) -> tuple[Path, str] | None:
+        """The newest file of ``spec``'s kind in the subfolders of its ``[outputs]`` folder, which ``files = "fse"``
+        does not read (an application writing its FSE in dated folders, « out/fse/2026/12/ »), and the glob that
+        would read it (``out/fse/**/*.XML``, its own suffix: a glob's case counts on Linux); None when there is none,
+        or for a glob or a log extractor. At most :data:`SUBFOLDER_DEPTH` levels and :data:`SUBFOLDER_ENTRIES` names
+        are looked at: a hint for ``sut check``, not a search of a whole drive."""
+        if spec.files not in self.outputs:
+            return None
+        folder, patterns = self.outputs[spec.files], KIND_PATTERNS.get(spec.kind, ("*",))
+        found: list[tuple[float, str, Path]] = []
+        seen = 0
+        for root, dirs, names in os.walk(folder):
+            depth = len(Path(root).relative_to(folder).parts)
+            dirs[:] = sorted(d for d in dirs if not partial(d)) if depth < SUBFOLDER_DEPTH else []
+            seen += len(names) + len(dirs)
+            if depth:
+                for name in names:
+                    if named(name, patterns) and not partial(name):
+                        with contextlib.suppress(OSError):
+                            found.append((os.stat(Path(root) / name).st_mtime, name, Path(root) / name))
+            if seen > SUBFOLDER_ENTRIES:
+                break
+        if not found:
+            return None
+        path = max(found)[2]
+        pattern = next(p for p in patterns if named(path.name, (p,)))
+        if pattern.startswith("*."):
+            pattern = "*" + path.name[len(path.name) - len(pattern) + 1 :]  # the suffix as the application writes it
+        base = folder.relative_to(self.path.parent) if folder.is_relative_to(self.path.parent) else folder
+        return path, f"{base.as_posix()}/**/{pattern}"
+
+
+#: how deep and how many names :meth:`SutProfile.in_subfolders` looks at
+SUBFOLDER_DEPTH = 4
+SUBFOLDER_ENTRIES = 5000
 
 #: The files a folder form reads (``files = "fse"``, a key of ``[outputs]``), by extractor kind: the usual
 #: names of its documents, whatever their case. Any other name: a glob (``files = "out/lots/*.txt"``).
@@ -266,10 +302,20 @@ def output_warnings(profile: SutProfile) -> list[str]:
 
 
 def _split_glob(glob: Path) -> tuple[Path, tuple[str, ...]]:
-    """The folder before a glob's first part holding a wildcard, and the rest (a plain path: its folder, its name)."""
+    """The folder before a glob's first folder holding ``*`` or ``?``, and the rest (a plain path: its folder, its
+    name). A folder's brackets are taken as written, as a log's are (``C:\\GestPSAD [PROD]\\Sorties\\*.xml``: read as
+    a pattern, « [PROD] » was one letter of four and nothing was ever read there); only the file name's ``[…]`` match
+    as in a shell."""
     parts = glob.parts
-    first = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts) - 1)
-    return Path(*parts[:first]), ("/".join(parts[first:]),)
+    last = len(parts) - 1
+    first = next((i for i, part in enumerate(parts[:last]) if _wild(part)), last)
+    rest = [part if _wild(part) else escape(part) for part in parts[first:last]]
+    return Path(*parts[:first]), ("/".join([*rest, parts[last]]),)
+
+
+def _wild(part: str) -> bool:
+    """Whether a folder of a glob is a pattern: ``*`` or ``?`` (brackets alone are a folder's name)."""
+    return "*" in part or "?" in part
 
 
 def _file_in_the_way(folder: Path) -> Path | None:
@@ -374,12 +420,13 @@ class _Reader:
         return float(value)
 
     def ts_format(self, table: Mapping[str, Any], where: str, at: KeyPath) -> str:
-        """``iso``, ``syslog3164`` or a ``strptime`` format that reads back what it writes (« %Q » read no line)."""
+        """``iso``, ``syslog3164`` or a ``strptime`` format that reads back what it writes (« %Q » read no line);
+        written from a time with its zone, so that ``%z`` (« +0100 », the log's own offset) and ``%Z`` read back."""
         fmt = self.string(table, "ts_format", where, at) or "iso"
         if fmt in ("iso", "syslog3164"):
             return fmt
         try:
-            datetime.strptime(datetime(2026, 1, 2, 3, 4, 5).strftime(fmt), fmt)
+            datetime.strptime(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC).strftime(fmt), fmt)
         except ValueError:
             said = _t("format d'horodatage invalide « {fmt} »")
             raise self.fail(f"{where}.ts_format", said, (*at, "ts_format"), fmt=fmt) from None
@@ -448,7 +495,7 @@ class _Reader:
                 "name": "profil",
                 "pattern": pattern,
                 "ts_format": self.ts_format(table, where, at),
-                "tz": self.string(table, "tz", where, at) or "local",
+                "tz": (self.string(table, "tz", where, at) or "local").lower(),  # « UTC » as people write it
             }
             if custom["tz"] not in ("local", "utc"):  # any other zone was read as local time, silently
                 raise self.fail(f"{where}.tz", _t("« local » ou « utc » est attendu"), (*at, "tz"))

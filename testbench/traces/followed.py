@@ -35,6 +35,9 @@ class FilePosition:
     ino: int
     head: str  # hex of the first bytes: identity where there is no inode, truncation check
     offset: int
+    # hex of the last bytes before ``offset`` (``Followed.guard``): on resume, a file truncated and rewritten past it
+    # is seen, and its copy (copytruncate while the bench was closed) is found and read from ``offset``
+    guard: str = ""
 
     @property
     def key(self) -> FileKey:
@@ -49,6 +52,7 @@ class FilePosition:
             "ino": self.ino,
             "head": self.head,
             "offset": self.offset,
+            "guard": self.guard,
         }
 
     @classmethod
@@ -60,6 +64,7 @@ class FilePosition:
             ino=int(data["ino"]),
             head=str(data["head"]),
             offset=int(data["offset"]),
+            guard=str(data.get("guard", "")),  # a session saved before it had none
         )
 
 
@@ -142,6 +147,7 @@ Candidate = tuple[str, int, int, int, bytes | None, int]
 
 
 def position_of(followed: Followed) -> FilePosition:
+    guard = followed.guard[: max(0, len(followed.guard) - len(followed.partial))]  # the bytes before the position
     return FilePosition(
         source=followed.origin,
         path=followed.path,
@@ -149,6 +155,7 @@ def position_of(followed: Followed) -> FilePosition:
         ino=followed.ino,
         head=followed.head.hex(),
         offset=followed.offset - len(followed.partial),
+        guard=guard.hex(),
     )
 
 

@@ -11,6 +11,7 @@ stores.
 - A file whose first bytes say UTF-16 — its byte order mark, or text with a NUL byte after (or before)
   every character — is read in UTF-16 whatever encoding was given: read as ``utf-8`` or ``cp1252`` its
   lines would hold a NUL between every letter, which no extractor and no redaction rule reads.
+  Likewise a file that starts with UTF-8's byte order mark is read in UTF-8.
 - A stored line never holds a NUL character (what is left of one in a file read in the wrong encoding).
 - Any other encoding must be ASCII-compatible (``\\n`` is the byte ``0A``): utf-8, cp1252, latin-1…; in
   UTF-8 (the default) a line that is not UTF-8 is read in cp1252 (:func:`testbench.fmt.program_text`).
@@ -70,7 +71,11 @@ def utf16_order(head: bytes) -> str | None:
 
 def file_encoding(head: bytes, encoding: str) -> str:
     """The encoding a file is read in, from its first bytes and the encoding given (as :func:`check_encoding`
-    returns it): UTF-16 when its first bytes say so, whatever was given; ``utf-16`` in its byte order."""
+    returns it): UTF-8 when it starts with UTF-8's byte order mark and UTF-16 when its first bytes say so, whatever
+    was given (an application that moved to UTF-8 keeps its profile's « cp1252 »: its accents would read « Ã© » and
+    no extractor's « à » would match); ``utf-16`` in its byte order."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
     if encoding in ("utf-16-le", "utf-16-be"):
         return encoding
     order = utf16_order(head)

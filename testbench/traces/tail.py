@@ -39,6 +39,7 @@ A path's folders are taken as written (« GestPSAD [PROD] »): only its file nam
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import glob
 import os
@@ -432,6 +433,7 @@ class FileTailer(Delivery):
                 head=bytes.fromhex(pos.head),
                 offset=pos.offset,
                 at_start=pos.offset == 0,
+                guard=bytes.fromhex(pos.guard),
             )
             resumed.add(pos.source)
             match = next(
@@ -797,8 +799,10 @@ class FileTailer(Delivery):
             return
 
     def _settle(self, followed: Followed) -> None:
-        """The encoding a file's lines are read in, once its first bytes can say it (UTF-16 or not)."""
-        if len(followed.head) >= 2:
+        """The encoding a file's lines are read in, once its first bytes can say it (UTF-16, UTF-8's byte order mark
+        or neither)."""
+        head = followed.head
+        if len(head) >= 2 and not (len(head) < len(codecs.BOM_UTF8) and codecs.BOM_UTF8.startswith(head)):
             followed.codec = file_encoding(followed.head, self.encoding)
             followed.newline = newline(followed.codec)
 
