@@ -58,6 +58,7 @@ from testbench.tui.filter_field import FilterField
 from testbench.tui.footer import WholeKeysFooter
 from testbench.tui.glossary_screen import GlossaryScreen
 from testbench.tui.key_gate import KeyGate
+from testbench.tui.keymap import check_keymap
 from testbench.tui.operator_prompt import InteractiveOperator
 from testbench.tui.render import Renderer, mark
 from testbench.tui.review_report import ReviewAndReport
@@ -172,6 +173,8 @@ class WorkstationApp(
         self.bench_factory = bench_factory  # None: the campaign assembles its benches from ``options``
         self.campaign_options = options or CampaignOptions()  # ``testbench ui``'s: capture, identity…
         self.settings = settings or Settings()
+        keymap, refused = check_keymap(self.settings.keymap)  # an unknown or taken key: said, never applied
+        self.settings = dataclasses.replace(self.settings, keymap=keymap, problems=[*self.settings.problems, *refused])
         self.state = state
         self.lang = self.settings.lang
         self.t = make_translator(self.lang)
@@ -304,9 +307,6 @@ class WorkstationApp(
         self._restore_signals = on_interrupt(self._interrupted)  # SIGTERM, a closed terminal: quit as Ctrl+Q does
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-            unknown = registry.unknown_ids(self.settings.keymap)
-            if unknown:
-                self.notes.append(f"tui.toml : actions inconnues dans [keymap] : {', '.join(unknown)}")
         # the bench's own messages (card layer, engine, runner) in the language shown; restored on unmount
         self._language_scope.enter_context(use_language(self.lang))
         self.notes += self.ws.prepare()

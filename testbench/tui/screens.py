@@ -890,6 +890,8 @@ class ContinueScreen(FormScreen[str | None]):
         # the reason in its own words after a dash: it often ends in parentheses (« … (mode opérateur) »)
         stopped = t("La tentative {number} s'est arrêtée avant son verdict — {reason} ; étapes déjà faites : {done}.")
         go_on = t("Continuer à l'étape {position} ({step})").format(position=resumed.position, step=resumed.following)
+        if resumed.step is None:  # stopped after its last step, before its verdict: no step is left to continue at
+            go_on = t("Conclure la tentative (toutes ses étapes sont faites)")
         again = t("Nouvelle tentative depuis l'étape 1")
         done = ", ".join(resumed.done) or "—"
         self.label_keys()

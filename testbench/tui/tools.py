@@ -224,7 +224,17 @@ def _export(values: Values, ctx: ToolContext) -> ToolResult:
 def _sut_check(values: Values, _ctx: ToolContext) -> ToolResult:
     from testbench.tools.sut import sut_check_tool
 
-    return sut_check_tool(_path(values["profile"]))
+    typed = values["lines"].strip()
+    try:
+        lines = int(typed)
+    except ValueError:
+        lines = 0
+    if lines < 1:  # the CLI's rule (--lines: 1 or more), said by the field
+        return ToolResult().fail(
+            EXIT_USAGE,
+            lambda t, _lang: t("{field} : un nombre entier ≥ 1, pas « {typed} »").format(field=t(_LINES), typed=typed),
+        )
+    return sut_check_tool(_path(values["profile"]), lines=lines)
 
 
 def _engine_check(values: Values, ctx: ToolContext) -> ToolResult:
@@ -274,6 +284,8 @@ _FAIL_ON_ABSENT = "Échouer si des cas de A manquent dans B"
 _REDACT_VALUES = "Anonymiser les valeurs observées (les codes PIN restent masqués)"
 _NOT_REDACTED_VALUES = "« Anonymiser les valeurs observées » à non"
 _EXCERPT = "Lignes de trace par cas dans la page"
+_LINES = "Lignes de journal montrées par source"
+SUT_CHECK_LINES = 10  # sut check's --lines by default (testbench/cli/sut_cmd.py)
 _REDACT = "Anonymiser (NIR, noms, dates de naissance, FINESS/RPPS)"
 _NOT_REDACTED = "« Anonymiser » à non"
 _ID = "Identifiant du nouveau cas"
@@ -453,7 +465,10 @@ TOOLS: dict[str, Tool] = {
         Tool(
             "sut-check",
             "Vérifier le profil du logiciel testé : lignes lues et valeurs extraites maintenant",
-            (Field("profile", "Profil du logiciel testé (sut.toml)", _sut_profile),),
+            (
+                Field("profile", "Profil du logiciel testé (sut.toml)", _sut_profile),
+                Field("lines", _LINES, lambda _ctx: str(SUT_CHECK_LINES)),
+            ),
             _sut_check,
             "… lecture des journaux et dossiers du logiciel",
         ),
