@@ -97,3 +97,9 @@ def test_the_command_keeps_naming_run_resume(tmp_path: Path, capsys: pytest.Capt
     assert capsys.readouterr().err.strip() == "testbench review : " + PENDING_FR.format(way="run --resume")
     assert main([*review, "--lang", "en"]) == 3
     assert capsys.readouterr().err.strip() == "testbench review: " + PENDING_EN.format(way="run --resume")
+
+
+def test_the_review_window_names_a_modified_key_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key's modifier in the window's language: « Maj+F5 » was shown in English (the default translator)."""
+    said = _review_says(tmp_path, monkeypatch, "en", {"run-case": "shift+f5"})
+    assert said == PENDING_EN.format(way="Shift+F5") + " — only a comment can be saved.", said

@@ -63,7 +63,7 @@ class ReviewAndReport:
         # the rule of ``testbench review``: a case never run, or whose latest attempt has no verdict, takes a
         # comment only; the window says so at once (the core still refuses an accept or an override on save),
         # naming the key that goes on with a pending attempt here, not the command (it has no one at the keyboard)
-        resume = display_key(effective_keys(self.settings.keymap)["run-case"])
+        resume = display_key(effective_keys(self.settings.keymap)["run-case"], self.t)
 
         def save(answer: dict[str, str]) -> None:
             """Called by the window; a ReviewError keeps it open with what was typed."""
