@@ -782,7 +782,7 @@ def _report_holding(path: Path) -> Path | None:
     """The report folder ``path`` is a file of (its manifest beside it or a few folders up: ``evidence/…``)."""
     for folder in list(path.parents)[:4]:
         if (folder / MANIFEST).is_file():
-            return folder
+            return folder if folder.parts else folder.absolute()  # « donnez son dossier /…/rapport », never « . »
     return None
 
 

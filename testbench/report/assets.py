@@ -115,18 +115,20 @@ var q=document.getElementById("f-text"),v=document.getElementById("f-verdict"),
 d=document.getElementById("f-domain"),n=document.getElementById("f-count");
 if(!q||!v||!d){return;}
 var rows=Array.prototype.slice.call(document.querySelectorAll("#index tbody tr"));
+var texts=rows.map(function(r){
+return fold(Array.prototype.map.call(r.cells,function(c){return c.textContent;}).join(" "));});
 function apply(){
-var t=q.value.toLowerCase().trim(),vv=v.value,dd=d.value,shown=0,by="data-verdict";
+var t=fold(q.value),vv=v.value,dd=d.value,shown=0,by="data-verdict";
 if(vv.indexOf("recorded:")===0){by="data-recorded";vv=vv.slice(9);}
-rows.forEach(function(r){
+rows.forEach(function(r,i){
 var ver=r.getAttribute(by);
 var ok=(!vv||(vv==="!pass"?ver!=="pass":ver===vv))&&(!dd||r.getAttribute("data-domain")===dd)
-&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
+&&(!t||texts[i].indexOf(t)>=0);
 r.hidden=!ok;var s=document.getElementById(r.getAttribute("data-anchor"));if(s){s.hidden=!ok;}
 if(ok){shown++;}});
 n.textContent=String(shown);
 document.body.setAttribute("data-filtered",String(shown));}
-function fold(s){return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g,"").toLowerCase().trim();}
+function fold(s){return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g,"").replace(/\\s+/g," ").toLowerCase().trim();}
 function option(sel,val){var k=fold(val),found=null;Array.prototype.forEach.call(sel.options,function(o){
 if(found===null&&(o.value===val||fold(o.value)===k||fold(o.textContent)===k)){found=o;}});return found;}
 function pick(sel,name,val){
@@ -157,16 +159,17 @@ return c==="t"?"\\t":c==="n"?"\\n":c==="r"?"\\r":"\\\\";});}
 function cell(tr,text){var td=document.createElement("td");td.textContent=text;tr.appendChild(td);return td;}
 function render(det){
 if(det.getAttribute("data-rendered")){return;}
-var body=det.querySelector("tbody"),gap=det.getAttribute("data-gap"),rows=document.createDocumentFragment();
+var body=det.querySelector("tbody"),rows=document.createDocumentFragment();
 det.getAttribute("data-lines").split("\\n").forEach(function(line){
 var f=line.split("\\t").map(field),tr=document.createElement("tr");
-if(f.length===1){var td=cell(tr,"\\u2026 "+f[0]+" "+gap+" \\u2026");td.colSpan=4;td.className="gap";}
+if(f.length===1){var td=cell(tr,"\\u2026 "+f[0]+" \\u2026");td.colSpan=4;td.className="gap";}
 else{tr.className="ch-"+f[1];f.forEach(function(x){cell(tr,x);});}
 rows.appendChild(tr);});
 body.appendChild(rows);det.setAttribute("data-rendered","yes");}
 var lazy=Array.prototype.slice.call(document.querySelectorAll("details.lazy-trace"));
 lazy.forEach(function(det){det.addEventListener("toggle",function(){if(det.open){render(det);}});});
 function opened(){var id=decodeURIComponent(window.location.hash.slice(1)),s=id&&document.getElementById(id);
+if(s&&s.hidden&&s.classList.contains("case")){s.hidden=false;s.scrollIntoView();}
 var det=s&&s.querySelector("details.lazy-trace");if(det){render(det);det.open=true;}}
 window.addEventListener("hashchange",opened);
 opened();

@@ -49,6 +49,7 @@ from testbench.report.evidence import Evidence
 from testbench.report.junit import junit_bytes, junit_tree
 from testbench.report.options import DEFAULT_EXCERPT, Options
 from testbench.report.stream import CaseSpool
+from testbench.scope.plan import load_plan
 from testbench.signing import Signer
 from testbench.store import chain
 from testbench.store.read import read_session
@@ -251,6 +252,8 @@ def build_report(session_path: Path, out_dir: Path, options: BuildOptions | None
     """Build the report of ``session_path`` and put it in ``out_dir`` once complete; an ``OSError`` (a full
     disk…) leaves ``out_dir`` as it was."""
     options = options or BuildOptions()
+    if options.plan is not None:  # a plan that cannot be read is said before the campaign is read and written out
+        load_plan(options.plan)
     out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
     built, held = _new_scratch(out_dir)
     try:

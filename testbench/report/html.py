@@ -27,7 +27,14 @@ from testbench.report.content import ReportContent
 from testbench.report.cover import cover_fields
 from testbench.report.coverage_page import CoverageWords
 from testbench.report.glossary import ANCHOR, CODE_ANCHOR, PATTERN_ANCHOR, PATTERN_TEXT, case_texts, linker
-from testbench.report.labels import NOT_RECORDED, clock_text, command_line, verdict_label
+from testbench.report.labels import (
+    NOT_RECORDED,
+    attempt_label,
+    case_label,
+    clock_text,
+    command_line,
+    verdict_label,
+)
 from testbench.report.section import CaseSection
 
 
@@ -128,13 +135,16 @@ class HtmlBook:
         def vl(verdict: str) -> str:
             return t(verdict_label(verdict))
 
+        def attempt_word(verdict: str) -> str:  # an attempt without a verdict was cut: « interrompue »
+            return t(attempt_label(verdict))
+
         def nr(value: object) -> object:
             return t(NOT_RECORDED) if value == NOT_RECORDED else value
 
         def domain(code: str) -> str:
             return fmt.label(fmt.DOMAIN_LABELS, code, lang)
 
-        self.t, self.vl, self.domain = t, vl, domain
+        self.t, self.vl, self.attempt_word, self.domain = t, vl, attempt_word, domain
         self._common: dict[str, Any] = {
             "t": t,
             "tn": functools.partial(tn, lang=lang),
@@ -142,6 +152,7 @@ class HtmlBook:
             "colon": colon(lang),
             "semicolon": semicolon(lang),
             "vl": vl,
+            "case_word": lambda case: t(case_label(case)),  # a case cut before its verdict: « interrompue »
             "nr": nr,
             "domain": domain,  # codes and recorded times in words (report.json keeps them as recorded)
             "mode": lambda code: fmt.label(fmt.MODE_LABELS, code, lang),
@@ -203,7 +214,7 @@ class HtmlBook:
                 t("Verdicts par domaine"),
                 lang,
             ),
-            timeline=svg.timeline(data["cases"], self.vl, t("Déroulement de la campagne"), clock_text, lang),
+            timeline=svg.timeline(data["cases"], self.attempt_word, t("Déroulement de la campagne"), clock_text, lang),
             cov=CoverageWords(data, t, lang),
             # the cover's lines as words, as the workstation's overview lists them (a casebook's line: r.cover's)
             cover_lines={line.key: line for line in cover_fields(data["cover"], lang)},

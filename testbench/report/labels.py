@@ -65,6 +65,12 @@ def attempt_label(verdict: str) -> str:
     return CUT if verdict == "none" else verdict_label(verdict)
 
 
+def case_label(case: dict[str, Any]) -> str:
+    """A case's recorded verdict in French: a case whose last attempt was cut (steps run, no verdict) reads
+    « interrompue » wherever the book names it (index, section, timeline), as its JUnit says, not « non exécuté »."""
+    return attempt_label(case["verdict"]) if case["attempts"] else verdict_label(case["verdict"])
+
+
 def ordinal_fr(n: int) -> str:
     return "1re" if n == 1 else f"{n}e"
 

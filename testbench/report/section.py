@@ -28,7 +28,7 @@ from testbench.report.glossary import (
     RefusalCode,
     refusal_code,
 )
-from testbench.report.labels import attempt_label, final_label
+from testbench.report.labels import attempt_label, case_label, final_label
 from testbench.report.recorded import ACCEPTED
 from testbench.store.annotations import ACTION_FR
 
@@ -131,10 +131,8 @@ class CaseSection:
             "traces": t("Traces"),
             "engine_warnings": t("Avertissements du moteur"),
             "utc": t("heures UTC"),
-            "lines": t("lignes"),
             "no_trace": t("Aucune trace pour ce cas."),
             "no_excerpt": t("Extrait de trace non inclus (--excerpt 0) : les lignes sont dans la trace complète."),
-            "gap": t("lignes dans le fichier de trace complet"),
             "show_trace": t("Afficher l'extrait de trace"),
             "attached": t("pièce jointe du PDF"),
             "session": t("session"),
@@ -246,7 +244,7 @@ class CaseSection:
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
             f'data-verdict="{o(retained)}" data-recorded="{o(verdict)}">\n'
             f'<h2><span class="mono">{o(key["case_id"])}</span> {o(case["title"])} '
-            f'<span class="v v-{o(verdict)}">{o(self._verdict_word(case, verdict))}</span>{reviewed}</h2>\n',
+            f'<span class="v v-{o(verdict)}">{o(self.t(case_label(case)))}</span>{reviewed}</h2>\n',
             self._verdict_line(case, verdict, retained),
         ]
         if case["reason"]:
@@ -506,13 +504,22 @@ class CaseSection:
             f'<td class="{outcome}">{o(self.vl(cmp["outcome"]))} — {o(cmp["message"])}{note}</td></tr>\n'
         )
 
+    def _gap(self, count: int) -> str:
+        """The lines an excerpt leaves out, in words that agree with their count (« 1 ligne », « 23 lignes »)."""
+        return tn(
+            "{count} ligne dans le fichier de trace complet",
+            "{count} lignes dans le fichier de trace complet",
+            int(count),
+            self.lang,
+        )
+
     def trace_rows(self, excerpt: list[dict[str, Any]]) -> str:
         """The excerpt's rows, escaped in one pass: it is most of the page at campaign scale."""
-        gap_text, shown = self.w["gap"], fmt.visible_controls  # the gap's words, translated and escaped once
+        shown = fmt.visible_controls
         rows = []
         for line in excerpt:
             if "gap" in line:
-                rows.append(f'<tr><td colspan="4" class="gap">… {int(line["gap"])} {gap_text} …</td></tr>\n')
+                rows.append(f'<tr><td colspan="4" class="gap">… {html_escape(self._gap(line["gap"]))} …</td></tr>\n')
             else:
                 ch = html_escape(shown(line["channel"]))
                 rows.append(
@@ -521,13 +528,12 @@ class CaseSection:
                 )
         return "".join(rows)
 
-    @staticmethod
-    def trace_data(excerpt: list[dict[str, Any]]) -> str:
+    def trace_data(self, excerpt: list[dict[str, Any]]) -> str:
         """The excerpt of a case shown on demand, compactly, for a data attribute the page's script turns
-        into rows when the case is opened: a row per line, fields split by tabs (a gap is its count alone)."""
+        into rows when the case is opened: a row per line, fields split by tabs (a gap is its words alone)."""
         p = _packed
         rows = [
-            str(int(line["gap"]))
+            p(self._gap(line["gap"]))
             if "gap" in line
             else f"{p(line['time'])}\t{p(line['channel'])}\t{p(line['step'])}\t{p(line['text'])}"
             for line in excerpt
@@ -537,7 +543,8 @@ class CaseSection:
     def _trace(self, case: dict[str, Any]) -> str:
         o, w = self.out, self.w
         trace = case["trace"]
-        head = f'<h3>{w["traces"]} <span class="muted">({o(trace["count"])} {w["lines"]}, {w["utc"]})</span></h3>\n'
+        lines = tn("{count} ligne", "{count} lignes", trace["count"], self.lang)
+        head = f'<h3>{w["traces"]} <span class="muted">({o(lines)}, {w["utc"]})</span></h3>\n'
         if not trace["count"]:
             return head + f'<p class="muted">{w["no_trace"]}</p>'
         parts = [head]
@@ -547,8 +554,7 @@ class CaseSection:
             parts.append(f'<table class="trace">\n{self.trace_rows(trace["excerpt"])}\n</table>\n')
         elif not self.for_print:
             parts.append(
-                f'<details class="lazy-trace" data-lines="{o(self.trace_data(trace["excerpt"]))}" '
-                f'data-gap="{w["gap"]}">\n'
+                f'<details class="lazy-trace" data-lines="{o(self.trace_data(trace["excerpt"]))}">\n'
                 f"<summary>{w['show_trace']}</summary>\n"
                 '<table class="trace"><tbody></tbody></table>\n</details>\n'
             )
@@ -621,11 +627,6 @@ class CaseSection:
             f'<td><span class="v v-{o(a["verdict"])}">{o(self.t(attempt_label(a["verdict"])))}</span></td>'
             f"<td class=\"free\">{o(a['reason'])}{given}</td></tr>"
         )
-
-    def _verdict_word(self, case: dict[str, Any], verdict: str) -> str:
-        """The case's recorded verdict in words: a case whose last attempt was cut (steps run, no verdict) reads
-        « interrompue », as its JUnit says, not « non exécuté »."""
-        return self.t(attempt_label(verdict)) if verdict == "none" and case["attempts"] else self.vl(verdict)
 
     def _annotation(self, an: dict[str, Any], verdict: str) -> str:
         o, w, c = self.out, self.w, self.colon
