@@ -22,3 +22,19 @@ def test_an_attempt_reopened_after_steps_lists_them_in_both_languages() -> None:
     assert trace_text("bench", two_done.record(), translator("en")) == (
         "attempt 2 resumed at step 3 (s-lot): steps already done kept: s-a, s-b"
     )
+
+
+def test_an_attempt_stopped_after_its_last_step_is_concluded_not_continued_at_a_step_past_the_end() -> None:
+    """Killed after its last step, before its verdict: no « étape 4 (—) » of a 3-step case, in either language."""
+    from testbench.i18n import english
+
+    all_done = Continuation(attempt_id=1, number=1, reason="fermé", done=("s-a", "s-b", "s-c"), following="—")
+    assert all_done.record() == "tentative 1 conclue : toutes ses étapes étaient faites, gardées : s-a, s-b, s-c"
+    assert trace_text("bench", all_done.record(), translator("en")) == (
+        "attempt 1 concluded: all its steps were done, kept: s-a, s-b, s-c"
+    )
+    notice = all_done.notice("C-3")
+    assert notice == (
+        "C-3 : la tentative 1 est conclue, toutes ses étapes étaient faites (s-a, s-b, s-c) ; elles sont gardées"
+    )
+    assert english(notice) == "C-3: attempt 1 is concluded, all its steps were done (s-a, s-b, s-c); they are kept"

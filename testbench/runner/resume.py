@@ -169,6 +169,11 @@ class Continuation:
         """What a person is told before the case goes on (French, read in their language)."""
         if not self.done:
             return f"{case_id} : la tentative {self.number} reprend à l'étape 1 (aucune étape n'était faite)"
+        if self.step is None:  # stopped after its last step, before its verdict: it is concluded, no step is run
+            return (
+                f"{case_id} : la tentative {self.number} est conclue, toutes ses étapes étaient faites"
+                f" ({', '.join(self.done)}) ; elles sont gardées"
+            )
         return (
             f"{case_id} : la tentative {self.number} continue à l'étape {self.position} ; ses étapes déjà faites"
             f" ({', '.join(self.done)}) sont gardées"
@@ -179,6 +184,8 @@ class Continuation:
         number, position, step, done = self.number, self.position, self.following, ", ".join(self.done)
         if not done:
             return f"tentative {number} reprise à l'étape {position} ({step}) : aucune étape n'était faite"
+        if self.step is None:
+            return f"tentative {number} conclue : toutes ses étapes étaient faites, gardées : {done}"
         return f"tentative {number} reprise à l'étape {position} ({step}) : étapes déjà faites gardées : {done}"
 
 
