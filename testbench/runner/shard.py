@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 T = TypeVar("T", bound=tuple[Casebook, Case])
+Key = tuple[str, str]  # a case: its casebook's SHA-256 and its id
 
 
 class ShardSpecError(ValueError):
@@ -139,6 +140,12 @@ class ShardSet:
     indices: list[int] = field(default_factory=list)  # the shards (1-based) the inputs hold
     #: why a missing shard is missing though an input is it: its bench never started (:data:`NOT_STARTED`)
     not_started: list[str] = field(default_factory=list)
+    #: inputs that are not shards (a whole campaign run, a rerun) → the shards whose every case they hold with the
+    #: others: no shard input holds these shards, the cases are there all the same
+    by_cases: dict[str, list[int]] = field(default_factory=dict)
+    #: why such inputs do not complete a missing shard: they hold some of its cases, not all (:data:`PART_HELD`),
+    #: or their last run's bench could not start (:data:`WHOLE_NOT_STARTED`)
+    not_held: list[str] = field(default_factory=list)
 
     def merged_record(self) -> str | None:
         """The merged session's :data:`MERGED_SHARDS_META`, None when no input is a shard."""
@@ -162,16 +169,22 @@ class _Holds:
 
 
 def _holds(path: str, value: str | None) -> _Holds | None:
+    """What the input ``path`` holds by its meta ``value``; None when it is not a shard nor a merge of shards (a
+    rerun), or when the value is not one any run writes (edited: the merge's chain check then says so)."""
     record = read_record(value)
-    if record is not None:
-        campaign = [(str(sha), str(cid)) for sha, cid in record["campaign"]]
-        return _Holds(path, int(record["count"]), campaign, frozenset({int(record["index"])}), merged=False)
     try:
-        merged = json.loads(value or "")
-        campaign = [(str(sha), str(cid)) for sha, cid in merged["campaign"]]
-        return _Holds(path, int(merged["count"]), campaign, frozenset(map(int, merged["indices"])), merged=True)
+        if record is not None:
+            campaign = [(str(sha), str(cid)) for sha, cid in record["campaign"]]
+            held = _Holds(path, int(record["count"]), campaign, frozenset({int(record["index"])}), merged=False)
+        else:
+            merged = json.loads(value or "")
+            campaign = [(str(sha), str(cid)) for sha, cid in merged["campaign"]]
+            held = _Holds(path, int(merged["count"]), campaign, frozenset(map(int, merged["indices"])), merged=True)
     except (ValueError, TypeError, KeyError):
-        return None  # not a shard, nor a merge of shards: a rerun
+        return None
+    if not 1 <= held.count <= MAX_SHARDS or not all(1 <= index <= held.count for index in held.indices):
+        return None
+    return held
 
 
 def _other_bytes(h: _Holds, reference: _Holds) -> list[str]:
@@ -208,10 +221,32 @@ NOT_FINISHED = _t(
 )
 
 
+#: a missing shard some of whose cases inputs that are not shards hold, not all: it stays missing
+PART_HELD = _t(
+    "partition {shard} : les sessions non partitionnées ({files}) n'en contiennent que {held} cas sur {count} ;"
+    " donnez aussi la session de cette partition"
+)
+
+#: an input that is not a shard whose last run's bench could not start: it holds no shard's cases
+WHOLE_NOT_STARTED = _t(
+    "{path} : session non partitionnée comptée pour aucune partition, le banc de sa dernière exécution n'a pas"
+    " démarré (relancez-la) : {reason}"
+)
+
+#: an input that is not a shard whose cases are the campaign's in casebooks of other bytes: it holds none of them
+WHOLE_OTHER_BYTES = _t(
+    "{path} : session non partitionnée dont les cahiers n'ont pas les mêmes octets que dans les partitions ({names} :"
+    " fins de ligne changées par le checkout, core.autocrlf d'un runner Windows ? autre version ?) : ses cas de ces"
+    " cahiers ne comptent pas"
+)
+
+
 def check_shards(
     records: Sequence[tuple[str, str | None]],
     casebooks: Callable[[str], Mapping[str, str]] | None = None,
     not_started: Callable[[str], tuple[str, int, int] | None] | None = None,
+    selected: Callable[[str], Collection[Key]] | None = None,
+    deal: Callable[[str, Sequence[Key], int], Sequence[int] | None] | None = None,
 ) -> ShardSet:
     """Check the shards among ``(input file, its shard meta)``: one campaign, every shard present.
 
@@ -225,6 +260,10 @@ def check_shards(
     run; or None) leaves out of the shards held an input whose last run exited 2, « banc indisponible », with cases
     left to run: none ran at all, or a shard killed then resumed on a broken bench. Its shard is missing unless a
     retry holds it, and :attr:`ShardSet.not_started` says why.
+    A shard no shard input holds is held all the same when inputs that are not shards — a whole campaign run,
+    reruns — hold every one of its cases (``selected``: an input's selected cases; ``deal``: the shard, 0-based,
+    of each case of a campaign as ``run --shard`` deals it from an input's casebooks): the merge counts cases, not
+    shards (:attr:`ShardSet.by_cases` says which input holds which shard).
     """
     result = ShardSet()
     held = [h for path, value in records if (h := _holds(path, value)) is not None]
@@ -266,6 +305,8 @@ def check_shards(
     seen = frozenset().union(*(h.indices for h in reference if h.path not in unstarted))
     result.count = reference[0].count
     result.campaign = reference[0].campaign
+    if selected is not None and deal is not None:  # a whole campaign run beside a shard's retry: its cases are there
+        seen |= _held_by_others(result, records, seen, (reference[0].path, selected, deal), not_started, casebooks)
     result.indices = sorted(seen)
     result.missing = [f"{k}/{result.count}" for k in range(1, result.count + 1) if k not in seen]
     result.not_started = [
@@ -276,6 +317,71 @@ def check_shards(
         if index not in seen
     ]
     return result
+
+
+def _held_by_others(
+    result: ShardSet,
+    records: Sequence[tuple[str, str | None]],
+    seen: frozenset[int],
+    dealing: tuple[str, Callable[[str], Collection[Key]], Callable[[str, Sequence[Key], int], Sequence[int] | None]],
+    not_started: Callable[[str], tuple[str, int, int] | None] | None,
+    casebooks: Callable[[str], Mapping[str, str]] | None,
+) -> frozenset[int]:
+    """The shards no shard input holds (not in ``seen``) whose every case the inputs that are not shards hold
+    together (``dealing``: the input whose casebooks deal the campaign, an input's selected cases, the deal). Such
+    an input whose last run's bench could not start holds none: :attr:`ShardSet.not_held` says so."""
+    missing = [k for k in range(1, result.count + 1) if k not in seen]
+    others = [path for path, value in records if _holds(path, value) is None]
+    if not missing or not others:
+        return frozenset()
+    unstarted = {path: why for path in others if not_started and (why := not_started(path))}
+    for path, (reason, *_) in unstarted.items():
+        result.not_held.append(WHOLE_NOT_STARTED.format(path=path, reason=reason))
+    reference, selected, deal = dealing
+    shard_of = deal(reference, result.campaign or [], result.count)  # None: its casebooks could not be read
+    if shard_of is None:
+        return frozenset()
+    chosen = {path: set(selected(path)) for path in others if path not in unstarted}
+    _say_other_bytes(result, chosen, casebooks)
+    return _held_by_cases(result, missing, chosen, shard_of)
+
+
+def _say_other_bytes(
+    result: ShardSet, chosen: Mapping[str, set[Key]], casebooks: Callable[[str], Mapping[str, str]] | None
+) -> None:
+    """Name the inputs that are not shards holding the campaign's cases in casebooks of other bytes (a whole run
+    on a runner whose checkout changed the line endings): they hold none of its cases, as a shard's would not."""
+    campaign = set(result.campaign or [])
+    ids = {case for _, case in campaign}
+    for path, keys in chosen.items():
+        other = list(dict.fromkeys(sha for sha, case in keys if (sha, case) not in campaign and case in ids))
+        if other:
+            names = casebooks(path) if casebooks is not None else {}
+            said = ", ".join(dict.fromkeys(names.get(sha) or sha[:12] for sha in other))
+            result.not_held.append(WHOLE_OTHER_BYTES.format(path=path, names=said))
+
+
+def _held_by_cases(
+    result: ShardSet, missing: Sequence[int], chosen: Mapping[str, set[Key]], shard_of: Sequence[int]
+) -> frozenset[int]:
+    """The ``missing`` shards whose every case the inputs that are not shards (``chosen``: each one's selected
+    cases) hold together; :attr:`ShardSet.by_cases` and :attr:`ShardSet.not_held` say which and why not."""
+    held: set[int] = set()
+    for index in missing:
+        cases = [key for key, s in zip(result.campaign, shard_of, strict=True) if s == index - 1]
+        holders = [path for path, keys in chosen.items() if not keys.isdisjoint(cases)]
+        there = [key for key in cases if any(key in keys for keys in chosen.values())]
+        if len(there) == len(cases):
+            held.add(index)
+            for path in holders:
+                result.by_cases.setdefault(path, []).append(index)
+        elif there:
+            result.not_held.append(
+                PART_HELD.format(
+                    shard=f"{index}/{result.count}", files=", ".join(holders), held=len(there), count=len(cases)
+                )
+            )
+    return frozenset(held)
 
 
 def _not_started_said(path: str, shard: str, reason: str, ran: int, unrun: int) -> str:
@@ -318,12 +424,21 @@ def _absent_cases(record: str, session: SessionView) -> dict[tuple[str, str], st
         return {}
     if count < 1 or held >= set(range(1, count + 1)):
         return {}
-    plans = {book.sha256: book.plan_id for book in session.casebooks}
-    steps = {case.key: len(case.definition.get("steps") or ()) for case in session.cases}
-    keys = [_key(plans.get(sha, ""), cid) for sha, cid in campaign]
-    dealt = _deal([steps.get(key, 1) for key in campaign], keys, count)
+    dealt = deal_recorded(session, campaign, count)
     return {
         key: ABSENT_SHARD.format(shard=f"{index + 1}/{count}")
         for key, index in zip(campaign, dealt, strict=True)
         if index + 1 not in held
     }
+
+
+def deal_recorded(session: SessionView, campaign: Sequence[Key], count: int) -> list[int]:
+    """The shard (0-based) of each case of ``campaign``, dealt as ``run --shard`` dealt it, from the casebooks and
+    cases ``session`` records (every shard and merge records the whole campaign's)."""
+    plans = {book.sha256: book.plan_id for book in session.casebooks}
+    steps = {
+        (sha, cid): len(data.get("steps") or ()) if isinstance(data, dict) else 1
+        for sha, cid, _, data in session.recorded_cases()
+    }
+    keys = [_key(plans.get(sha, ""), cid) for sha, cid in campaign]
+    return _deal([steps.get(key, 1) for key in campaign], keys, count)

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from testbench.i18n import colon, semicolon, tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.store.model import ProductVersion
 from testbench.tools.outputs import cannot_write, write_problem
-from testbench.tools.result import ToolResult, forced_by, french
+from testbench.tools.result import Render, ToolResult, forced_by, french
 
 
 def merge_tool(
@@ -44,6 +45,9 @@ def merge_tool(
     from testbench.store.read import SHARD_META, recorded_casebooks
 
     result = ToolResult()
+    working = _working_file(sessions, output)  # the merge would replace it before reading it
+    if working is not None:
+        return result.fail(EXIT_USAGE, working)
     unreadable = [problem for problem in map(_unreadable, sessions) if problem]
     for line in unreadable:  # before the shards: an input not there is not a missing shard
         result.warn(french(line), prefixed=True)
@@ -52,7 +56,8 @@ def merge_tool(
         return result
     # a merged input holds shards; an input of another campaign names its casebooks whose bytes differ
     records = input_meta(sessions, SHARD_META, MERGED_SHARDS_META)
-    shards = check_shards(records, recorded_casebooks, bench_never_started)  # its last run's bench never started
+    # its last run's bench never started; a whole campaign run holds the cases of the shards it stands for
+    shards = check_shards(records, recorded_casebooks, bench_never_started, _selected, _deal)
     if shards.campaign is not None:
         shards.campaign = _campaign_order(records, shards.campaign)
     if not allow_unfinished:
@@ -60,7 +65,8 @@ def merge_tool(
     for line in shards.problems:
         result.warn(french(line), prefixed=True)
     # the cover would say « versions mélangées »: a shard retried on another engine or software version
-    mixed = _mixed_versions(records) if shards.campaign is not None and not shards.problems else None
+    standing = shards.by_cases, shards.count  # a whole campaign run standing for shards: its verdicts count too
+    mixed = _mixed_versions(records, *standing) if shards.campaign is not None and not shards.problems else None
     if mixed is not None and not allow_mixed_versions:
         _say_mixed(result, mixed)
         result.warn(
@@ -71,7 +77,7 @@ def merge_tool(
             prefixed=True,
         )
     if shards.missing and not allow_missing_shards:
-        for line in shards.not_started:
+        for line in [*shards.not_started, *shards.not_held]:
             result.warn(french(line), prefixed=True)
         missing = ", ".join(shards.missing)
         result.warn(
@@ -140,6 +146,7 @@ def merge_tool(
         return text
 
     result.say(summary)
+    _say_held_by_cases(result, shards.by_cases, shards.count)
     for line in merged.notes:  # a forced merge says what it kept
         result.warn(french(line), prefixed=True)
     if merged.forced:
@@ -173,6 +180,21 @@ def merge_tool(
     return result
 
 
+def _working_file(sessions: Sequence[Path], output: Path) -> Render | None:
+    """The refusal of an input that is the file the merge writes into ``output`` before renaming it (a merge killed
+    half-way left it): the merge would replace it, the input lost; None when no input is."""
+    from testbench.store.merge import partial_path
+
+    partial = partial_path(output)
+    named = next((path for path in sessions if path.resolve() == partial.resolve()), None)
+    if named is None:
+        return None
+    return lambda t, _lang: t(
+        "{file} : c'est le fichier où la fusion écrit {output} avant de le renommer, pas une entrée ; choisissez une"
+        " autre sortie ou renommez ce fichier"
+    ).format(file=named, output=output)
+
+
 def _unreadable(path: Path) -> str | None:
     """Why the session ``path`` cannot be read or merged yet (a run still writes it; the store's words, French),
     or None."""
@@ -185,6 +207,45 @@ def _unreadable(path: Path) -> str | None:
     except SessionError as exc:
         return str(exc)
     return None
+
+
+def _selected(path: str) -> list[tuple[str, str]]:
+    """The cases an input selected (a whole campaign run: all of them)."""
+    from testbench.store.read import recorded_campaign
+
+    return recorded_campaign(path)[0]
+
+
+def _deal(path: str, campaign: Sequence[tuple[str, str]], count: int) -> list[int] | None:
+    """The shard (0-based) of each case of ``campaign``, dealt from the casebooks the input ``path`` records; None
+    when they cannot be read (the merge then says why)."""
+    from testbench.runner.shard import deal_recorded
+    from testbench.store.connection import SessionError
+    from testbench.store.read import read_session
+
+    try:
+        with read_session(path) as session:
+            return deal_recorded(session, campaign, count)
+    except (SessionError, sqlite3.Error):  # a damaged value too (codec.DamagedValue)
+        return None
+
+
+def _say_held_by_cases(result: ToolResult, held: Mapping[str, Sequence[int]], count: int) -> None:
+    """Which input that is not a shard stands for which shards (a whole campaign run beside a shard's retry): each
+    case's retained verdict is its latest attempt, whichever input it comes from, and the report lists them all."""
+    for path, indices in held.items():
+        shards = ", ".join(f"{index}/{count}" for index in indices)
+        result.warn(
+            lambda _t, lang, path=path, shards=shards, indices=indices: tn(
+                "{file} : session non partitionnée, elle contient tous les cas de la partition {shards}",
+                "{file} : session non partitionnée, elle contient tous les cas des partitions {shards}",
+                len(indices),
+                lang,
+                file=path,
+                shards=shards,
+            ),
+            prefixed=True,
+        )
 
 
 def _say_unfinished(result: ToolResult, paths: Sequence[Path], option: str) -> None:
@@ -235,12 +296,17 @@ class _ShardRan:
     indices: tuple[int, ...]  # the shards it holds (one, or a merged session's)
     count: int
     products: tuple[ProductVersion, ...]
+    whole: bool = False  # not a shard: a whole campaign run that holds every case of these shards
 
 
-def _mixed_versions(records: Sequence[tuple[str, str | None]]) -> list[_ShardRan] | None:
+def _mixed_versions(
+    records: Sequence[tuple[str, str | None]], by_cases: Mapping[str, Sequence[int]], count: int
+) -> list[_ShardRan] | None:
     """The shard inputs among ``records`` (file, shard meta) with their versions, when the verdicts the merged
     session would retain — each case's latest attempt among the shards, as the merge orders them — come from
-    more than one engine or software version named (the cover's « versions mélangées »); None when from one."""
+    more than one engine or software version named (the cover's « versions mélangées »); None when from one.
+    An input that is not a shard but holds every case of shards (``by_cases``, of ``count`` shards) counts as
+    them."""
     from testbench.report.cover import mixed_versions
     from testbench.runner.shard import read_record
     from testbench.store.read import attempt_products
@@ -249,6 +315,9 @@ def _mixed_versions(records: Sequence[tuple[str, str | None]]) -> list[_ShardRan
     ran: list[_ShardRan] = []
     for path, value in records:
         held = _held(value, read_record(value))
+        whole = held is None and path in by_cases
+        if whole:
+            held = tuple(by_cases[path]), count
         if held is None:  # a rerun beside the shards: its versions are the person's choice, as for any merge
             continue
         attempts = attempt_products(path)
@@ -256,7 +325,7 @@ def _mixed_versions(records: Sequence[tuple[str, str | None]]) -> list[_ShardRan
             if (sha, case_id) not in latest or started > latest[(sha, case_id)][0]:
                 latest[(sha, case_id)] = (started, product)
         products = tuple(dict.fromkeys(product for *_, product in attempts))
-        ran.append(_ShardRan(path, held[0], held[1], products))
+        ran.append(_ShardRan(path, held[0], held[1], products, whole))
     if not mixed_versions(product for _, product in latest.values()):  # a version one shard leaves blank: not said
         return None
     return ran
@@ -302,7 +371,19 @@ def _say_mixed(result: ToolResult, mixed: Sequence[_ShardRan]) -> None:
 
     for shard in mixed:
         shards = ", ".join(f"{index}/{shard.count}" for index in shard.indices)
-        if len(shard.indices) == 1:
+        if shard.whole:
+            result.warn(
+                lambda t, lang, shard=shard, shards=shards: tn(
+                    "{file}, session non partitionnée pour la partition {shards} : {versions}",
+                    "{file}, session non partitionnée pour les partitions {shards} : {versions}",
+                    len(shard.indices),
+                    lang,
+                    file=shard.path,
+                    shards=shards,
+                    versions=products(t, lang, shard),
+                )
+            )
+        elif len(shard.indices) == 1:
             result.warn(
                 lambda t, lang, shard=shard, shards=shards: t("{file}, partition {shards} : {versions}").format(
                     file=shard.path, shards=shards, versions=products(t, lang, shard)
