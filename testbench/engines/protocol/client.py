@@ -59,6 +59,7 @@ from testbench.i18n import _t
 MessageHook = Callable[[str, dict[str, Any]], None]
 
 _BACKLOG = 20  # lifecycle events kept while no case is running
+_NO_ID = object()  # what a boolean id answers: no request
 _ANSWERED = 64  # answered requests remembered, so that a second answer names the request it repeats
 
 
@@ -70,6 +71,13 @@ def _signal_name(number: int) -> str | None:
         return signal.Signals(number).name
     except (ValueError, AttributeError):  # a number the system does not name
         return None
+
+
+def _answered_id(msg: dict[str, Any]) -> Any:
+    """The id a response answers; a boolean as no request's: JSON's ``true`` is not the id 1 (as Python's ``True == 1``
+    would have it), and ``engine check`` fails it on the envelope's schema."""
+    value = msg.get("id")
+    return _NO_ID if isinstance(value, bool) else value
 
 
 def _stopped(code: int | None, method: str | None = None) -> str:
@@ -92,6 +100,15 @@ def _stopped(code: int | None, method: str | None = None) -> str:
         if method
         else f"le moteur s'est arrêté entre deux appels (code {code})"
     )
+
+
+def _silent(method: str, heard: bool) -> str:
+    """What a start that timed out with nothing at all on stdout most often is, as the end of the timeout's sentence:
+    an engine that writes its answer to ``initialize`` and never flushes it (Python's ``print`` and C's ``stdio``
+    buffer a pipe). "" for any other call: an engine that answered ``initialize`` flushes its output."""
+    if method != "initialize" or heard:
+        return ""
+    return " ; rien n'est sorti du moteur (une réponse non suivie d'un flush reste dans son tampon)"
 
 
 def _partial(proc: EngineProcess) -> str:
@@ -359,10 +376,10 @@ class SubprocessEngine:
             if "method" in msg and "id" not in msg and msg.get("jsonrpc") == "2.0":
                 self._notification(msg)  # a trace sent late: harmless
                 continue
-            if barrier is not None and "method" not in msg and msg.get("id") == barrier[0]:
+            if barrier is not None and "method" not in msg and _answered_id(msg) == barrier[0]:
                 self._answer_of(barrier[0], "describe")  # answered last: a later stray names it
                 return None  # the engine had nothing more to say
-            if "method" not in msg and (earlier := msg.get("id")) in self._answered:
+            if "method" not in msg and (earlier := _answered_id(msg)) in self._answered:
                 return f"seconde réponse à la requête {J.shown_json(earlier, 40)} ({self._answered[earlier]})"
             return f"un message hors de tout appel : {J.shown_json(msg, 120)}"
 
@@ -501,7 +518,7 @@ class SubprocessEngine:
             kind, payload = proc.receive(deadline) if sent else ("timeout", None)
             if kind == "timeout":
                 limit = number(f"{timeout:g}", "fr")  # « 0,5 s », read 0.5 s in English
-                raise EngineTimeout(f"{method} : pas de réponse en {limit} s{_partial(proc)}")
+                raise EngineTimeout(f"{method} : pas de réponse en {limit} s{_partial(proc) or _silent(method, heard)}")
             if kind in ("eof", "cut"):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.popen.wait(timeout=REAP_TIMEOUT)
@@ -533,8 +550,8 @@ class SubprocessEngine:
                 else:
                     self._notification(msg)
                 continue
-            if msg.get("id") != msg_id:
-                if (earlier := msg.get("id")) in self._answered:  # written after that answer, read only now
+            if (earlier := _answered_id(msg)) != msg_id:
+                if earlier in self._answered:  # written after that answer, read only now
                     shown = J.shown_json(earlier, 40)  # the sentence whole, for its English (the catalogue's)
                     raise EngineProtocolError(
                         f"{method} : seconde réponse à la requête {shown} ({self._answered[earlier]})"
@@ -608,7 +625,7 @@ class SubprocessEngine:
                 reply = J.result(msg_id, {"data": data.hex().upper(), "sw": sw})
                 self._relayed.setdefault(params["slot"], None)
         except CardError as exc:
-            reply = J.error(msg_id, J.CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
+            reply = J.error(msg_id, J.CARD_ERROR, str(exc), {"type": "card", "kind": J.card_kind(exc)})
             self._relayed[str(params["slot"])] = str(exc)  # type: ignore[index]  # the bench's card failed
         except _BadApdu as exc:
             reply = J.error(msg_id, J.INVALID_PARAMS, f"APDU invalide : {exc}")

@@ -852,7 +852,7 @@ def _run_checks(c: _Checker, timeout: float) -> Report:
 
     def traces() -> str:
         _expect(not c.trace_errors, violations(c.trace_errors, 3))
-        return f"{len(c.traces)} lignes de trace"
+        return tn("{count} ligne de trace", "{count} lignes de trace", len(c.traces), "fr")  # « 0 ligne »
 
     c.run("traces", "notifications de trace conformes", traces)
 

@@ -37,7 +37,7 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 # our application codes (docs/engine-protocol.md)
 REFUSAL = -32000  # data: {"type": "refusal", "code", "message", "details"}
-CARD_ERROR = -32001  # data: {"type": "card", "kind": "CardUnavailable" | "CardMismatch" | "CardError"}
+CARD_ERROR = -32001  # data: {"type": "card", "kind": one of CARD_KINDS}
 NOT_INITIALIZED = -32002
 
 CONTROL_METHODS = ("initialize", "shutdown")
@@ -163,7 +163,7 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     except ValueError:  # an integer of more digits than Python converts
         raise ValueError("JSON illisible (nombre trop long)") from None
     if not isinstance(obj, dict):
-        raise ValueError("message JSON qui n'est pas un objet")
+        raise NotAnObject("message JSON qui n'est pas un objet")
     if _SURROGATE_ESCAPE.search(line) and (escape := _lone_surrogate(obj)) is not None:
         raise ValueError(f"chaîne avec un {escape} isolé, moitié d'une paire UTF-16 et non un caractère")
     # the brackets a line opens bound its depth (those inside strings only raise the bound): nearly every
@@ -171,6 +171,28 @@ def parse(line: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     if line.count(b"{") + line.count(b"[") > max_depth and _too_deep(obj, max_depth):
         raise ValueError(f"JSON imbriqué sur plus de {max_depth} niveaux")
     return obj
+
+
+#: why a line is no message when its JSON goes on past the line's end: what a pretty-printing encoder writes
+#: (``indent=2``, .NET's ``WriteIndented``), one message over several lines, where « colonne 2 » would say nothing
+CUT_BY_LINE_END = _t("JSON inachevé en fin de ligne, alors qu'un message tient sur une seule ligne")
+
+
+def cut_by_line_end(line: bytes) -> bool:
+    """Whether ``line``, which :func:`parse` refused, is JSON that the end of the line cut short (an object
+    opened and never closed, a string never ended), rather than JSON wrong at some column."""
+    try:
+        text = line.removeprefix(BOM).decode("utf-8")
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return bool(text.strip()) and (exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"))
+    except (ValueError, RecursionError):  # not UTF-8, a number too long, nested too deep: said otherwise
+        pass
+    return False
+
+
+class NotAnObject(ValueError):
+    """JSON, but no object (``[]``, ``1``): JSON-RPC's invalid request (-32600), not a parse error (-32700)."""
 
 
 class _NotJson(ValueError):
@@ -231,8 +253,8 @@ def shown_json(value: Any, limit: int = 200) -> str:
     return shown(json.dumps(value, ensure_ascii=False, default=str), limit)
 
 
-#: the ``kind`` of a card error (card-error.data.json, and ``CardAbsent`` the reference engine also sends)
-CARD_KINDS = ("CardUnavailable", "CardMismatch", "CardError", "CardAbsent")
+#: the ``kind`` of a card error (card-error.data.json)
+CARD_KINDS = ("CardUnavailable", "CardAbsent", "CardMismatch", "CardError")
 #: at most this many characters of an engine's error message in a reason (its start kept): one huge message must
 #: not make a huge verdict, as for its stderr (``process.STDERR_CHARS``)
 MESSAGE_CHARS = 500
@@ -284,6 +306,16 @@ def exception_from_error(err: Any, method: str | None = None) -> EngineError | E
     return EngineRemoteError(code, message, method)
 
 
+def card_kind(exc: BaseException) -> str:
+    """The ``kind`` of a card error as the protocol names it (:data:`CARD_KINDS`, card-error.data.json), never a
+    class of the card layer's own (``CardMute``, ``ReaderBusy``…): the other side, and an engine that passes a kind
+    on, reads one it knows, not « erreur de carte d'une sorte inconnue » (a fault blamed on the engine)."""
+    from testbench.cards.api import CardAbsent, CardMismatch, CardUnavailable
+
+    kinds = (CardAbsent, CardMismatch, CardUnavailable)  # the most precise first: CardAbsent is a CardUnavailable
+    return next((kind.__name__ for kind in kinds if isinstance(exc, kind)), "CardError")
+
+
 def error_from_exception(msg_id: int | str | None, exc: BaseException) -> dict[str, Any]:
     """Map an exception raised by an engine (server side) to a JSON-RPC error response."""
     from testbench.cards.api import CardError
@@ -292,7 +324,7 @@ def error_from_exception(msg_id: int | str | None, exc: BaseException) -> dict[s
         data = {"type": "refusal", "code": exc.code, "message": exc.message, "details": _jsonable(exc.details)}
         return error(msg_id, REFUSAL, str(exc), data)
     if isinstance(exc, CardError):
-        return error(msg_id, CARD_ERROR, str(exc), {"type": "card", "kind": type(exc).__name__})
+        return error(msg_id, CARD_ERROR, str(exc), {"type": "card", "kind": card_kind(exc)})
     # the engine's defect in its own words, never a Python class name: a case's reason shows it to a person
     return error(msg_id, INTERNAL_ERROR, str(exc) or "erreur sans message", {"type": "internal"})
 

@@ -105,7 +105,7 @@ def _decoded(raw: bytes) -> Received:
     try:
         return "msg", J.parse(raw)
     except Exception as exc:  # not JSON, not an object, nested too deep
-        return "garbage", (str(exc), _excerpt(raw))
+        return "garbage", (J.CUT_BY_LINE_END if J.cut_by_line_end(raw) else str(exc), _excerpt(raw))
 
 
 def _last(raw: bytes) -> Received:

@@ -185,8 +185,9 @@ class Server:
                 continue
             try:
                 msg = J.parse(raw)
-            except ValueError as exc:
-                self.send(J.error(None, J.PARSE_ERROR, str(exc)))
+            except ValueError as exc:  # JSON that is no object is JSON-RPC's invalid request, not a parse error
+                code = J.INVALID_REQUEST if isinstance(exc, J.NotAnObject) else J.PARSE_ERROR
+                self.send(J.error(None, code, str(exc)))
                 continue
             if not self.handle(msg):
                 return 0
