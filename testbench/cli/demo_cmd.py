@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.cli.outputs import output_dir_problem
 from testbench.demoapp import FLAWS
 from testbench.fmt import os_reason
-from testbench.i18n import _t, translator
+from testbench.i18n import _t, tn, translator
 from testbench.interrupts import INTERRUPTED_EXIT
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, exit_code
 from testbench.runner.options import DEMO, PathValue, add_options, options_from_args
@@ -148,7 +148,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if code not in (EXIT_OK, EXIT_FAILED):
         return _not_resumed(code, say)  # the run said why
     say("démo : session {session}, rapport {report}", session=session, report=out / "index.html")
-    return EXIT_OK  # the demo contains a case built to fail: that is the demo working, not the bench failing
+    # the demo contains a case built to fail: that is the demo working; any other case not passed is not
+    if others := _others_not_passed(session):
+        shown = ", ".join(others[:SHOWN]) + (", …" if len(others) > SHOWN else "")
+        line = tn(
+            "démo : {count} cas non construit pour échouer n'a pas réussi ({cases})",
+            "démo : {count} cas non construits pour échouer n'ont pas réussi ({cases})",
+            len(others),
+            args.lang,
+            cases=shown,
+        )
+        print(line, file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+#: the tag of the demo's case built to fail (casebooks/demo.xml, DEMO-FSE-099)
+BUILT_TO_FAIL = "echec-volontaire"
+SHOWN = 3  # the cases named in that line: the run listed each one already
+
+
+def _others_not_passed(session: Path) -> list[str]:
+    """The demo's cases not built to fail that did not pass (an engine given with ``--engine`` that cannot start
+    or prices otherwise): the README's « exits 0 when everything else behaves »."""
+    from testbench.store.read import read_session
+
+    with read_session(session) as view:
+        return [
+            case.case_id
+            for case in view.cases
+            if case.verdict != "pass" and BUILT_TO_FAIL not in (case.definition.get("tags") or ())
+        ]
 
 
 def _not_the_demos(session: Path, out: Path, lang: str | None) -> str | None:
