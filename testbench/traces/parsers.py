@@ -3,7 +3,8 @@
 A :class:`LineFormat` is a regex with named groups ``ts``, ``level`` and ``msg`` (each optional) and a
 timestamp format: ``"iso"`` (ISO 8601, via ``datetime.fromisoformat``), ``"syslog3164"`` (``Nov  5
 09:10:11``, no year) or a ``strptime`` format. Timestamps without a zone are read in ``tz``: ``"local"``
-(the bench machine's zone) or ``"utc"``.
+(the bench machine's zone) or ``"utc"``; those without a year are put in the year nearest now, those without a
+date (``09:14:02,123``) on the day nearest now.
 
 A line that does not match the regex is a *continuation* (a stack trace, a wrapped message): it keeps
 its own text and inherits the timestamp and level of the last line that matched, so it stays attached
@@ -22,7 +23,7 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 #: Levels are normalised to these names (what the UI colours and filters on).
@@ -286,7 +287,8 @@ def join_records(lines: Iterable[str], fmt: LineFormat | str | None) -> list[str
 
 
 def parse_timestamp(ts: str, ts_format: str | None, tz: str = "local", *, now: float | None = None) -> float | None:
-    """Seconds since the epoch, or None. Naive times are read in ``tz`` (``local`` or ``utc``)."""
+    """Seconds since the epoch, or None. Naive times are read in ``tz`` (``local`` or ``utc``); a time without a
+    year, or without a date at all, is put nearest ``now`` (default: the current time)."""
     if not ts or ts_format is None:
         return None
     try:
@@ -298,15 +300,57 @@ def parse_timestamp(ts: str, ts_format: str | None, tz: str = "local", *, now: f
             whole, _, fraction = ts.replace(",", ".").replace("T", " ").partition(".")
             dt = datetime.strptime(f"{whole}.{(fraction + '000000')[:6]}", "%d/%m/%Y %H:%M:%S.%f")
         else:
-            dt = datetime.strptime(ts, ts_format)
+            return _strptime_epoch(ts, ts_format, tz, now)
+        return _epoch(dt, tz)
     except (ValueError, OverflowError):
         return None
+
+
+def _epoch(dt: datetime, tz: str) -> float:
+    """POSIX seconds of ``dt``; a naive ``dt`` is read in ``tz``."""
     if dt.tzinfo is None:
         if tz == "utc":
             dt = dt.replace(tzinfo=UTC)
         else:
             return time.mktime(dt.timetuple()) + dt.microsecond / 1e6
     return dt.timestamp()
+
+
+def _closest(candidates: Iterable[datetime], tz: str, now: float) -> float | None:
+    """The epoch of the candidate nearest ``now``; None if there is none."""
+    return min((_epoch(dt, tz) for dt in candidates), key=lambda epoch: abs(epoch - now), default=None)
+
+
+_DIRECTIVE = re.compile(r"%(.)")
+#: strptime directives that give the year (%c, %x: the locale's date and time, or date).
+_YEAR_DIRECTIVES = frozenset("YyGcx")
+#: ... and those that give the day within a year.
+_DATE_DIRECTIVES = frozenset("dmbBhjUWV")
+
+
+def _strptime_epoch(ts: str, ts_format: str, tz: str, now: float | None) -> float | None:
+    """A ``strptime`` format. One without a year (« 12/07 09:14:02 ») takes the year nearest ``now``, as syslog
+    does; one without a date (« 09:14:02,123 », an application log that writes the time alone) takes the day
+    nearest ``now`` — yesterday or tomorrow for a line written just before or after midnight — not 1 January 1900."""
+    directives = set(_DIRECTIVE.findall(ts_format))
+    if directives & _YEAR_DIRECTIVES:
+        return _epoch(datetime.strptime(ts, ts_format), tz)
+    dt = datetime.strptime(f"{ts}|2000", f"{ts_format}|%Y")  # a leap year: « 29/02 » is read
+    now = time.time() if now is None else now
+    zone = dt.tzinfo or (UTC if tz == "utc" else None)
+    today = datetime.fromtimestamp(now, zone).date()
+    if directives & _DATE_DIRECTIVES:
+        return _closest(_in_years(dt, today.year), tz, now)
+    return _closest((datetime.combine(today + timedelta(days=d), dt.timetz()) for d in (-1, 0, 1)), tz, now)
+
+
+def _in_years(dt: datetime, year: int) -> Iterable[datetime]:
+    """``dt`` in the year before, in and after ``year`` (a 29 February only in a leap year)."""
+    for candidate in (year - 1, year, year + 1):
+        try:
+            yield dt.replace(year=candidate)
+        except ValueError:
+            continue
 
 
 _FRACTION = re.compile(r"[.,](\d+)")
@@ -333,13 +377,5 @@ def _syslog3164_epoch(ts: str, tz: str, now: float | None) -> float | None:
     hour, minute, second = (int(x) for x in parts[2].split(":"))
     now = time.time() if now is None else now
     year = time.gmtime(now).tm_year if tz == "utc" else time.localtime(now).tm_year
-    best: float | None = None
-    for candidate in (year - 1, year, year + 1):
-        try:
-            dt = datetime(candidate, month, day, hour, minute, second)
-        except ValueError:
-            continue
-        epoch = dt.replace(tzinfo=UTC).timestamp() if tz == "utc" else time.mktime(dt.timetuple())
-        if best is None or abs(epoch - now) < abs(best - now):
-            best = epoch
-    return best
+    dt = datetime(2000, month, day, hour, minute, second)  # a leap year: « Feb 29 » is read
+    return _closest(_in_years(dt, year), tz, now)

@@ -382,6 +382,11 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 #: Fixed-width records (B2), FSE fields and identifiers are written in one case, while 30 or more bytes
 #: encode without a lower-case letter once in 10⁹ ((38/64)⁴⁰): a single-case run needs other evidence
 _B64_ALPHABET = re.compile(r"(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])[^\d+]*[\d+]")
+#: a path of folder names, which base64's alphabet writes too (« /tmp/GestPSAD/Sorties/FSE/2026/12/FSE »): from the
+#: root, four names or more of letters and digits, no ``+``, no ``=`` padding
+_FOLDERS = re.compile(r"(?:/[A-Za-z0-9]{1,32}){4,}")
+#: the words of a folder name: a capital and small letters (« Sorties »), small letters alone, or capitals (« PSAD »)
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 #: a line with none of these is taken for a fixed-width record (a B2 lot): its masks keep their width
 _FREE_TEXT = re.compile(r"""[<>{}"=:\t]""")
 _MASK_DIGIT = re.compile(r"\d")
@@ -1320,11 +1325,23 @@ def b64_bytes(token: str) -> bytes | None:
     return data
 
 
+def _folders(value: str) -> bool:
+    """``value`` reads as a path of folder names rather than base64: three letters in four or more are in words of
+    three letters or more (« tmp », « Gest », « PSAD », « Sorties », « FSE »), where base64 switches case at random.
+    40 characters of random base64 read so less than twice in a million; even then, masked when their bytes are
+    personal."""
+    if not _FOLDERS.fullmatch(value):
+        return False
+    words = [len(word) for word in _NAME_WORD.findall(value)]
+    return sum(n for n in words if n >= 3) >= 0.75 * sum(words)
+
+
 def _sub_b64_factory(kinds: frozenset[str]) -> Step:
     """Base64 blobs, masked whole (an error answer carries the request, hence the PIN code), when there is
     evidence that the run is base64 rather than a record or an identifier of letters and digits: it decodes
-    by base64's rules and either uses base64's alphabet (both cases and digits, or ``=`` padding), or what
-    it decodes to holds personal data (a card file's fields, a VERIFY's PIN, text the other rules mask).
+    by base64's rules and either uses base64's alphabet (both cases and digits, or ``=`` padding) and does not read
+    as a path of folder names (:func:`_folders`), or what it decodes to holds personal data (a card file's fields,
+    a VERIFY's PIN, text the other rules mask).
     The session's known values in shorter tokens are testbench.traces.redact_bytes' search."""
     inner = [sub_pins, *text_steps(kinds - {"base64"})]
 
@@ -1353,7 +1370,8 @@ def _sub_b64_factory(kinds: frozenset[str]) -> Step:
             data = b64_bytes(value)
             if data is None:
                 return value
-            if not (value.endswith("=") or _B64_ALPHABET.match(value) or personal(data)):
+            evident = not _folders(value) and (value.endswith("=") or _B64_ALPHABET.match(value))
+            if not (evident or personal(data)):
                 return value
             ctx.counts["base64"] += 1
             return ctx.mask("base64", value)
