@@ -315,6 +315,6 @@ def test_cards_probe_decodes_a_card_in_one_language(lang: str, capsys: pytest.Ca
         assert "Carte Vitale 2 de test (nature T)" in out and "  Bénéficiaire 1 : LUCIE PROTO" in out
         assert not words(text) & ENGLISH - {"test"}, out
     else:
-        assert "test Vitale 2 card (nature T)" in out and "  Beneficiary 1: LUCIE PROTO" in out and "maternity" in out
-        assert "test CPS card (CPS4)" in out and "  Holder: JULIE FICTIF" in out
+        assert "Test Vitale 2 card (nature T)" in out and "  Beneficiary 1: LUCIE PROTO" in out and "maternity" in out
+        assert "Test CPS card (CPS4)" in out and "  Holder: JULIE FICTIF" in out
         assert not words(text.replace("qualité", "")) & FRENCH, out

@@ -126,14 +126,15 @@ NO_VPCD_READER = _t("pas de lecteur virtuel numéro {number}, port {port} (lecte
 NO_VPCD_PORT = _t("pas de lecteur virtuel sur le port {port} (lecteurs 0 à {last} : --reader N donne leur port)")
 
 
-def vpcd_unreachable(port: int, exc: OSError) -> str:
+def vpcd_unreachable(port: int, exc: OSError, *, by_port: bool = False) -> str:
     """Why a virtual card could not be put on vpcd ``port``, in French. A port that none of the running pcscd's
     numbered readers listens on is said with the readers it has: pcscd is not at fault. Otherwise vpcd's refusal
-    and the likely causes (pcscd not running, its vpcd driver missing)."""
+    and the likely causes (pcscd not running, its vpcd driver missing). ``by_port``: the person gave the port
+    (``--port``), not a reader number: the port is what is said, never a reader number they did not give."""
     from .reader_pools import vpcd_number
 
     count, number = vpcd_reader_count(), vpcd_number(port)
-    if count and number is None:
+    if count and (number is None or (by_port and number >= count)):
         return NO_VPCD_PORT.format(port=port, last=count - 1)
     if count and number is not None and number >= count:
         return NO_VPCD_READER.format(number=number, port=port, last=count - 1)

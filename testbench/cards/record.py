@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from testbench.i18n import _t, tn
 
@@ -36,11 +36,15 @@ class RecordingError(ValueError):
 
 
 class Recorder:
-    """An ApduSink writing a recording file (thread-safe, flushed per line)."""
+    """An ApduSink writing a recording file (thread-safe, flushed per line); ``stream``: written there instead,
+    for a caller that writes the file only once the recording is whole (``cards record``)."""
 
-    def __init__(self, path: Path, atr: bytes = b"", reader: str = "", note: str = "") -> None:
+    def __init__(
+        self, path: Path, atr: bytes = b"", reader: str = "", note: str = "", *, stream: TextIO | None = None
+    ) -> None:
         self.path = path
-        self._fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self._own = stream is None  # a stream given stays the caller's: close() leaves it open
+        self._fh = stream if stream is not None else open(path, "w", encoding="utf-8")  # noqa: SIM115 - close()
         self._lock = threading.Lock()
         self.count = 0
         header = {
@@ -61,7 +65,8 @@ class Recorder:
             self.count += 1
 
     def close(self) -> None:
-        self._fh.close()
+        if self._own:
+            self._fh.close()
 
 
 def load_recording(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -79,19 +84,32 @@ def load_recording(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         if header is None:
             if obj.get("format") != FORMAT:
                 raise RecordingError(f"{path}:{n}: en-tête « {FORMAT} » attendu")
+            if "atr" in obj:  # a card's ATR, as cards record writes it: else no card to present
+                _hex_field(obj, "atr", f"{path}:{n}")
             header = obj
             continue
         for key in ("command", "response", "sw"):
             if key not in obj:
                 raise RecordingError(f"{path}:{n}: champ « {key} » manquant")
-            try:
-                int(str(obj[key]), 16) if key == "sw" else bytes.fromhex(str(obj[key]))
-            except ValueError:
-                raise RecordingError(f"{path}:{n}: champ « {key} » : hexadécimal invalide") from None
+            value = _hex_field(obj, key, f"{path}:{n}")
+            if key == "sw" and len(value) != 2:  # a status word is two bytes: « 9000 »
+                raise RecordingError(f"{path}:{n}: champ « sw » : mot d'état de 2 octets attendu (comme 9000)")
         exchanges.append(obj)
     if header is None:
         raise RecordingError(f"{path}:1: enregistrement vide")
     return header, exchanges
+
+
+def _hex_field(obj: dict[str, Any], key: str, where: str) -> bytes:
+    """The bytes of a recording's hexadecimal field ``key`` (text, as cards record writes it), else a RecordingError
+    at ``where``: a number or a non-hexadecimal text would fail later, when the card answers."""
+    value = obj[key]
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return bytes.fromhex(value)
+    except ValueError:
+        raise RecordingError(f"{where}: champ « {key} » : hexadécimal invalide") from None
 
 
 class ReplayCard:

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 2 PC/SC stack or card unavailable, 3 invalid input.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
@@ -319,6 +320,11 @@ def _shown(value: object) -> str:
     return text or translator()(UNWRITTEN)
 
 
+def _heading(line: str) -> str:
+    """A card's heading as a sentence starts: the English puts the nature first (« test Vitale 2 card »)."""
+    return line[:1].upper() + line[1:]
+
+
 def print_vitale(data: Any, withheld: bool = False) -> None:
     """A Vitale card as read; ``withheld``: without its holders (NIR, names, birth dates), said why — its rights
     (régime, caisse, dates) are no one's identity and stay."""
@@ -329,11 +335,8 @@ def print_vitale(data: Any, withheld: bool = False) -> None:
     t = translator()
     nature = t(NATURE_FR.get(data.nature, data.nature))
     if data.nature:
-        print(
-            t("Carte Vitale {generation} {nature} (nature {code})").format(
-                generation=data.generation, nature=nature, code=data.nature
-            )
-        )
+        head = t("Carte Vitale {generation} {nature} (nature {code})")
+        print(_heading(head.format(generation=data.generation, nature=nature, code=data.nature)))
     else:  # not proven a test card (docs/cards.md §6)
         print(t("Carte Vitale {generation} de nature non lue").format(generation=data.generation))
     if withheld:
@@ -349,10 +352,10 @@ def print_vitale(data: Any, withheld: bool = False) -> None:
         periods = sorted(b.coverage.periods.items())
         cov = ", ".join(f"{t(flag_label(f))} {s or '…'}→{e or '…'}" for f, (s, e) in periods)
         who = t("  Bénéficiaire {rank} : {who}, né(e) le {birth}, qualité {qualite}").format(
-            rank=b.rank, who=f"{b.first_name} {b.name}", birth=b.birth_date, qualite=b.qualite
+            rank=b.rank, who=_shown(f"{b.first_name} {b.name}"), birth=_shown(b.birth_date), qualite=_shown(b.qualite)
         )
         twin = t(" jumeau n°{rank}").format(rank=b.twin_rank) if b.twin_rank > 1 else ""
-        print(f"{who}{twin}, NIR {format_nir(b.nir)}" + (f", {cov}" if cov else ""))
+        print(f"{who}{twin}, NIR {_shown(format_nir(b.nir))}" + (f", {cov}" if cov else ""))
 
 
 def print_cps(data: Any, withheld: bool = False) -> None:
@@ -364,11 +367,8 @@ def print_cps(data: Any, withheld: bool = False) -> None:
     tries = t("non lu") if left is None else (t("BLOQUÉ") if left == 0 else str(left))
     nature = t(NATURE_FR.get(data.nature, data.nature))
     if data.nature:
-        print(
-            t("Carte {type} (CPS{generation}) {nature}").format(
-                type=data.card_type, generation=data.generation, nature=nature
-            )
-        )
+        head = t("Carte {type} (CPS{generation}) {nature}")
+        print(_heading(head.format(type=data.card_type, generation=data.generation, nature=nature)))
     else:  # not proven a test card (docs/cards.md §6)
         unread = t("Carte {type} (CPS{generation}) de nature non lue")
         print(unread.format(type=data.card_type, generation=data.generation))
@@ -387,7 +387,8 @@ def print_cps(data: Any, withheld: bool = False) -> None:
     for s in () if withheld else data.situations:
         print(
             t("  Situation {number} : {structure}  mode {mode}  FINESS {finess}  n° AM {am}").format(
-                number=s.number, structure=s.structure, mode=s.mode, finess=s.finess or "—", am=s.am_number or "—"
+                number=s.number, structure=_shown(s.structure), mode=_shown(s.mode), finess=s.finess or "—",
+                am=s.am_number or "—",
             )
         )
 
@@ -455,11 +456,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _serve(card: Any, port: int, trace: Path | None, duration: float | None, label: str, source: dict[str, str]) -> int:
-    """Present ``card`` on ``port`` until ^C or ``duration``; ``source``: what the port's lock tells another
-    process that finds it taken (``command``, ``file``)."""
+def _serve(card: Any, args: argparse.Namespace, trace: Path | None, label: str, source: dict[str, str]) -> int:
+    """Present ``card`` on the port ``args`` name until ^C or ``--duration``; ``source``: what the port's lock tells
+    another process that finds it taken (``command``, ``file``)."""
     from testbench.cards.api import CardUnavailable
     from testbench.cards.emulator_control import PortLock
+
+    port = _port(args)
 
     lock = PortLock(port, source)  # as a bay takes it: vpcd would queue a second card on the port unsaid
     try:
@@ -468,12 +471,12 @@ def _serve(card: Any, port: int, trace: Path | None, duration: float | None, lab
         _err(str(exc))
         return EXIT_ENV
     try:
-        return _serve_locked(card, port, trace, duration, label)
+        return _serve_locked(card, port, trace, args, label)
     finally:
         lock.release()
 
 
-def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | None, label: str) -> int:
+def _serve_locked(card: Any, port: int, trace: Path | None, args: argparse.Namespace, label: str) -> int:
     from testbench.cards.trace import JsonlSink
     from testbench.cards.vpcd import VirtualICC
 
@@ -485,7 +488,8 @@ def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | No
     except OSError as exc:
         from testbench.cards.pcsc_errors import vpcd_unreachable
 
-        _err(vpcd_unreachable(port, exc))  # a reader number past pcscd's readers is no fault of pcscd's
+        # a reader number past pcscd's readers is no fault of pcscd's; a --port is said as given
+        _err(vpcd_unreachable(port, exc, by_port=args.port is not None))
         return EXIT_ENV
     t = translator()
     print(
@@ -493,7 +497,7 @@ def _serve_locked(card: Any, port: int, trace: Path | None, duration: float | No
         file=sys.stderr,
     )
     try:
-        icc.closed.wait(duration)
+        icc.closed.wait(args.duration)
     except KeyboardInterrupt:
         pass
     finally:
@@ -517,7 +521,19 @@ def cmd_emulate(args: argparse.Namespace) -> int:
         _err(problem)
         return EXIT_USAGE
     source = {"command": "emulate", "file": args.profile.name}
-    return _serve(build_card(profile), _port(args), args.trace, args.duration, f"Carte « {profile.id} »", source)
+    return _serve(build_card(profile), args, args.trace, f"Carte « {profile.id} »", source)
+
+
+def _record_cut(path: Path, count: int) -> None:
+    """Say that ``cards record`` wrote nothing at ``path``: the card went away (or fell silent) after ``count``
+    exchanges of its recording, and a cut recording would replay as a card that stops answering."""
+    said = tn(
+        "{path} : rien n'a été écrit ; l'enregistrement s'est arrêté après {count} échange",
+        "{path} : rien n'a été écrit ; l'enregistrement s'est arrêté après {count} échanges",
+        count,
+        path=path,
+    )
+    print(f"testbench cards: {said}", file=sys.stderr)  # as _err says it, already in the command's language
 
 
 class RealCardRefused(Exception):
@@ -557,6 +573,9 @@ def cmd_record(args: argparse.Namespace) -> int:
             return EXIT_USAGE
 
     malformed: list[str] = []
+    # written to --out once whole: a card pulled midway neither leaves a cut recording nor replaces an earlier one
+    buffer = io.StringIO()
+    started: list[Recorder] = []
 
     def record() -> Any:
         ch = _open_channel(args.reader, [], beside=True)  # a card the application may hold: left as it is
@@ -564,7 +583,9 @@ def cmd_record(args: argparse.Namespace) -> int:
             atr = ch.atr("record")
             if not args.allow_real_cards and _real(nature := _nature(ch, atr), atr_family(atr)):  # before any file
                 raise RealCardRefused(nature, atr_family(atr) or "")
-            rec = Recorder(args.out, atr, ch.reader_name("record"), note=str(args.script or "lecture publique"))
+            note = str(args.script or "lecture publique")
+            rec = Recorder(args.out, atr, ch.reader_name("record"), note=note, stream=buffer)
+            started.append(rec)
             ch.link.sinks.append(rec)
             try:
                 if script is not None:
@@ -586,12 +607,23 @@ def cmd_record(args: argparse.Namespace) -> int:
         rec = record()
     except CardError as exc:
         _err(str(exc))
+        if started:  # the card went away (or fell silent) in the middle: what it answered so far is no recording
+            _record_cut(args.out, started[0].count)
         return EXIT_ENV
     except RealCardRefused as exc:
         from testbench.cards.messages import record_refused
 
         refused = record_refused(exc.nature, exc.family)
         print(f"testbench cards: {refused}", file=sys.stderr)  # as _err says it, already in the command's language
+        return EXIT_USAGE
+    try:
+        from testbench.wholefile import write_whole
+
+        write_whole(args.out, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        from testbench.tools.outputs import cannot_write
+
+        _err(cannot_write(args.out, exc)(translator(), None))
         return EXIT_USAGE
     print(
         tn(
@@ -635,10 +667,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         print(translator()("script scriptor écrit : {path}").format(path=args.export_scriptor))
         return EXIT_OK
-    card = ReplayCard(bytes.fromhex(header.get("atr", "")), exchanges)
+    if not header.get("atr"):  # a card answers its reset with its ATR: without one, no card to present
+        _err(f"{args.file}:1: champ « atr » manquant")
+        return EXIT_USAGE
+    card = ReplayCard(bytes.fromhex(header["atr"]), exchanges)
     start = time.monotonic()
     source = {"command": "replay", "file": args.file.name}
-    rc = _serve(card, _port(args), None, args.duration, f"Carte de l'enregistrement {args.file.name}", source)
+    rc = _serve(card, args, None, f"Carte de l'enregistrement {args.file.name}", source)
     if card.unknown:
         unknown = tn(
             "{count} commande inconnue de l'enregistrement en {seconds} s",
