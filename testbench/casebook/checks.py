@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -132,19 +132,22 @@ def _pattern_error(pattern: str) -> Callable[[Callable[[str], str]], str] | None
 _DECIMALS: dict[str, Decimal | None] = {}
 
 
+#: An amount as the schema's Amount reads it (xs:decimal: no exponent, no « NaN »), and its bounds
+_AMOUNT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+_AMOUNT_MAX = Decimal("99999999.99")
+
+
 def _decimal(value: str | None) -> Decimal | None:
-    """Decimal of a price or PLV, or None (also for « NaN » or « inf »: comparing a NaN raises); cached because the
+    """Decimal of a price or PLV, or None — also for one the schema refuses (« 1e3 », « NaN », a negative one):
+    the schema says it, and comparing it would only echo it, in Python's words (« 1E+3 »). Cached because the
     same prices recur on many lines."""
     if value is None or value == "none":
         return None
     cached = _DECIMALS.get(value, _NOT_CACHED)
     if cached is not _NOT_CACHED:
         return cached  # type: ignore[return-value]
-    try:
-        result: Decimal | None = Decimal(value)
-    except InvalidOperation:
-        result = None
-    if result is not None and not result.is_finite():  # « NaN », « inf »: the schema says them; never compared
+    result = Decimal(value) if _AMOUNT.fullmatch(value) else None
+    if result is not None and not 0 <= result <= _AMOUNT_MAX:
         result = None
     if len(_DECIMALS) < 10_000:
         _DECIMALS[value] = result
@@ -512,6 +515,8 @@ def _check_steps(mode: Mode, parts: CaseParts, fixtures: Fixtures, refused: dict
             _check_beneficiary(params.get("beneficiary", ""), slots.get("vitale"), fixtures, at, report)
         elif action == "insi" and "read-vitale" not in done:
             _check_insi_traits(params.get("patient"), fixtures, at, report)
+        elif action == "adri" and not (mode is Mode.SECURISE and granted & _CARD_READS):
+            _check_adri_beneficiary(params.get("patient"), fixtures, at, report, refused.get(sid))
         elif action == "remove-card":
             slot = params.get("slot", "")
             if slot not in slots:
@@ -605,6 +610,8 @@ def _check_beneficiary(rank: str, card: str | None, fixtures: Fixtures, at: int,
     facts = card_facts(fixture.profile) if fixture is not None else None
     if facts is None or facts.family != "vitale" or not rank.isdigit() or int(rank) in facts.ranks:
         return
+    if int(rank) < 1:  # refused by the schema (« 1 ou plus »): no card has it, and saying so would only echo it
+        return
     report(
         at,
         "bénéficiaire de rang {rank} absent de la carte « {card} » (rangs : {ranks})",
@@ -632,6 +639,34 @@ def _check_insi_traits(patient_id: str | None, fixtures: Fixtures, at: int, repo
         )
 
 
+#: An <adri> step that names no patient, where no card is read before it (docs/teleservices.md)
+ADRI_NO_PATIENT = _t(
+    "<adri> ne nomme aucun patient : indiquez patient=… (un patient des fixtures avec son droit nir), ou lisez"
+    " la carte Vitale avant, en mode sécurisé"
+)
+#: An <adri> step about a patient fixture without a NIR (a patient carried by a card the case does not read)
+ADRI_NO_NIR = _t(
+    "ADRi : le patient « {patient} » n'a pas de droit nir dans ses <right>, et aucune carte Vitale n'est lue"
+    " avant : la requête ne nommerait aucun bénéficiaire"
+)
+
+
+def _check_adri_beneficiary(
+    patient_id: str | None, fixtures: Fixtures, at: int, report: Report, refusal: str | None
+) -> None:
+    """An ADRi query with no Vitale card read before it asks about its patient fixture's NIR (runner.actions,
+    beneficiary): without a patient the step cannot run at all; a patient without a ``nir`` right sends no NIR,
+    and the reference engine refuses it ADRI_UNKNOWN_BENEFICIARY — unless the step expects that very refusal."""
+    if not patient_id:
+        report(at, ADRI_NO_PATIENT, None)
+        return
+    patient = fixtures.patients.get(patient_id)
+    if patient is None or refusal == "ADRI_UNKNOWN_BENEFICIARY":  # an unknown patient is said below
+        return
+    if not {right_key(name): value for name, value in patient.rights.items()}.get("nir"):
+        report(at, ADRI_NO_NIR, "patient", patient=patient_id)
+
+
 #: the years a care date may fall in (our bound, not the CNDA's): the simulated téléservices answer rights a year
 #: around it, which the calendar's ends (0001, 9999) cannot hold — the case would fail as the product's fault
 CARE_YEARS = (1900, 2199)
@@ -652,7 +687,7 @@ def _check_care_date(value: Any, at: int, report: Report) -> None:
 def _check_scenario(service: str, scenario: str, at: int, report: Report) -> None:
     """A téléservice step names a scenario of its service's registry (domain/teleservices.toml)."""
     known = scenario_names(service)
-    if scenario not in known:
+    if scenario not in known and scenario.strip():  # an empty one is the schema's to refuse (« un nom de scénario »)
         report(
             at,
             "scénario « {scenario} » inconnu pour le téléservice {service} (connus : {known})",

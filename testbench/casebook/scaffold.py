@@ -27,7 +27,7 @@ from lxml import etree
 from testbench.casebook.errors import Problem
 from testbench.casebook.loader import check_casebook
 from testbench.casebook.model import CardFixture, Casebook, Domain, Mode, StepKind
-from testbench.casebook.vocabulary import DOMAINS, MODE_SPELLINGS
+from testbench.casebook.vocabulary import DOMAINS, MODE_SPELLINGS, NAMESPACE
 from testbench.i18n import translator
 from testbench.paths import CARD_PROFILES_DIR
 from testbench.wholefile import replace_over
@@ -47,6 +47,8 @@ NEW_CASEBOOK_VALUES = {
 _PLACEHOLDER = re.compile(r"\{\{([a-z-]+)\}\}")
 _CASE_LINE = re.compile(r"^([ \t]*)<(?:[A-Za-z_][\w.-]*:)?case[\s>]", re.MULTILINE)
 _CASES_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?cases\s*>")
+#: A template's own <case> start tag (its first element, after the comments)
+_CASE_TAG = re.compile(r"<case(?=[\s>])")
 _PROFILE_REF = re.compile(r'profile="cards/([^"]+)"')
 _NO_DOMAIN = "aucun modèle pour le domaine « {domain} » ; modèles : {available}"
 _NO_MODE = "aucun modèle {domain} en mode {mode} ; modèles : {available}"
@@ -205,6 +207,8 @@ def insert_case(text: str, case_xml: str) -> str:
     end = _cases_end(text)
     if end is None:
         raise ScaffoldError("pas de </cases> dans le cahier : le cas ne peut pas y être ajouté")
+    if text.startswith("</", end) and ":" in text[end : text.find(">", end)]:  # </tb:cases>: no default namespace
+        case_xml = _CASE_TAG.sub(f'<case xmlns="{NAMESPACE}"', case_xml, count=1)
     line_start = text.rfind("\n", 0, end) + 1
     closing_indent = text[line_start:end]
     if closing_indent.strip():  # </cases> follows something on its line: insert right before it

@@ -420,11 +420,18 @@ _POSITION = re.compile(r", line \d+, column \d+$")
 
 def known_xml_detail(detail: str) -> str | None:
     """The XML library's detail in French if its shape is known (its English in testbench.i18n), else None."""
+    parts = _known_parts(detail)
+    return parts[0].format(**parts[1]) if parts is not None else None
+
+
+def _known_parts(detail: str) -> tuple[str, dict[str, str]] | None:
+    """The French template of the XML library's detail and its fields (names and numbers as written), if its
+    shape is known."""
     detail = _POSITION.sub("", detail.strip())  # lxml's own « , line 8, column 16 »: the place is said already
     first = detail.split("\n", 1)[0].strip()  # libxml2 may quote a few lines of the file after its words
     for pattern, french in _XML_DETAILS:
         if found := re.match(rf"(?:{pattern})(?!\w)", first):  # at the start: a quote of the file may follow
-            return french.format(**found.groupdict())
+            return french, found.groupdict()
     return None
 
 
@@ -447,7 +454,13 @@ def _said_already() -> re.Pattern[str]:
 
 
 def malformed(where: SourceRef, detail: str) -> Problem:
-    """« XML mal formé : … » in French and in English, never the XML library's English in a French line."""
+    """« XML mal formé : … » in French and in English, never the XML library's English in a French line. A known
+    shape is worded from its template, its names kept as written: an element named like a word of the catalogue
+    (``<cahier>``) is no word to translate."""
+    parts = _known_parts(detail)
+    if parts is not None:
+        template, fields = parts
+        return Problem.of(where, "XML mal formé : {detail}", detail=lambda t: t(template).format(**fields))
     french = xml_detail(detail)
     return Problem(where, *in_both(lambda t: t("XML mal formé : {detail}").format(detail=t(french))))
 

@@ -164,7 +164,7 @@ TYPE_WORDS = {
     "RuleName": "un nom de règle en minuscules (trim, casefold)",
     "RuleList": "des noms de règle en minuscules séparés par des espaces (trim casefold)",
     "RefusalCode": "un code de refus en majuscules (PRICE_ABOVE_PLV)",
-    "ServiceScenario": "un nom de scénario en minuscules (arl-positive)",
+    "ServiceScenario": "un nom de scénario de téléservice en minuscules (droits-ouverts)",
     "ShortText": "un texte de 1 à 40 caractères",
     "NonEmpty": "un texte, pas seulement des espaces",
     "Path": "un chemin d'observation (invoice.totals.amo, invoice.lines[0].amo)",

@@ -281,7 +281,7 @@ def make_app(log: LogSink, reg: Registry | None = None) -> web.Application:
         return _json(200, {"ok": True})
 
     async def scenarios(request: web.Request) -> web.Response:
-        return _json(200, state.registry.as_json())
+        return _json(200, state.registry.as_json(t))
 
     def unparsed(request: web.BaseRequest, status: int, exc: BaseException | None) -> web.StreamResponse:
         """A request aiohttp's HTTP parser refused (request line, header, body framing or encoding), or a fault

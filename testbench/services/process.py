@@ -47,6 +47,19 @@ class ServicesDown(Exception):
     """The simulators are not there: they could not start, or stopped. The step is inconclusive."""
 
 
+#: what ``services serve`` exits with on its environment's fault, a port taken among them (serve.py; the runner's
+#: EXIT_ENVIRONMENT, which this layer does not import)
+SERVE_ENVIRONMENT_EXIT = 2
+
+
+class _NotStarted(ServicesDown):
+    """A server that did not start, and its exit code (None: silent, killed by the bench)."""
+
+    def __init__(self, said: str, code: int | None) -> None:
+        super().__init__(said)
+        self.code = code
+
+
 def command() -> list[str]:
     """The server's command line: ``-P`` so that a folder named ``testbench`` where the bench runs is not
     imported instead of the package; in French, the language the bench records reasons in (it translates
@@ -157,6 +170,7 @@ class ServicesProcess:
         self._conn: http.client.HTTPConnection | None = None
         self._stderr: list[str] = []
         self._starts = 0  # servers started: from the second on, a restart
+        self._last_port: int | None = None  # the port a restart listens on again, when it is free
         #: an exchange since the last :meth:`configure` failed (a fault played, no answer, a 5xx): the service
         #: really failed the step, so a product's TELESERVICE_UNAVAILABLE is not its invention (runner.runner)
         self.failed = False
@@ -184,6 +198,29 @@ class ServicesProcess:
                 self._start()
 
     def _start(self) -> None:
+        """Start a server: a restart listens on the port the last one had when it is free (an application under
+        test set to that address keeps it, § Operator mode), else on any port."""
+        again = self._same_port()
+        try:
+            self._launch(again or self.argv)
+        except _NotStarted as exc:
+            if again is None or exc.code != SERVE_ENVIRONMENT_EXIT:  # not a port taken meanwhile: said as it is
+                raise
+            self._launch(self.argv)
+        assert self._proc is not None
+        self._starts += 1
+        self._last_port = self.port
+        if self._starts > 1:
+            self._say(f"simulateur de téléservices redémarré (processus {self._proc.pid})")
+        self._say(f"téléservices simulés à l'écoute sur http://127.0.0.1:{self.port} ({', '.join(SERVICES)})")
+
+    def _same_port(self) -> list[str] | None:
+        """The command line on the last server's port, when there was one and the command asks for any port."""
+        if self._last_port is None or self.argv[-2:] != ["--port", "0"]:
+            return None
+        return [*self.argv[:-1], str(self._last_port)]
+
+    def _launch(self, argv: list[str]) -> None:
         flags: dict[str, Any] = {}
         if sys.platform == "win32":
             flags["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
@@ -191,7 +228,7 @@ class ServicesProcess:
             flags["start_new_session"] = True
         try:
             self._proc = subprocess.Popen(
-                self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **flags
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **flags
             )
         except OSError as exc:
             raise ServicesDown(f"le simulateur de téléservices ne démarre pas : {os_reason(exc)}") from None
@@ -206,11 +243,7 @@ class ServicesProcess:
             code = self._exit_code()  # None: still there, silent (killed below)
             self._kill()
             drain.join(2)  # its stderr read to its end: the reason it wrote, if any
-            raise ServicesDown(_not_started(code, _said(self._stderr)))
-        self._starts += 1
-        if self._starts > 1:
-            self._say(f"simulateur de téléservices redémarré (processus {self._proc.pid})")
-        self._say(f"téléservices simulés à l'écoute sur http://127.0.0.1:{self.port} ({', '.join(SERVICES)})")
+            raise _NotStarted(_not_started(code, _said(self._stderr)), code)
 
     def _exit_code(self) -> int | None:
         """The exit code of a server that did not start: its output ended, so it is ending (waited for a

@@ -9,6 +9,7 @@ scenario of an existing answer kind needs no code.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from testbench.domain.teleservices import (
     registry_error,
     registry_text,
 )
+from testbench.i18n import _t
 
 __all__ = ["ANSWERS", "FAULTS", "SERVICES", "Registry", "RegistryError", "Scenario", "parse_registry", "registry"]
 #: The answer kinds each service knows (docs/teleservices.md describes each).
@@ -61,11 +63,39 @@ class Registry:
         """The first scenario of a service: what it plays before the bench chose one."""
         return self.names(service)[0]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, say: Callable[[str], str] = str) -> dict[str, Any]:
+        """Every service's scenario names and titles, the titles in ``say``'s language (the server's)."""
         return {
-            service: [{"name": s.name, "title": s.title} for s in by_name.values()]
+            service: [{"name": s.name, "title": say(s.title)} for s in by_name.values()]
             for service, by_name in self.scenarios.items()
         }
+
+
+#: The registry's scenario titles (``title`` in teleservices.toml), marked for the catalogue: ``GET
+#: /_bench/scenarios`` answers them in the server's language (``services serve --lang en``: English)
+SCENARIO_TITLES = (
+    _t("Droits ouverts à la date des soins ; réponse marquée « facture ADRi »"),
+    _t("Droits ouverts, ALD reconnue"),
+    _t("Droits ouverts, complémentaire santé solidaire (C2S)"),
+    _t("Droits ouverts, mais réponse sans marquage « facture ADRi » (pas de garantie de paiement)"),
+    _t("Droits fermés à la date des soins (fin des droits 30 jours avant)"),
+    _t("Trois bénéficiaires sur le NIR de l'ouvrant droit (rangs 1 à 3)"),
+    _t("Bénéficiaire inconnu de l'assurance maladie"),
+    _t("Service ADRi indisponible (HTTP 503)"),
+    _t("Contexte ApCV valide : identité et droits présentés par le téléphone"),
+    _t("Contexte ApCV valide, bénéficiaire C2S"),
+    _t("Contexte ApCV expiré (présenté il y a plus de 10 minutes : convention du banc)"),
+    _t("Contexte ApCV refusé : application carte Vitale désactivée"),
+    _t("Service ApCV indisponible (HTTP 503)"),
+    _t("Une identité INS trouvée : l'identité peut être qualifiée"),
+    _t("Plusieurs identités pour ces traits : l'identité reste non qualifiée"),
+    _t("Aucune identité pour ces traits"),
+    _t("Service INSi indisponible (HTTP 503)"),
+    _t("Ordonnance numérique de matériel (LPP) : lit médical et soulève-malade"),
+    _t("Ordonnance numérique de soins infirmiers (NGAP)"),
+    _t("Aucune ordonnance numérique sous ce numéro"),
+    _t("Service e-prescription indisponible (HTTP 503)"),
+)
 
 
 def parse_registry(text: str) -> Registry:

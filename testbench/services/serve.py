@@ -81,7 +81,9 @@ async def _serve(host: str, port: int, out: IO[bytes], stop: asyncio.Event, list
     log = _writer(out)
     runner = Runner(make_app(log), access_log=None, handle_signals=False, shutdown_timeout=0.1, logger=_QUIET)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, reuse_address=True)
+    # asyncio's own choice of SO_REUSEADDR: on POSIX (a restart binds a port still in TIME_WAIT), never on Windows,
+    # where it lets a second server bind a port another one listens on, and « port déjà utilisé » was never said
+    site = web.TCPSite(runner, host, port)
     await site.start()
     log({"port": runner.addresses[0][1], "host": host})  # port 0: the one the system chose
     listening()
