@@ -248,6 +248,8 @@ def _without_cases(path: Path) -> Casebook | None:
     from testbench.casebook.vocabulary import NAMESPACE
     from testbench.xmlsafe import from_bytes
 
+    if not path.is_file():  # a FIFO would be read forever; a folder or a device is no casebook, said by the loader
+        return None
     try:
         root = from_bytes(path.read_bytes())
     except (OSError, etree.XMLSyntaxError):
@@ -265,12 +267,22 @@ def _without_cases(path: Path) -> Casebook | None:
     return built
 
 
+#: ``-o`` a folder: « existe déjà ; utilisez --casebook . » would then be refused as a folder
+FOLDER_GIVEN = _t("{path} est un dossier : donnez le chemin du cahier à créer (par exemple {example})")
+
+
 def _new_casebook(
     result: ToolResult, output: Path, case_id: str, template: Template, case_xml: str, casebook_option: str
 ) -> ToolResult:
     from testbench.cards.profile_check import card_profile_problems
     from testbench.casebook import scaffold
 
+    if output.is_dir():  # « utilisez --casebook . » would be refused as a folder: a casebook is a file
+        return result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t(FOLDER_GIVEN).format(path=output, example=output / "cahier.xml"),
+            prefixed=False,
+        )
     if os.path.lexists(output):
         return result.fail(
             EXIT_USAGE,
