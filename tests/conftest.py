@@ -24,7 +24,7 @@ from conftest_cards import pcsc_bay, pcsc_stack, vpcd_lock  # noqa: F401
 from demo_books import demo_books, demo_session  # noqa: F401
 
 # ---- the demo application's exam rehearsal, as shipped and flawed, run once (tests/demo_exams.py)
-from demo_exams import demo_exam, demo_exam_flawed  # noqa: F401
+from demo_exams import demo_exam, demo_exam_flawed, demo_exam_runs  # noqa: F401
 
 # ---- a local TCP server hostile XML points at (tests/listener.py)
 from listener import listener  # noqa: F401

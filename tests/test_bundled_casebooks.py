@@ -78,10 +78,14 @@ def test_generated_cases_have_distinct_inputs() -> None:
 def test_every_bundled_case_passes_through_pcscd_and_the_out_of_process_engine(
     vpcd_lock: list[str], tmp_path: Path
 ) -> None:
+    """On two benches when pcscd has two reader pairs (``--workers 2``, as scripts/pcscd.sh starts it): each case
+    still goes through pcscd and an engine process, in a third of one bench's time (one bench's spare readers
+    cost a remove and an insert per card)."""
     session = tmp_path / "bundled.tbsession"
     options = CampaignOptions(
         bench=BenchOptions(cards="pcsc", engine="reference"),
         attestations=CASEBOOKS_DIR / "demo-attestations.json",
+        workers=2 if len(vpcd_lock) >= 4 else 1,
     )
     started = time.monotonic()
     result = run_campaign(RunRequest(casebooks=BUNDLED, session=session, options=options))

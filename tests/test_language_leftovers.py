@@ -149,6 +149,10 @@ def test_diff_speaks_english_in_text_html_and_json(tmp_path, capsys) -> None:
     assert data["trace_rules"][:2] == ["horodatage", "durée"] and data["cases"][0]["kind_label"] == "RÉGRESSION"
 
 
+#: the tests that read ``english_demo`` go to one xdist worker (scripts/test.sh deals by group): one demo run
+ENGLISH_DEMO = pytest.mark.xdist_group("language-leftovers-demo")
+
+
 @pytest.fixture(scope="module")
 def english_demo(tmp_path_factory) -> dict[str, Any]:
     """The demo run headless in English (in-memory cards): its output and its report folder."""
@@ -176,6 +180,7 @@ def test_redaction_markers_read_in_the_report_language() -> None:
     assert Redactor(lang="en").marker("birth_date") == "‹BIRTH_DATE›" and Redactor(lang="en").marker("nir") == "‹NIR›"
 
 
+@ENGLISH_DEMO
 def test_an_english_report_has_english_markers_and_missing_values_in_every_file(english_demo) -> None:
     files = [p for p in english_demo["report"].rglob("*") if p.is_file()]
     assert any(p.name == "junit.xml" for p in files) and any("evidence" in p.parts for p in files)
@@ -415,6 +420,7 @@ def french_left(text: str, data: list[str]) -> list[str]:
     return sorted({m.group() for m in FRENCH_WORDS.finditer(bare)} | set(FRENCH_SPACING.findall(bare)))
 
 
+@ENGLISH_DEMO
 def test_the_bench_speaks_english_only_when_asked(english_demo, tmp_path, capsys) -> None:
     """The demo's report, then validate, run, diff, verify and cards list, all with --lang en: no French
     word of the bench's own in their output or in the report's visible text (casebook data excluded)."""

@@ -9,33 +9,25 @@ what it calls, as tests/test_scripts.py does."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from demo_exams import GROUP, Rehearsal
 from test_scripts import _run_copy
 
 
 @pytest.mark.slow
-def test_demo_exam_writes_to_the_user_data_folder_with_the_application_beside(tmp_path: Path) -> None:
-    home, cwd = tmp_path / "home", tmp_path / "anywhere"
-    home.mkdir()
-    cwd.mkdir()
-    dropped = {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "TESTBENCH_CONFIG_DIR", "TESTBENCH_LANG"}
-    env = {**{k: v for k, v in os.environ.items() if k not in dropped}, "HOME": str(home)}
-    done = subprocess.run(
-        [sys.executable, "-m", "testbench", "demo", "--exam", "--headless", "--cards", "inprocess"],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr  # « Prêt pour le pré-examen : oui » as shipped
-    data = home / ".local" / "share" / "testbench"
+@GROUP
+def test_demo_exam_writes_to_the_user_data_folder_with_the_application_beside(demo_exam: Rehearsal) -> None:
+    """The suite's shipped rehearsal is this command: a ``testbench`` process from an empty folder, a home of its
+    own, no --output (tests/demo_exams.py)."""
+    assert demo_exam.code == 0, demo_exam.stderr  # « Prêt pour le pré-examen : oui » as shipped
+    data = demo_exam.cwd.with_name("home") / ".local" / "share" / "testbench"
     book, session, app = data / "demo-exam", data / "demo-exam.tbsession", data / "demo-exam-app"
-    assert f"rapport : {book / 'index.html'}" in done.stderr, done.stderr  # the paths are printed
-    assert str(session) in done.stderr
+    assert f"rapport : {book / 'index.html'}" in demo_exam.stderr, demo_exam.stderr  # the paths are printed
+    assert str(session) in demo_exam.stderr
     assert session.is_file() and (book / "junit.xml").is_file()
-    assert list(cwd.iterdir()) == []  # never in the current folder
+    assert list(demo_exam.cwd.iterdir()) == []  # never in the current folder
     report = json.loads((book / "report.json").read_text(encoding="utf-8"))
     assert len(report["cases"]) == 25 and {c["verdict"] for c in report["cases"]} == {"pass"}
     assert report["coverage"]["ready"] is True

@@ -61,6 +61,10 @@ def _violations(value: Any, name: str, closed: bool = False) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:120]}" for e in validator.iter_errors(value)]
 
 
+#: the tests that read ``wire`` go to one xdist worker (scripts/test.sh deals by group), which runs its 424 cases once
+WIRE = pytest.mark.xdist_group("sent-requests-wire")
+
+
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """What the bench sent and what the engine answered, over a run of every bundled casebook."""
@@ -75,6 +79,7 @@ def wire(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]]
     return read(sent), read(got)
 
 
+@WIRE
 def test_every_request_the_bench_sends_conforms_to_its_published_schema(
     wire: tuple[list[dict[str, Any]], list[dict[str, Any]]],
 ) -> None:
@@ -95,6 +100,7 @@ def test_every_request_the_bench_sends_conforms_to_its_published_schema(
     assert not problems, problems
 
 
+@WIRE
 def test_the_benchs_answers_to_card_requests_conform(wire: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
     sent, got = wire
     asked = {m["id"]: m["method"] for m in got if "method" in m and "id" in m}
