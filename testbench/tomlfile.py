@@ -9,6 +9,7 @@ same place (line and column, 1-based) for the same mistake. A utility: it import
 from __future__ import annotations
 
 import errno
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -167,9 +168,8 @@ def place(text: str, path: KeyPath, *, key: bool = False) -> tuple[int, int] | N
 
     The bench's errors on a file's meaning (an unknown extractor kind, an XPath that reads nothing) thus name
     the line, as its syntax errors do."""
-    try:
-        places = _Places(text.removeprefix("\ufeff")).run()
-    except (ValueError, IndexError, RecursionError):  # a text this does not follow: no place rather than a wrong one
+    places = _places(text.removeprefix("\ufeff"))
+    if places is None:  # a text this does not follow: no place rather than a wrong one
         return None
     for end in range(len(path), 0, -1):
         found = places.get(path[:end])
@@ -182,6 +182,17 @@ def place(text: str, path: KeyPath, *, key: bool = False) -> tuple[int, int] | N
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - start + 1
+
+
+@functools.lru_cache(maxsize=8)
+def _places(text: str) -> dict[KeyPath, tuple[int, int]] | None:
+    """Where each key path of ``text`` is written, None for a text this does not follow; read once per text, since a
+    file's checks place one key after another (an import mapping placed each key by reading it again: 11 reads a
+    mapping). Read, never changed, by the callers."""
+    try:
+        return _Places(text).run()
+    except (ValueError, IndexError, RecursionError):
+        return None
 
 
 class _Places:
