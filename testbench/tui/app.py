@@ -72,6 +72,7 @@ from testbench.tui.screens import (
     HelpContents,
     HelpScreen,
     OneValue,
+    ReviewScreen,
     WorkstationPalette,
 )
 from testbench.tui.session_watch import SessionWatch
@@ -343,6 +344,7 @@ class WorkstationApp(
             )
             self.notes.append(note)
         self.say_kept_corrections()  # typed in the window of the values read before a kill -9: said, never lost
+        self.say_kept_reviews()  # typed in the review window before the terminal closed: said, offered back by ``a``
         if self.run_on_start:
             self.show_view("exam")
             self.start_run(self.ws.remaining())
@@ -794,6 +796,9 @@ class WorkstationApp(
             elif isinstance(window, ExtractedScreen) and (key := self._key_of(window.request.case)) is not None:
                 window.stop_keeping()  # the same for the corrections of the values read (« … seront perdus »)
                 self.ws.drop_read_draft(key, window.request.step.id)
+            elif isinstance(window, ReviewScreen) and window.case_key is not None:
+                window.stop_keeping()  # the same for the review's reason (« le motif tapé sera perdu »)
+                self.ws.drop_review_draft(window.case_key)
         if not self.running:
             self.closed = True
             super().exit(result, return_code, message)

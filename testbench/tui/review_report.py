@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual import work
 
-from testbench.i18n import semicolon
+from testbench.i18n import _t, semicolon
 from testbench.report.owner import default_folder
 from testbench.store.annotations import review_refusal
 from testbench.tui.actions import display_key, effective_keys
@@ -48,8 +48,29 @@ def report_choices(key_path: Path | None) -> tuple[Path | None, bool, list[str]]
     return key, True, notes
 
 
+#: as the session opens: a review typed and never saved (a closed terminal, a ``kill -9``), offered back by ``a``
+KEPT_REVIEW = _t(
+    "{case} : révision tapée avant la fermeture du poste d'examen, pas encore enregistrée (motif : {reason}) ;"
+    " Réviser ({key}) sur ce cas la reprend"
+)
+
+
 class ReviewAndReport:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`."""
+
+    def say_kept_reviews(self) -> None:
+        """As the session opens: each review window's draft is said (a notice, the run log), with the key that
+        offers it back, so that a reason typed before the workstation closed is never forgotten unsaid."""
+        review = effective_keys(self.settings.keymap)["review"]
+        for key, draft in self.ws.kept_reviews():
+            entry = self.ws.entry(key)
+            case = entry.case.id if entry is not None else key[1]
+
+            def said(case: str = case, reason: str = draft.note or "—") -> str:  # in the language shown (F2)
+                return self.t(KEPT_REVIEW).format(case=case, reason=reason, key=display_key(review, self.t))
+
+            self.log_line(partial(lambda said: f"✎ {said()}", said))
+            self.notify(said(), severity="warning", timeout=15)
 
     def action_review(self) -> None:
         entry = self.current_entry()
@@ -81,6 +102,7 @@ class ReviewAndReport:
             )
 
         def done(saved: bool | None) -> None:
+            self.ws.drop_review_draft(entry.key)  # saved, or closed told what it drops: nothing left to offer back
             if saved:
                 self.reload()
                 self.show_view("review")
@@ -88,7 +110,16 @@ class ReviewAndReport:
         latest = entry.latest
         refusal = review_refusal(entry.case.id, latest.verdict if latest is not None else None, resume=resume)
         window = ReviewScreen(
-            entry.case.id, entry.original_verdict, self.operator_name, self.t, self.verdict_label, save, refusal
+            entry.case.id,
+            entry.original_verdict,
+            self.operator_name,
+            self.t,
+            self.verdict_label,
+            save,
+            refusal,
+            case_key=entry.key,
+            kept=self.ws.review_draft(entry.key),  # typed before the workstation closed (a closed terminal, a crash)
+            keep=partial(self.ws.save_review_draft, entry.key),
         )
         self.push_screen(window, done)
 

@@ -39,7 +39,7 @@ from testbench.tui.keyed import expectations_on, expected_at, misread
 from testbench.tui.operator_prompt import AttestationRequest, Corrections, ReviewRequest
 from testbench.tui.patient import patient_words
 from testbench.tui.review import COMMENT, ReviewError, create_signing_key, review_choices
-from testbench.tui.workstation import Draft, shown_value
+from testbench.tui.workstation import Draft, Key, shown_value
 
 if TYPE_CHECKING:
     from testbench.runner.resume import Continuation
@@ -109,6 +109,15 @@ RECOVERED_CORRECTIONS = _t(
     "Corrections récupérées : tapées dans cette fenêtre avant la fermeture du poste d'examen, pas encore confirmées"
     " ni appliquées. Vérifiez-les à l'écran du logiciel puis {key} ; {escape} deux fois garde les valeurs telles que"
     " lues."
+)
+#: the review window reopened with what was typed in it before the workstation closed (its draft)
+RECOVERED_REVIEW = _t(
+    "Révision récupérée : tapée dans cette fenêtre avant la fermeture du poste d'examen, pas encore enregistrée."
+    " Vérifiez-la puis {key}."
+)
+#: the same, the case's verdict having changed since it was typed (the case run again)
+RECOVERED_REVIEW_OTHER_VERDICT = _t(
+    "Elle a été tapée quand le verdict d'origine était {before} ; il est désormais {now}."
 )
 #: a recovered correction of a value this window no longer shows (not read this time): said, not applied
 RECOVERED_NOT_SHOWN = _t("Correction récupérée d'une valeur qui n'est plus lue, non reprise : {typed}")
@@ -385,6 +394,7 @@ class KeptFormScreen(FormScreen[ScreenResultType]):
         raise NotImplementedError
 
     @on(Input.Changed)
+    @on(Select.Changed)
     def _typed_changed(self) -> None:
         if self._keep is None:
             return
@@ -920,13 +930,15 @@ class ContinueScreen(FormScreen[str | None]):
         self.dismiss({"continue": "continue", "restart": "restart"}.get(event.button.id or ""))
 
 
-class ReviewScreen(FormScreen[bool]):
+class ReviewScreen(KeptFormScreen[bool]):
     """Accept, override or comment a verdict; the reason is mandatory; the entry is signed.
 
     ``save`` signs and appends the annotation (``testbench.tui.review.add_review`` bound to the case);
     when it fails the window stays open with everything typed, says why, and, when the signing key
     does not exist yet, offers to create it (``create_signing_key``, what ``testbench keys init`` does).
     Escape with a reason typed says first that it would drop it; the second Escape closes the window.
+    What it holds is kept as typed (``keep``, :meth:`typed_now`) and offered back (``kept``, said recovered) when
+    it opens again for the case after a closed terminal, a crash or ``kill -9``.
 
     ``refusal`` is why the case's verdict cannot be accepted nor overridden (never run, no verdict: the rule
     of ``testbench review``, ``store.annotations.review_refusal``), None when it can: the window then says so
@@ -962,9 +974,14 @@ class ReviewScreen(FormScreen[bool]):
         label: Callable[[str], str],
         save: Callable[[dict[str, str]], None],
         refusal: str | None = None,
+        *,
+        case_key: Key | None = None,
+        kept: Draft | None = None,
+        keep: Callable[[dict[str, str]], None] | None = None,
     ) -> None:
         super().__init__()
         self.case_id = case_id
+        self.case_key = case_key  # the case reviewed: its draft's name (``Workstation.save_review_draft``)
         self.original = original
         self.reviewer = reviewer
         self.t = t
@@ -972,14 +989,15 @@ class ReviewScreen(FormScreen[bool]):
         self.save = save
         self.refusal = refusal
         self.missing_key: Path | None = None
+        self.kept = kept  # what was typed here before the workstation closed (its draft): offered back
+        self._keep = keep  # given :meth:`typed_now`, a pause after each change: kept on disk
+        self.choices = review_choices(self.original, self.refusal)  # a case with no verdict: the comment only
 
     def compose(self) -> ComposeResult:
-        t = self.t
+        t, kept = self.t, self.kept.values if self.kept else {}
         named = {"accept": t("Accepter le verdict"), COMMENT: t("Commentaire seulement")}
-        options = [
-            (named.get(choice) or f"{t('Remplacer par')} {self.label(choice)}", choice)
-            for choice in review_choices(self.original, self.refusal)  # a case with no verdict: the comment only
-        ]
+        options = [(named.get(c) or f"{t('Remplacer par')} {self.label(c)}", c) for c in self.choices]
+        decision = kept.get("decision") if kept.get("decision") in self.choices else self.choices[0]
         self.label_keys()
         with Vertical():
             yield Label(Text(f"{t('Réviser le verdict')} — {self.case_id}", style="bold"))
@@ -988,11 +1006,11 @@ class ReviewScreen(FormScreen[bool]):
             if self.refusal is not None:  # said at once, in the window's language: no verdict to accept or replace
                 yield Label(Text(self.only_comment()), id="only-comment")
             yield self.notice_line()
-            yield Select(options, value=options[0][1], allow_blank=False, id="decision")
-            reviewer = OneValue(self.reviewer, placeholder=t("Réviseur"), id="reviewer")
+            yield Select(options, value=decision, allow_blank=False, id="decision")
+            reviewer = OneValue(kept.get("reviewer", self.reviewer), placeholder=t("Réviseur"), id="reviewer")
             reviewer.border_title = t("Réviseur")  # filled (the operator): no placeholder shows, the border names it
             yield reviewer
-            yield FreeText(placeholder=t("Motif (obligatoire)"), id="reason")
+            yield FreeText(self.kept.note if self.kept else "", placeholder=t("Motif (obligatoire)"), id="reason")
             # the window's own way to the key, never the CLI's command: without one, Ctrl+S offers « Créer ma clé »
             signed = t("Annotation signée avec votre clé ; sans clé, {key} propose de la créer.")
             yield Label(signed.format(key=self.key("ctrl+s")), classes="dim")
@@ -1002,6 +1020,32 @@ class ReviewScreen(FormScreen[bool]):
                 yield Button(t("Créer ma clé de signature"), id="create-key", variant="warning")
                 yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")
         yield WholeKeysFooter()
+
+    def on_mount(self) -> None:
+        if self.kept is None:
+            return
+        said = self.t(RECOVERED_REVIEW).format(key=self.key("ctrl+s"))
+        before = self.kept.values.get("original", self.original)
+        if before != self.original:  # the case run again since: the reason may be about the verdict it replaced
+            labels = {"before": self.label(before), "now": self.label(self.original)}
+            said = f"{said}\n{self.t(RECOVERED_REVIEW_OTHER_VERDICT).format(**labels)}"
+        self.show_notice(said, "warning")
+
+    def typed_now(self) -> tuple[Any, ...]:
+        """What the window holds that was not there as it first opened (a reason, another decision or reviewer),
+        with the verdict it reviews; empty when nothing: the draft goes."""
+        decision = str(self.query_one("#decision", Select).value)
+        reviewer = self.query_one("#reviewer", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason and decision == self.choices[0] and reviewer == self.reviewer.strip():
+            return ({},)
+        return ({"decision": decision, "reviewer": reviewer, "original": self.original, "reason": reason},)
+
+    def typed(self) -> bool:
+        """As any window's, a recovered reason counting as typed: it was, before the workstation closed."""
+        reason = self.query("#reason").results(Input)  # none while F2 composes the window again
+        recovered = self.kept is not None and any(field.value.strip() for field in reason)
+        return recovered or super().typed()
 
     def only_comment(self) -> str:
         """Why only a comment can be saved for this case, in the window's language."""

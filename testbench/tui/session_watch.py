@@ -35,7 +35,13 @@ from textual.worker import WorkerState
 from testbench import fmt
 from testbench.i18n import _t
 from testbench.store.connection import READ_FAILURES, FileStamp, SessionError, damage_reason, session_stamp
-from testbench.tui.workstation import DRAFTS_SET_ASIDE, WRITTEN_ELSEWHERE, draft_path, without_path
+from testbench.tui.workstation import (
+    DRAFTS_SET_ASIDE,
+    WRITTEN_ELSEWHERE,
+    aside_said,
+    draft_path,
+    without_path,
+)
 
 if TYPE_CHECKING:
     from testbench.store.read import SessionView
@@ -159,10 +165,10 @@ class SessionWatch:
 
     def _say_set_aside(self) -> None:
         """Another file replaced the session: what was typed for it and not confirmed, set aside, is said."""
-        if not (steps := ", ".join(self.ws.take_set_aside())):
+        if not (places := self.ws.take_set_aside()):
             return
         file = draft_path(self.ws.session_path)
-        said = partial(lambda steps: self.t(DRAFTS_SET_ASIDE).format(file=file, steps=steps), steps)
+        said = partial(lambda p: self.t(DRAFTS_SET_ASIDE).format(file=file, steps=aside_said(p, self.t)), places)
         self.log_line(lambda: f"⚠ {said()}")
         self.notify(said(), severity="warning", timeout=30)
 

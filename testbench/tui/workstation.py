@@ -76,8 +76,9 @@ def presence_path(session: Path) -> Path:
     return session.with_name(session.name + ".ui.lock")
 
 def draft_path(session: Path) -> Path:
-    """Where what a manual step's window holds is kept as it is typed, beside the session (whose writer lock is the
-    run's while the window is open): reopened after a closed terminal, a crash or ``kill -9``, it is offered back."""
+    """Where what a manual step's window, the values read's and the review window hold is kept as it is typed, beside
+    the session (whose writer lock is the run's while a step's window is open): reopened after a closed terminal, a
+    crash or ``kill -9``, it is offered back."""
     return session.with_name(session.name + ".draft.json")
 
 
@@ -101,6 +102,11 @@ class Draft:
 
 #: the end of the name of a step's draft of the window of the values read, beside its manual window's own draft
 READ_VALUES = "/read"
+#: the end of the name of a case's draft of the review window (``a``), after the case where a step's id would be: no
+#: id starts with « # » (casebook-1.xsd), so it is never a step's
+REVIEW = "/#review"
+#: the review window in the steps a replaced session's drafts are said for (« TC-OK-001 · revue du verdict »)
+REVIEW_PLACE = _t("revue du verdict")
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,23 @@ def _draft_id(session_id: str, key: Key, step_id: str) -> str:
     """A draft's name: the session's own id first, so that a new session given a deleted one's name (same file,
     casebook and case) is never offered the old one's values."""
     return f"{session_id}/{key[0]}/{key[1]}/{step_id}"
+
+
+def _review_id(session_id: str, key: Key) -> str:
+    """The name of the draft of the review window of case ``key``: its case's, ended by :data:`REVIEW`."""
+    return f"{session_id}/{key[0]}/{key[1]}{REVIEW}"
+
+
+def _aside_place(name: str) -> str:
+    """Where a draft set aside was typed, as said (« case · step », « case · revue du verdict »), from its name."""
+    case, step = name.split("/")[2:4]
+    return f"{case} · {REVIEW_PLACE}" if f"/{step}" == REVIEW else f"{case} · {step}"
+
+
+def aside_said(places: list[str], t: Callable[[str], str]) -> str:
+    """The places :meth:`Workstation.take_set_aside` gives, in ``t``'s language: the review window's named in it."""
+    review = f" · {REVIEW_PLACE}"
+    return ", ".join(p.removesuffix(review) + f" · {t(REVIEW_PLACE)}" if p.endswith(review) else p for p in places)
 
 
 def _kept(entry: dict[str, Any]) -> dict[str, Any]:
@@ -637,7 +660,7 @@ class Workstation:
             return
         for entry in aside.values():
             entry["aside"] = True
-        self.set_aside = list(dict.fromkeys(" · ".join(name.split("/")[2:4]) for name in aside))
+        self.set_aside = list(dict.fromkeys(_aside_place(name) for name in aside))
         self._write_drafts({}, drafts)
 
     def _write_drafts(self, drafts: dict[str, Any], held: dict[str, Any] | None = None) -> None:
@@ -724,6 +747,43 @@ class Workstation:
         if drafts.pop(_draft_id(self._session_id(), key, step_id) + READ_VALUES, None) is not None:
             self._write_drafts(drafts)
 
+    # -- the review window, kept as typed, in the same file ----------------------------------------------------
+    def save_review_draft(self, key: Key, typed: dict[str, str]) -> None:
+        """Keep what the review window of case ``key`` holds now (``ReviewScreen.typed_now``: the decision, the
+        reviewer, the original verdict it was typed against, the reason), so that a closed terminal, a crash or
+        ``kill -9`` loses nothing of it: the reason with its PINs masked, as a note is. No reason typed and the
+        choices as the window opened them (``typed`` empty): dropped."""
+        from testbench.traces.pin_words import pin_free
+
+        name, drafts = _review_id(self._session_id(), key), self._drafts()
+        if typed:
+            values = {k: v for k, v in typed.items() if k != "reason"}
+            drafts[name] = {"values": values, "note": pin_free(typed.get("reason", ""))}
+        elif drafts.pop(name, None) is None:
+            return
+        self._write_drafts(drafts)
+
+    def review_draft(self, key: Key) -> Draft | None:
+        """What was typed in the review window of case ``key`` and not saved (the reason as ``note``, the rest as
+        ``values``); None when nothing was."""
+        return _as_draft(self._drafts().get(_review_id(self._session_id(), key)))
+
+    def kept_reviews(self) -> list[tuple[Key, Draft]]:
+        """The review windows' drafts of this session (a closed terminal, a ``kill -9`` left them): the case and
+        what was typed, for the interface to say as the session opens — a reason nobody knows of is as good as lost."""
+        own, found = self._session_id() + "/", []
+        for name, entry in self._drafts().items():
+            parts = name.removeprefix(own).removesuffix(REVIEW).split("/")
+            if name.endswith(REVIEW) and len(parts) == 2 and (draft := _as_draft(entry)) is not None:
+                found.append(((parts[0], parts[1]), draft))
+        return found
+
+    def drop_review_draft(self, key: Key) -> None:
+        """The review was saved, or the person backed out told it drops what was typed: its draft goes."""
+        drafts = self._drafts()
+        if drafts.pop(_review_id(self._session_id(), key), None) is not None:
+            self._write_drafts(drafts)
+
     def kept_corrections(self) -> list[KeptCorrections]:
         """As the session opens: the corrections a ``kill -9`` left in the window of the values read, never
         confirmed. Those whose step is asked again when its case continues (its attempt unfinished, the step not
@@ -738,7 +798,7 @@ class Workstation:
         for name, entry in list(drafts.items()):
             draft = _as_draft(entry)
             parts = name.removeprefix(own).removesuffix(READ_VALUES).split("/")
-            if not name.endswith(READ_VALUES) or draft is None or len(parts) != 3:
+            if not name.endswith(READ_VALUES) or draft is None or len(parts) != 3:  # a manual step's, a review's
                 continue
             key, step_id = (parts[0], parts[1]), parts[2]
             entry_now = self.entry(key)
@@ -878,7 +938,8 @@ class Workstation:
         }
 
     def take_set_aside(self) -> list[str]:
-        """The steps whose drafts the last replacement set aside (« case · step »), once: the interface says them."""
+        """The steps whose drafts the last replacement set aside (« case · step », « case · revue du verdict »: said
+        with :func:`aside_said`), once: the interface says them."""
         steps, self.set_aside = self.set_aside, []
         return steps
 
