@@ -79,6 +79,7 @@ class Progress:
         self.t = translator()  # the command's language (--lang)
         self.colon = colon()
         self._scrub: Scrubber | None = None  # built at the first reason: most runs print none
+        self._drawn = False  # the bar is on the terminal's last row, with no newline after it
 
     def counts_text(self, counts: Counter[Verdict] | None = None) -> str:
         """``counts`` (this run's by default) as « réussi 3 · échec 1 », in the command's language."""
@@ -95,22 +96,41 @@ class Progress:
         except (OSError, ValueError):  # stderr refuses (a full disk, closed): the campaign goes on without it
             self.out = None
 
+    def release(self) -> None:
+        """End the bar's row, so that a line said now (« interrompu », a bench's notice) starts a row of its own
+        rather than being glued after the bar; the bar is drawn again below it at the next case."""
+        if self.out is None or not self._drawn:
+            return
+        self._drawn = False
+        try:
+            self.out.write("\n")
+            self.out.flush()
+        except (OSError, ValueError):
+            self.out = None
+
+    @property
+    def done(self) -> int:
+        """The cases this run ended: under ``--workers`` they end out of the campaign's order, so the bar and
+        the « [n/N] » lines count them as they end, never by a case's place (which would go back and forth)."""
+        return self.counts.total()
+
     def _show(self, out: TextIO, event: RunEvent) -> None:
         if isinstance(event, CaseStarted) and self.tty:
-            self._bar(out, event.index, event.total, f"{event.case.id}…")
+            self._bar(out, self.done, event.total, f"{event.case.id}…")
         elif isinstance(event, CaseFinished):
             if self.tty:
                 if event.outcome.verdict in NOT_PASSED:  # above the bar, which is drawn again below it
                     out.write(f"\r{self._line(event, short=True)}\x1b[K\n")
-                self._bar(out, event.index + 1, event.total, self.counts_text())
-                if event.index + 1 == event.total:
-                    out.write("\n")
+                self._bar(out, self.done, event.total, self.counts_text())
+                if self.done >= event.total:
+                    self.release()
             else:
                 out.write(f"{self._line(event)}\n")
             out.flush()
 
     def _line(self, event: CaseFinished, *, short: bool = False) -> str:
-        """« [2/5] DEMO-FSE-099 : échec — reason », the reason redacted; ``short``: its first line, clipped."""
+        """« [2/5] DEMO-FSE-099 : échec — reason », the reason redacted; ``short``: its first line, clipped.
+        « 2 » is the count of cases ended so far (:attr:`done`), the case's place in a serial run."""
         reason = self._reason(event.outcome.reason, event.case) if event.outcome.reason else ""
         if short and reason:
             first = reason.splitlines()[0]
@@ -118,7 +138,7 @@ class Progress:
                 reason = first[: _SHORT - 1].rstrip() + "…"
         said = f" — {reason}" if reason else ""
         verdict = self.t(event.outcome.verdict.label_fr)
-        return f"[{event.index + 1}/{event.total}] {event.case.id}{self.colon}{verdict}{said}"
+        return f"[{self.done}/{event.total}] {event.case.id}{self.colon}{verdict}{said}"
 
     def _reason(self, recorded: str, case: Case | None = None) -> str:
         """The reason (recorded in French) in the command's language, redacted without the session's known values:
@@ -150,6 +170,7 @@ class Progress:
             line = line[: max(columns - 2, 1)].rstrip() + "…"
         out.write(f"\r{line}\x1b[K")
         out.flush()
+        self._drawn = True
 
 
 def _columns(out: TextIO) -> int | None:

@@ -192,9 +192,15 @@ def execute(
     if (shared := share_warning(request.session)) is not None:
         _say(t(shared))
     runs_before = _run_count(request)
+
+    def notify(message: str) -> None:
+        progress.release()  # on a row of its own, not glued after the bar
+        _say(t(message))
+
     try:
-        result = run_campaign(request, listener=progress, notify=lambda m: _say(t(m)), operator=operator)
+        result = run_campaign(request, listener=progress, notify=notify, operator=operator)
     except CampaignError as exc:
+        progress.release()
         for line in exc.lines:
             _say(t(line))
         if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
@@ -208,7 +214,9 @@ def execute(
             _refused(request, [t(line) for line in exc.lines], said=True)
         return exc.exit_code
     except KeyboardInterrupt:  # ^C, or a CI's cancel or timeout (SIGTERM, cli.main)
+        progress.release()
         return _interrupted(request, t, started=runs_before is None or _run_count(request) != runs_before)
+    progress.release()  # a run stopped before its last case leaves the bar drawn
     if not request.session.is_file():  # gone after the run's last check (the store's): no success to tell
         _say(t(SESSION_VANISHED).format(path=request.session))
         return EXIT_ENVIRONMENT
