@@ -60,6 +60,12 @@ MessageHook = Callable[[str, dict[str, Any]], None]
 
 _BACKLOG = 20  # lifecycle events kept while no case is running
 _NO_ID = object()  # what a boolean id answers: no request
+#: trace lines of one case the session stores: an engine that floods (200,000 lines in a call) neither fills the disk
+#: nor the report; the cut is said once, as a ``bench`` line of the case
+TRACE_KEPT = 5000
+TRACE_CUT = _t(
+    "le moteur a envoyé plus de {count} lignes de trace dans ce cas : les suivantes ne sont pas enregistrées"
+)
 _ANSWERED = 64  # answered requests remembered, so that a second answer names the request it repeats
 
 
@@ -263,6 +269,7 @@ class SubprocessEngine:
         self._answered: dict[Any, str] = {}  # request id → method, the latest answered requests
         self._last: tuple[Any, str] | None = None  # the request the current process answered last
         self._trace_rejected = False  # a rejected trace notification was said in this case (once per case)
+        self._traced = 0  # the trace lines of the current case (at most :data:`TRACE_KEPT` stored)
         #: slot → what the bay answered the engine's card requests during the current call: None when every one
         #: was answered, else the card error relayed (testbench.engines.api.EngineCardDenied)
         self._relayed: dict[str, str | None] = {}
@@ -281,6 +288,7 @@ class SubprocessEngine:
             self._in_case = True
             self._case_served = False
             self._trace_rejected = False
+            self._traced = 0
             while self._backlog and self._lifecycle is not None:  # none attached: kept (it looped forever)
                 self._event(*self._backlog.popleft())
 
@@ -594,6 +602,11 @@ class SubprocessEngine:
             return
         params = msg.get("params")
         if isinstance(params, dict) and isinstance(params.get("line"), str):
+            self._traced += 1
+            if self._traced > TRACE_KEPT:  # a flood: the session keeps the case's first lines, never grows unbounded
+                if self._traced == TRACE_KEPT + 1:
+                    self._event("engine-trace-rejected", {"message": TRACE_CUT.format(count=TRACE_KEPT)})
+                return
             if self.trace is not None:
                 self.trace(params["line"])
             return
