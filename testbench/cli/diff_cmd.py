@@ -4,7 +4,8 @@ Exit codes: 0 no regression (a case passing in B only because B's casebook remov
 none: said apart, never as a fix); 1 at least one regression (a case failing now that did not before), or with
 ``--fail-on-absent`` a case of A that B does not have or did not run; 2 a session whose journal does not
 verify (compared, warned, no evidence), or a full or failing disk (nothing written: each file is written
-whole or not at all); 3 usage (a session cannot be read, no case in common, a file cannot be written there).
+whole or not at all); 3 usage (a session cannot be read, one file given twice, no case in common, a file
+cannot be written there).
 The work is :func:`testbench.tools.diff.diff_tool`, which the workstation's « Comparer » calls too.
 """
 

@@ -156,6 +156,8 @@ def load_plan(path: Path) -> ExamPlan:
         raise PlanError(
             str(path), [PlanProblem(None, _t("illisible ({reason})"), {"reason": os_reason(exc)})]
         ) from None
+    if (other := _other_kind(data)) is not None:  # the arguments mixed up: said as such, not as a bad TOML
+        raise PlanError(str(path), [PlanProblem(None, other)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:  # placed on the first bad byte, as a casebook's is
@@ -163,6 +165,23 @@ def load_plan(path: Path) -> ExamPlan:
         said = _t("pas du texte UTF-8 (octet illisible) : enregistrez-le en UTF-8")
         raise PlanError(str(path), [PlanProblem(at.line, said, col=at.col)]) from None
     return parse_plan(text, str(path))
+
+
+#: a SQLite database's first bytes: a session file given for the plan
+_SQLITE = b"SQLite format 3\x00"
+
+
+def _other_kind(data: bytes) -> str | None:
+    """Why ``data`` is another of testbench's files than a plan (a session, a casebook: no TOML starts with
+    « < »), as a French msgid; None when it may be a plan."""
+    if data.startswith(_SQLITE):
+        return _t("fichier de session (base SQLite), pas un plan d'examen (TOML, format = \"testbench-plan/1\")")
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return _t(
+            "fichier XML (un cahier de tests ?), pas un plan d'examen (TOML, format = \"testbench-plan/1\") : le"
+            " plan nomme ses cahiers par leur plan-id"
+        )
+    return None
 
 
 def recorded_plan(meta: Mapping[str, str]) -> ExamPlan | None:
@@ -210,7 +229,7 @@ def parse_plan(text: str, name: str) -> ExamPlan:
 
     def problem(path: KeyPath, message: str, *, on_key: bool = False, **params: object) -> None:
         found = place(text, path, key=on_key) if path else None
-        line, col = found if found is not None else (1, None)
+        line, col = found if found is not None else (1, 1)  # a key left out: the file's start, still LINE:COL
         problems.append(PlanProblem(line, message, params, col))
 
     def string(table: Mapping[str, Any], path: KeyPath, key: str) -> str:
@@ -301,7 +320,7 @@ def parse_plan(text: str, name: str) -> ExamPlan:
             said = _t("exclusion de « {case} » : un cas (case), ou un mode et un domaine, pas les deux")
             problem((*at, "case"), said, on_key=True, case=case)
         elif not subject and all(isinstance(entry.get(k, ""), str) for k in ("case", "mode", "domain")):
-            problem(at, _t("exclusion sans cas (case)"), on_key=True)
+            problem(at, _t("exclusion sans cas, mode ni domaine (case, ou mode et/ou domain)"), on_key=True)
         if subject and not reason:
             problem(at, _t("exclusion de « {case} » sans motif (reason est obligatoire)"), on_key=True, case=subject)
         if subject and reason:
@@ -317,9 +336,11 @@ def parse_plan(text: str, name: str) -> ExamPlan:
         rid, title, source = string(entry, at, "id"), string(entry, at, "title"), string(entry, at, "source")
         service, domain, basis = string(entry, at, "service"), string(entry, at, "domain"), string(entry, at, "basis")
         valid = bool(_REQUIREMENT_ID.fullmatch(rid))
-        if not valid:
-            said = _t("identifiant d'exigence invalide « {id} »")
-            problem((*at, "id") if "id" in entry else at, said, on_key="id" not in entry, id=rid)
+        if not rid and isinstance(entry.get("id", ""), str):  # absent or empty (another type: said)
+            said = _t("exigence sans id (id est obligatoire)")
+            problem((*at, "id") if "id" in entry else at, said, on_key="id" not in entry)
+        elif rid and not valid:
+            problem((*at, "id"), _t("identifiant d'exigence invalide « {id} »"), id=rid)
         if service and service not in SERVICES:
             said = _t("service inconnu « {service} » (connus : {known})")
             problem((*at, "service"), said, service=service, known=", ".join(SERVICES))

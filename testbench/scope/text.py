@@ -61,6 +61,8 @@ def verdict_word(verdict: str, t: Callable[[str], str]) -> str:
 def gap_text(gap: Mapping[str, str], t: Callable[[str], str]) -> str:
     """One gap (``Coverage.as_dict()["gaps"]``) as a sentence; fingerprints shortened."""
     short = {k: (v[:12] + "…" if len(v) == 64 else v) for k, v in gap.items()}
+    if gap["kind"] == "service-uncovered":  # in words, as the header names the services chosen (« ADRi »)
+        short["subject"] = t(DOMAIN_LABELS[gap["subject"]]) if gap["subject"] in DOMAIN_LABELS else gap["subject"]
     template = OUTSIDE_FILE if gap["kind"] == "outside-plan" and gap.get("path") else GAP_TEXTS[gap["kind"]]
     return t(template).format(**short)
 
@@ -201,6 +203,8 @@ def coverage_text(data: Mapping[str, Any], lang: str | None = None) -> str:
         if req["cases"]:
             out.append("    " + ", ".join(f"{x['case_id']} {case_verdict_word(x, t)}" for x in req["cases"]))
     out += ["", t("Par domaine")]
+    if not data["domains"]:  # a heading over nothing reads as a cut output
+        out.append("  " + t("aucun cas dans le périmètre"))
     for dom in data["domains"]:
         verdicts = ", ".join(f"{verdict_word(v, t)} {n}" for v, n in dom["verdicts"].items())
         ready = tn("{count} cas", "{count} cas", dom["total"], lang) + ", "

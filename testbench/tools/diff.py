@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,11 +49,10 @@ def diff_tool(
     ``written``); exit 1 on a regression, or with ``fail_on_absent`` on a case of A that B does not have or did
     not run (the refusal names ``absent_option``: the CLI's flag, or the window's field); 2 when a session's
     journal does not verify (the comparison is written, warned, but no evidence), or a full or failing disk;
-    3 when a session cannot be read, the two have no case in common (nothing compared) or a file cannot be
-    written there. Each file is written whole or not at all, as ``export`` writes its own."""
+    3 when a session cannot be read, the two are one file or have no case in common (nothing compared) or a file
+    cannot be written there. Each file is written whole or not at all, as ``export`` writes its own."""
     from testbench.report.diff import diff_sessions, to_html, to_text
     from testbench.store.connection import SessionError
-    from testbench.tools.report import live_writer
     from testbench.wholefile import UnwrittenFile, write_all
 
     result = ToolResult()
@@ -61,6 +61,16 @@ def diff_tool(
             return result.fail(EXIT_USAGE, problem)
     if problem := shared_output_problem({"HTML": html, "JSON": json_file}):
         return result.fail(EXIT_USAGE, problem)
+    if _one_file(session_a, session_b):  # a CI gate given one file twice must not read « aucune régression »
+        result.fail(
+            EXIT_USAGE,
+            lambda t, _lang: t(
+                "{session_a} et {session_b} sont le même fichier : rien n'est comparé (donnez la session de"
+                " référence, puis celle à juger)"
+            ).format(session_a=session_a, session_b=session_b),
+        )
+        _say_live_writer(result, "B", session_b)  # the one file, still written by a run: said too
+        return result
     try:
         diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
     except SessionError as exc:
@@ -106,14 +116,7 @@ def diff_tool(
             ),
         )
     for side, path in (("A", session_a), ("B", session_b)):
-        if (writer := live_writer(path)) is not None:  # read as it stands: its cases not run yet read as absent
-            result.warn(
-                lambda t, _lang, side=side, path=path, writer=writer: t(
-                    "session {side} ({path}) encore ouverte en écriture par un autre processus (pid {pid} sur"
-                    " {host}) : ses cas pas encore exécutés se lisent comme absents"
-                ).format(side=side, path=path, pid=writer[0], host=writer[1]),
-                prefixed=True,
-            )
+        _say_live_writer(result, side, path)
         if side in diff.altered:  # as ``report`` says it of a book built on an altered session
             result.warn(
                 lambda t, _lang, side=side, path=path: t(
@@ -124,6 +127,29 @@ def diff_tool(
             )
             result.code = EXIT_ENVIRONMENT
     return result
+
+
+def _say_live_writer(result: ToolResult, side: str, path: Path) -> None:
+    """Warn that a run still writes ``path``: read as it stands, its cases not run yet read as absent."""
+    from testbench.tools.report import live_writer
+
+    if (writer := live_writer(path)) is not None:
+        result.warn(
+            lambda t, _lang: t(
+                "session {side} ({path}) encore ouverte en écriture par un autre processus (pid {pid} sur"
+                " {host}) : ses cas pas encore exécutés se lisent comme absents"
+            ).format(side=side, path=path, pid=writer[0], host=writer[1]),
+            prefixed=True,
+        )
+
+
+def _one_file(a: Path, b: Path) -> bool:
+    """Whether the two sessions are one file (one name twice, a link, another spelling of its path); one that is
+    not there is not: reading it says so."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _json_text(diff: SessionDiff, lang: str | None) -> str:
