@@ -67,6 +67,11 @@ def _nothing(folder: Path) -> None:
     """No file to lay out beforehand."""
 
 
+def _reference_copy(folder: Path) -> None:
+    """The session's copy for ``diff`` to compare it with (one file given twice is refused)."""
+    shutil.copy(folder / "S", folder / "A.tbsession")
+
+
 RUN = ["run", str(CASEBOOKS / "demo.xml"), "--session", "r.tbsession", "-k", "DEMO-FSE-00", *BENCH]
 MAPPING = "cahier-exemple.mapping.toml"
 NEW_CASE = ["new", "case", "--domain", "fse", "--mode", "securise", "--id", "FSE-042"]
@@ -78,7 +83,7 @@ COMMANDS: dict[str, tuple[list[str], Callable[[Path], None]]] = {
     "report": (["report", "S", "-o", "book", "--junit", "junit.xml"], _nothing),
     "coverage": (["coverage", "S", "--plan", str(CASEBOOKS / "plans" / "demo-plan.toml")], _nothing),
     "verify": (["verify", "BOOK"], _nothing),
-    "diff": (["diff", "S", "S", "--html", "diff.html"], _nothing),
+    "diff": (["diff", "A.tbsession", "S", "--html", "diff.html"], _reference_copy),
     "merge": (["merge", "S", "-o", "all.tbsession"], _nothing),
     "cover": (["cover", "S", "--sut", "MonLogiciel", "--operator", "Camille Martin"], _nothing),
     "keys init": (["keys", "init"], _nothing),

@@ -157,7 +157,8 @@ def test_a_session_in_a_read_only_folder_is_verified_reported_compared_and_merge
     reported = _testbench(["report", "ro/s.tbsession", "-o", "out/rep"], public, env, reader)
     assert reported.returncode == 0, reported.stderr
     assert "DEMO-FSE-001" in (public / "out" / "rep" / "index.html").read_text(encoding="utf-8")
-    compared = _testbench(["diff", "ro/s.tbsession", "ro/s.tbsession"], public, env, reader)
+    shutil.copy(recorded, public / "out" / "a.tbsession")  # the reference (one file given twice is refused)
+    compared = _testbench(["diff", "out/a.tbsession", "ro/s.tbsession"], public, env, reader)
     assert compared.returncode == 0, compared.stderr
     merged = _testbench(["merge", "ro/s.tbsession", "-o", "out/m.tbsession"], public, env, reader)
     assert merged.returncode == 0, merged.stderr

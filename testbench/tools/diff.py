@@ -147,7 +147,7 @@ def _one_file(a: Path, b: Path) -> bool:
     """Whether the two sessions are one file (one name twice, a link, another spelling of its path); one that is
     not there is not: reading it says so."""
     try:
-        return os.path.samefile(a, b)
+        return os.path.isfile(a) and os.path.samefile(a, b)  # not a file (a pipe, a folder): reading it says so
     except OSError:
         return False
 

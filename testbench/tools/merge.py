@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,13 +219,13 @@ def _deal(path: str, campaign: Sequence[tuple[str, str]], count: int) -> list[in
     """The shard (0-based) of each case of ``campaign``, dealt from the casebooks the input ``path`` records; None
     when they cannot be read (the merge then says why)."""
     from testbench.runner.shard import deal_recorded
-    from testbench.store.connection import SessionError
+    from testbench.store.connection import READ_FAILURES
     from testbench.store.read import read_session
 
     try:
         with read_session(path) as session:
             return deal_recorded(session, campaign, count)
-    except (SessionError, sqlite3.Error):  # a damaged value too (codec.DamagedValue)
+    except READ_FAILURES:  # a damaged value too (codec.DamagedValue)
         return None
 
 
