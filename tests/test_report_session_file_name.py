@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,8 @@ def test_the_session_file_names_are_redacted_in_the_diff(tmp_path: Path) -> None
     run = cli("run", REPO / "casebooks" / "demo.xml", "-k", "DEMO-FSE-001", "--session", SESSION,
               "--cards", "inprocess", cwd=tmp_path)  # fmt: skip
     assert run.returncode == 0, run.stderr
-    diff = cli("diff", SESSION, SESSION, "--html", "d.html", "--json", "d.json", cwd=tmp_path)
+    shutil.copy(tmp_path / SESSION, tmp_path / f"copie-{SESSION}")  # the reference: one file twice is refused
+    diff = cli("diff", f"copie-{SESSION}", SESSION, "--html", "d.html", "--json", "d.json", cwd=tmp_path)
     assert diff.returncode == 0, diff.stderr
     for said in (diff.stdout, (tmp_path / "d.html").read_text(encoding="utf-8"), (tmp_path / "d.json").read_text()):
         assert HOLDER.holder_nir not in said and "‹NIR›.tbsession" in said

@@ -408,7 +408,7 @@ def test_a_tool_reads_a_quoted_path(tmp_path: Path) -> None:
     from testbench.tui.tools import TOOLS
 
     profile = _profile(tmp_path, "")
-    result = TOOLS["sut-check"].run({"profile": f'"{profile}"'}, None)  # type: ignore[arg-type]
+    result = TOOLS["sut-check"].run({"profile": f'"{profile}"', "lines": "10"}, None)  # type: ignore[arg-type]
     assert result.code == 0, result
 
 
