@@ -148,6 +148,8 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
         )
     if os.path.exists(target) and not os.path.isfile(target):  # before its head is read: a pipe's would wait
         return lambda t, _lang: t(NOT_A_FILE).format(path=target)
+    if (kept := _kept_by_testbench(target)) is not None:
+        return kept
     head = _head(target)
     if head.startswith(SQLITE_MAGIC):
         return lambda t, _lang: t(
@@ -158,6 +160,30 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
             "{path} est un fichier de testbench (cahier de tests, profil de carte…), jamais remplacé par une "
             "sortie : écrivez dans un autre fichier"
         ).format(path=target)
+    return None
+
+
+#: an exam book's own files, which its manifest seals: replaced by another command's output, the book no longer verifies
+BOOK_FILES = frozenset({"index.html", "report.json", "manifest.json", "journal-chain.json"})
+#: what a session keeps beside it while it is used: its writer's lock, the workstation's presence, typed drafts
+SESSION_SIDE_FILES = (".lock", ".ui.lock", ".draft.json")
+
+
+def _kept_by_testbench(target: Path) -> Render | None:
+    """Why an existing ``target`` is a file testbench keeps (an exam book's sealed file, a session's lock or drafts),
+    never replaced by an output; None otherwise. ``diff --html reports/s/index.html`` replaced the book's page."""
+    if target.name in BOOK_FILES and (target.parent / "manifest.json").is_file():
+        return lambda t, _lang: t(
+            "{path} est un fichier du cahier d'examen de {folder} (scellé par son manifeste), jamais remplacé par une"
+            " sortie : écrivez dans un autre fichier"
+        ).format(path=target, folder=target.parent)
+    for suffix in SESSION_SIDE_FILES:
+        if target.name.endswith(suffix) and target.with_name(target.name.removesuffix(suffix)).is_file():
+            session = target.with_name(target.name.removesuffix(suffix))
+            return lambda t, _lang: t(
+                "{path} est un fichier que testbench garde à côté de la session {session} (verrou, brouillons), jamais"
+                " remplacé par une sortie : écrivez dans un autre fichier"
+            ).format(path=target, session=session)
     return None
 
 
