@@ -33,7 +33,7 @@ from typing import Any
 
 from testbench.i18n import _t, tn
 from testbench.store.codec import compact_encoder
-from testbench.store.connection import WriterConnection
+from testbench.store.connection import WriterConnection, check_structure
 from testbench.store.schema import has_table
 
 GENESIS = "0" * 64
@@ -428,6 +428,7 @@ def verify(conn: sqlite3.Connection) -> ChainReport:
     if own:
         conn.execute("BEGIN")
     try:
+        check_structure(conn)  # the chain covers rows, not the indexes a reader finds them through
         return _verify(conn)
     finally:
         if own and conn.in_transaction:

@@ -169,6 +169,19 @@ def _try_write(part: Path) -> None:
         raise OSError(code, os.strerror(code), str(part))
 
 
+#: free space under which a disk error is the disk being full: SQLite says « disk I/O error », not « database or
+#: disk is full », when the ``-shm`` file cannot grow (SQLITE_IOERR_SHMSIZE: 32 Kio at a session's creation)
+_LOW_SPACE = 1 << 20
+
+
+def _nearly_full(path: Path) -> bool:
+    """Whether the disk of ``path``'s folder has less than :data:`_LOW_SPACE` free (False when it cannot say)."""
+    try:
+        return shutil.disk_usage(path.absolute().parent).free < _LOW_SPACE
+    except (OSError, ValueError):
+        return False
+
+
 def _file_size_limit() -> int | None:
     """The largest file this process may write (``ulimit -f``, in bytes); None when unlimited or not POSIX."""
     if sys.platform == "win32":
@@ -188,6 +201,8 @@ def write_cause(path: Path, exc: sqlite3.Error) -> tuple[str, str]:
         return sqlite_reason(exc), FREE_SPACE
     if code == sqlite3.SQLITE_IOERR and (limit := _file_size_limit()) is not None:
         return SIZE_LIMIT.format(limit=byte_size(limit, "fr")), RAISE_SIZE_LIMIT
+    if code == sqlite3.SQLITE_IOERR and _nearly_full(path):
+        return _SQLITE_REASONS[sqlite3.SQLITE_FULL], FREE_SPACE
     for part in (path, companion(path, "-wal")):
         try:
             _try_write(part)
@@ -256,7 +271,7 @@ def damaged_sessions(paths: Iterable[str]) -> list[tuple[str, str]]:
 
     A damaged page shows only when a query reaches it, deep in a command that read two sessions (``diff``,
     ``merge``): SQLite's error names no file. The command's failure net asks this of its arguments to say which
-    (``PRAGMA quick_check`` reads every page: paid only on that path). Arguments that are no SQLite file
+    (:func:`check_structure` reads every page: paid only on that path). Arguments that are no SQLite file
     (a casebook, a folder, an option) are passed over."""
     found = []
     for given in paths:
@@ -268,13 +283,32 @@ def damaged_sessions(paths: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
+#: a session file with another name on the same disk (a hard link): the writer's lock is a file beside one name, and
+#: SQLite's ``-wal`` and ``-shm`` too, so a second writer through the other name sees neither and damages the session
+SEVERAL_NAMES = _t(
+    "{path} : fichier de session à plusieurs noms (liens physiques) : le verrou d'écriture ne tient qu'à un nom, un"
+    " second processus l'écrirait par un autre sans le voir et l'endommagerait ; copiez la session sous un seul nom"
+    " et écrivez cette copie"
+)
+
+
+def several_names(path: Path) -> str | None:
+    """Why a writer must not open ``path``: the file has other names (hard links, ``st_nlink`` > 1). One ``stat``;
+    None for a file with one name, or none there."""
+    try:
+        links = os.stat(path).st_nlink
+    except (OSError, ValueError):
+        return None
+    return SEVERAL_NAMES.format(path=path) if links > 1 else None
+
+
 def writer_refusal(path: Path) -> str | None:
     """Why a writer must not open ``path``, found before it makes its lock file or writes its mark: no file at all
     (:func:`not_a_file`), a file that is no SQLite database (a casebook given as ``--session``), or a session
     damaged on disk, which a resume, reading only some pages, would write into unseen (exit 3 as the readers say
-    it). None for no file, an empty one, or a database ``PRAGMA quick_check`` finds whole (its tables are the
+    it). None for no file, an empty one, or a database :func:`check_structure` finds whole (its tables are the
     writer's to check or create)."""
-    if (other := not_a_file(path)) is not None:
+    if (other := not_a_file(path) or several_names(path)) is not None:
         return other
     roll_back_journal(path)  # a writer killed as it made the file: rolled back, as the writer's open would
     if _head(path) != _SQLITE_MAGIC:
@@ -357,9 +391,7 @@ def _damage(path: Path) -> str | None:
     except (sqlite3.DatabaseError, SessionError) as exc:
         return sqlite_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else str(exc)
     try:
-        said = [row[0] for row in conn.execute("PRAGMA quick_check")]
-        if said != ["ok"]:
-            return _SQLITE_REASONS[sqlite3.SQLITE_CORRUPT]
+        check_structure(conn)
         present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = [table for table in _SESSION_TABLES if table not in present]
         if missing:
@@ -369,6 +401,20 @@ def _damage(path: Path) -> str | None:
         return sqlite_reason(exc)
     finally:
         conn.close()
+
+
+def check_structure(conn: sqlite3.Connection) -> None:
+    """Raise SQLite's « malformed » error when a page or an index of the file is damaged. ``PRAGMA quick_check``
+    passes an index page damaged on disk, and so does the journal chain (it covers rows, not indexes), yet a query
+    through that index then misses rows without an error: a report short of a case's traces, exit 0. Once per
+    connection (a command checks the chain several times); it reads every page, as ``quick_check`` does."""
+    if getattr(conn, "structure_checked", False):
+        return
+    said = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    if said != ["ok"]:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+    with contextlib.suppress(AttributeError):  # a plain sqlite3.Connection takes no attribute: checked again
+        conn.structure_checked = True  # type: ignore[attr-defined]
 
 
 def _text_not_utf8(conn: sqlite3.Connection, tables: list[str]) -> bool:
@@ -584,6 +630,7 @@ class ReaderConnection(sqlite3.Connection):
     """A read-only connection whose close leaves the session in its one file when it was the last user."""
 
     session_path: Path | None = None
+    structure_checked = False  # :func:`check_structure` found the file whole
 
     def close(self) -> None:
         _release(self)

@@ -68,6 +68,7 @@ from testbench.store.connection import (
     lock_path,
     not_a_file,
     not_sqlite,
+    several_names,
     sqlite_reason,
     write_error,
 )
@@ -137,6 +138,8 @@ class SessionStore:
         if not path.exists() and not create:
             raise SessionError(f"{path} : fichier de session introuvable")
         if (other := not_a_file(path)) is not None:  # a folder, a pipe, a device: no lock file beside it
+            raise SessionError(other)
+        if (other := several_names(path)) is not None:  # before any connection: another name's writer is unseen
             raise SessionError(other)
         if not create and path.is_file() and path.stat().st_size == 0:  # a truncated copy: not made a session
             raise SessionError(f"{path} : fichier vide, pas une session")
