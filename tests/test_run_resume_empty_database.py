@@ -105,3 +105,26 @@ def test_the_workstation_refuses_a_copy_of_a_running_session_too(
     err = capsys.readouterr().err
     assert f"testbench ui : {copy} : base SQLite vide, pas une session testbench" in err and "-wal" in err, err
     assert copy.read_bytes() == before
+
+
+def test_a_session_killed_before_anything_was_written_is_not_said_copied_without_its_wal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its -wal is right there, empty: the hint « copiée … sans son fichier -wal » was given all the same (the checks
+    before it read the file, and SQLite folded the -wal in)."""
+    import sqlite3
+
+    session = tmp_path / "s.tbsession"
+    conn = sqlite3.connect(session)
+    try:
+        conn.execute("PRAGMA journal_mode=wal")
+        conn.execute("BEGIN IMMEDIATE")  # a writer that made the file and its -wal, then was killed
+        shutil.copyfile(session, tmp_path / "killed.tbsession")
+        shutil.copyfile(f"{session}-wal", tmp_path / "killed.tbsession-wal")
+        conn.rollback()
+    finally:
+        conn.close()
+    killed = tmp_path / "killed.tbsession"
+    assert main(["run", str(DEMO), "--session", str(killed), *BENCH, "--resume"]) == 3
+    err = capsys.readouterr().err
+    assert NOTHING["fr", "--resume"] in err and WAL["fr"] not in err, err

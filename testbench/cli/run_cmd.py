@@ -97,6 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     request = RunRequest(list(args.casebooks), args.session, options, args.resume, args.rerun, list(sys.argv))
     request.failed = args.failed
+    had_wal = os.path.exists(f"{args.session}-wal")  # before a check reads the session (and folds it in)
     if twice := repeated_refusals(args, {"shard": SHARD_TWICE}):  # before the plan: which one?
         if "junit" in repeated_options(args):  # which file is this run's? neither is touched
             options.outputs.junit = None
@@ -110,7 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _refused(request, problems, said=True)
     if (refused := _contradiction(args, options)) is not None:
         return _refused(request, [translator(args.lang)(refused)])
-    return execute(request, create_dirs=args.create_dirs)
+    return execute(request, create_dirs=args.create_dirs, had_wal=had_wal)
 
 
 def _refused(request: RunRequest, lines: list[str], *, said: bool = False) -> int:
@@ -141,7 +142,12 @@ def _contradiction(args: argparse.Namespace, options: CampaignOptions) -> str | 
 
 
 def execute(
-    request: RunRequest, *, create_dirs: bool = False, operator: Operator | None = None, replace_report: bool = False
+    request: RunRequest,
+    *,
+    create_dirs: bool = False,
+    operator: Operator | None = None,
+    replace_report: bool = False,
+    had_wal: bool | None = None,
 ) -> int:
     """Check the outputs, run the campaign, write the JUnit and HTML reports; the exit code.
 
@@ -154,9 +160,11 @@ def execute(
     from testbench.tools.outputs import written_through
 
     outputs = request.options.outputs
+    if had_wal is None:  # ``had_wal``: whether a -wal was beside the session before anything read it
+        had_wal = os.path.exists(f"{request.session}-wal")
     problems = [
         _not_a_file(request.session, outputs.lang),
-        _nothing_to_resume(request, outputs.lang),
+        _nothing_to_resume(request, outputs.lang, had_wal=had_wal),
         _report_problem(request, outputs.lang) if outputs.report else None,
         output_file_problem(outputs.junit, outputs.lang, read_files(request))
         if outputs.junit
@@ -380,7 +388,7 @@ def _not_a_file(session: Path, lang: str | None) -> str | None:
 EMPTY_SESSION_FILE = _t("{path} : fichier vide ; une nouvelle session y commence")
 
 
-def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
+def _nothing_to_resume(request: RunRequest, lang: str | None, *, had_wal: bool) -> str | None:
     """--resume, --failed or --rerun names a session that is not there, an empty file (a mistyped path after
     a crash, a file truncated) or an empty SQLite database (a copy made while a run wrote it, its records left
     in the uncopied -wal): said, rather than the whole campaign run again into a new session."""
@@ -397,7 +405,7 @@ def _nothing_to_resume(request: RunRequest, lang: str | None) -> str | None:
         state = t("fichier vide, sans session")
     elif empty_database(request.session):
         state = t("base SQLite vide, sans session")
-        if not os.path.exists(f"{request.session}-wal"):  # with its -wal beside it, a run killed as it began
+        if not had_wal:  # with its -wal beside it, a run killed as it began
             hint = t(WAL_LEFT_BEHIND)
     else:
         return None
