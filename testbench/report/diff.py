@@ -969,7 +969,8 @@ def _html_change(change: ValueChange, t: Callable[[str], str], sep: str, lang: s
     )
 
 
-def to_html(diff: SessionDiff, lang: str | None = None) -> str:
+def to_html(diff: SessionDiff, lang: str | None = None, *, show_same: bool = False) -> str:
+    """The comparison as one offline page; ``show_same`` (``--all``) lists the unchanged cases too, as the text does."""
     from testbench.report.assets import csp_hash
 
     lang = lang or default_language()
@@ -977,7 +978,7 @@ def to_html(diff: SessionDiff, lang: str | None = None) -> str:
     csp = f"default-src 'none'; style-src {csp_hash(_HTML_CSS)}; base-uri 'none'; form-action 'none'"
     rows = []
     for c in diff.cases:
-        if c.kind == "same":
+        if c.kind == "same" and not show_same:
             continue
         values = "".join(
             f"<div>{escape(_named(v, t))}{sep}{_html_change(v, t, sep, lang)}"

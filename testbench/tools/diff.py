@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -84,7 +85,8 @@ def diff_tool(
             ).format(session_a=session_a, session_b=session_b),
         )
     result.say(lambda _t, lang: to_text(diff, show_same=show_same, lang=lang).removesuffix("\n"))
-    asked = [(path, content) for path, content in ((html, to_html), (json_file, _json_text)) if path is not None]
+    page = functools.partial(to_html, show_same=show_same)  # --all lists the unchanged cases in the page too
+    asked = [(path, content) for path, content in ((html, page), (json_file, _json_text)) if path is not None]
     targets: list[Path] = []
     try:
         for path, _ in asked:
