@@ -62,7 +62,12 @@ def diff_tool(
             return result.fail(EXIT_USAGE, problem)
     if problem := shared_output_problem({"HTML": html, "JSON": json_file}):
         return result.fail(EXIT_USAGE, problem)
-    if _one_file(session_a, session_b):  # a CI gate given one file twice must not read « aucune régression »
+    try:
+        diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
+    except SessionError as exc:
+        return result.fail(EXIT_USAGE, french(str(exc)))  # the store says it in French
+    # a CI gate given one file twice must not read « aucune régression » (a file that is no session: said above)
+    if _one_file(session_a, session_b):
         result.fail(
             EXIT_USAGE,
             lambda t, _lang: t(
@@ -72,10 +77,6 @@ def diff_tool(
         )
         _say_live_writer(result, "B", session_b)  # the one file, still written by a run: said too
         return result
-    try:
-        diff = diff_sessions(session_a, session_b, trace_context=max(context, 0))
-    except SessionError as exc:
-        return result.fail(EXIT_USAGE, french(str(exc)))  # the store says it in French
     if not diff.compared:  # a CI gate given the wrong session must not read « aucune régression »
         return result.fail(
             EXIT_USAGE,
