@@ -164,7 +164,7 @@ def output_problem(target: Path | None, inputs: Iterable[Path | None] = ()) -> R
 
 
 #: an exam book's own files, which its manifest seals: replaced by another command's output, the book no longer verifies
-BOOK_FILES = frozenset({"index.html", "report.json", "manifest.json", "journal-chain.json"})
+BOOK_FILES = frozenset({"index.html", "report.json", "journal-chain.json"})  # and the manifest itself
 #: what a session keeps beside it while it is used: its writer's lock, the workstation's presence, typed drafts
 SESSION_SIDE_FILES = (".lock", ".ui.lock", ".draft.json")
 
@@ -172,7 +172,9 @@ SESSION_SIDE_FILES = (".lock", ".ui.lock", ".draft.json")
 def _kept_by_testbench(target: Path) -> Render | None:
     """Why an existing ``target`` is a file testbench keeps (an exam book's sealed file, a session's lock or drafts),
     never replaced by an output; None otherwise. ``diff --html reports/s/index.html`` replaced the book's page."""
-    if target.name in BOOK_FILES and (target.parent / "manifest.json").is_file():
+    from testbench.integrity.manifest import MANIFEST  # here: signing's imports stay off every command's start
+
+    if target.name in BOOK_FILES | {MANIFEST} and (target.parent / MANIFEST).is_file():
         return lambda t, _lang: t(
             "{path} est un fichier du cahier d'examen de {folder} (scellé par son manifeste), jamais remplacé par une"
             " sortie : écrivez dans un autre fichier"
