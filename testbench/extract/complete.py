@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from testbench.extract.model import DOS_EOF
 from testbench.i18n import _t
 
 #: How much of a file's end is read to find its last line (a closing record is far shorter).
@@ -90,7 +91,7 @@ def tail_state(
     written), else :data:`UNTERMINATED`: whole, or its newline still to come (the caller waits for its size to hold
     still)."""
     start, length = type_at or (1, len(closing))
-    text = tail.decode(_unit(encoding, head)[0], errors="replace").lstrip("\ufeff")
+    text = tail.decode(_unit(encoding, head)[0], errors="replace").lstrip("\ufeff").rstrip(DOS_EOF)
     ended = text.endswith("\n")
     lines = [line for line in text.replace("\r", "").split("\n") if line.strip()]
     if not lines or lines[-1][start - 1 : start - 1 + length].strip() != closing:

@@ -169,5 +169,9 @@ UNDECODABLE_CP1252 = (
 )
 
 
+#: MS-DOS's end-of-file mark, which some writers still put after a text file's last line: no part of a record
+DOS_EOF = "\x1a"
+
+
 def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
