@@ -33,3 +33,6 @@ if [ ! -e "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
   touch "$stamp"
 fi
+# the package's bytecode, compiled here once: where PYTHONDONTWRITEBYTECODE is set (as on some CI machines) Python
+# would otherwise compile it again in every process the bench and its tests start (the CLI, engines, services)
+.venv/bin/python -m compileall -q -j 0 testbench >/dev/null
