@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from testbench.engines.reference import refusals as R
 from testbench.engines.reference.model import InvoiceRequest, Prescription
 from testbench.engines.reference.money import ZERO, cents
 from testbench.engines.reference.split import InvoiceComputation, LineResult
@@ -34,6 +35,24 @@ class Field:
 
 class B2FormatError(ValueError):
     """A value does not fit its field, or a record does not match the layout."""
+
+
+class B2Overflow(B2FormatError):
+    """A number too large for its field: the lot cannot carry it (an amount keyed far too high, not a layout
+    fault), so ``build_lot`` refuses it in words rather than failing."""
+
+    def __init__(self, f: Field, number: int) -> None:
+        super().__init__(f"{f.name} : {number} dépasse {f.length} chiffres")
+        self.field, self.number = f, number
+
+    def sentence(self) -> str:
+        """The refusal's French message: the value and the largest the field holds, in euros for an amount."""
+        most = 10**self.field.length - 1
+        if self.field.kind == "amount":
+            value, limit = R.euros(Decimal(self.number).scaleb(-2)), R.euros(Decimal(most).scaleb(-2))
+        else:
+            value, limit = str(self.number), str(most)
+        return f"lot : {value} ne tient pas dans la zone {self.field.name} du lot (au plus {limit})"
 
 
 @cache
@@ -77,7 +96,7 @@ def _render_field(f: Field, value: Any) -> str:
         raise B2FormatError(f"{f.name} : valeur négative {number}")
     text = str(number).rjust(f.length, "0")
     if len(text) > f.length:
-        raise B2FormatError(f"{f.name} : {number} dépasse {f.length} chiffres")
+        raise B2Overflow(f, number)
     return text
 
 

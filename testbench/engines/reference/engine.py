@@ -382,12 +382,15 @@ class ReferenceEngine(TeleserviceCalls):
             named = ", ".join(" ".join(o) for o in sorted(organismes))
             raise R.refuse(R.MIXED_LOT, f"organismes destinataires différents dans un lot : {named}")
         regime, caisse, centre = organismes.pop()
-        from testbench.engines.reference.b2 import LotInvoice, build_lot_file, lot_totals  # a lot: not every run
+        from testbench.engines.reference.b2 import B2Overflow, LotInvoice, build_lot_file, lot_totals  # not every run
 
         number = self._next_lot
-        self._next_lot += 1
         members = [LotInvoice(inv.number, inv.computation, inv.organisme) for inv in invoices]
-        text = build_lot_file(number, members, self.emitter, self.today(), (regime, caisse, centre))
+        try:
+            text = build_lot_file(number, members, self.emitter, self.today(), (regime, caisse, centre))
+        except B2Overflow as exc:  # amounts keyed far too high: refused in words, the invoices stay out of any lot
+            raise R.refuse(R.INVALID_REQUEST, exc.sentence(), field=exc.field.name) from None
+        self._next_lot += 1
         for inv in invoices:
             inv.lot = number
         self._lots[number] = _Lot(number, [inv.invoice_id for inv in invoices])

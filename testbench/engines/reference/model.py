@@ -255,11 +255,20 @@ def _dec(value: Any, field: str, *, optional: bool = False, code: str = R.INVALI
         raise R.refuse(code, f"{_label(field)} : {exc}", field=field) from exc
 
 
+#: The largest amount and coefficient a request may give: the casebook's bounds (its schema), far above any price or
+#: act, and what keeps a line's product within the decimal context's 28 digits (beyond, rounding it fails)
+AMOUNT_MAX = Decimal("99999999.99")
+COEFFICIENT_MAX = Decimal("9999.99")
+
+
 def _amount(value: Any, field: str) -> Decimal | None:
     """An optional amount in euros to the cent, as the casebook check reads one (its value: « 14.0000 » is
     14.00): a third decimal other than 0 would be priced here and shown rounded elsewhere (the FSE's unit price
     against its billed total)."""
     amount = _dec(value, field, optional=True)
+    if amount is not None and amount > AMOUNT_MAX:  # the casebook's bound: far above any price, within the arithmetic
+        limit = f"{_label(field)} : montant « {value} » trop grand (au plus {AMOUNT_MAX})"
+        raise R.refuse(R.INVALID_REQUEST, limit, field=field)
     if amount is None or not isinstance(exponent := amount.as_tuple().exponent, int) or exponent >= -2:
         return amount
     cents = amount.scaleb(2)
@@ -333,6 +342,18 @@ def _line(raw: Any, index: int) -> Line:
     assert coefficient is not None
     if coefficient <= 0:
         raise R.refuse(R.INVALID_COEFFICIENT, f"ligne {index + 1} : coefficient positif attendu", line=index)
+    if coefficient > COEFFICIENT_MAX:
+        raise R.refuse(
+            R.INVALID_COEFFICIENT,
+            f"ligne {index + 1} : coefficient {raw.get('coefficient')} trop grand (au plus {COEFFICIENT_MAX})",
+            line=index,
+        )
+    if coefficient.scaleb(2) != coefficient.scaleb(2).to_integral_value():  # B2 coefficient zone: 4+2 digits
+        raise R.refuse(
+            R.INVALID_COEFFICIENT,
+            f"ligne {index + 1} : coefficient {raw.get('coefficient')} : deux décimales au plus",
+            line=index,
+        )
     exo = raw.get("exo")
     if exo is not None and (not isinstance(exo, str) or len(exo) != 1):
         raise _bad(f"ligne {index + 1} : code d'exonération d'un caractère attendu", f"{f}.exo")
@@ -463,6 +484,8 @@ def parse_invoice_request(raw: Any) -> InvoiceRequest:
         if contract not in ("tm", "tm+depassement"):
             raise _bad("amc.contract : « tm » ou « tm+depassement » attendu", "amc.contract")
         cap = _amount(amc_raw.get("cap"), "amc.cap")
+        if cap is not None and cap < 0:  # a negative cap would take back part of the ticket modérateur
+            raise R.refuse(R.INVALID_REQUEST, "amc.cap : montant négatif", field="amc.cap")
         amc_type = _choice(amc_raw.get("type"), "amc.type", AMC_TYPES) or ""
         number = _digits(amc_raw.get("number"), "amc.number", 1, 10) or ""
         amc = AmcContract(contract=contract, cap=cap, number=number, type=amc_type)

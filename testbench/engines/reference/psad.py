@@ -98,10 +98,15 @@ def _check_prescription(req: InvoiceRequest, first: date) -> None:
         )
 
 
+def _care_days(req: InvoiceRequest) -> set[date]:
+    """The dates of care of the invoice's lines (a line's own, else the invoice's): the dates that price them."""
+    return {line.date or req.care_date for line in req.lines}
+
+
 def _check_at_mp(req: InvoiceRequest, first: date) -> None:
     """Nature 41 names its accident: B2 zone 0286 holds the AT number or the AT date."""
     cov = req.beneficiary.coverage
-    if not cov.at(req.care_date).at_mp:  # an AT/MP period that has ended (or not begun)
+    if not any(cov.at(day).at_mp for day in _care_days(req)):  # no line's date in an AT/MP period
         return
     at_date = req.at_date or cov.periods.get("at_mp", (None, None))[0]
     if not req.at_number and at_date is None:
@@ -120,7 +125,7 @@ def _check_amc(req: InvoiceRequest) -> None:
     if not amc.number:  # every routing names its organisation
         kind = AMC_TYPE_WORDS.get(amc.type, amc.type)
         raise R.refuse(R.AMC_NUMBER_MISSING, f"AMC {kind} sans numéro d'organisme", amc_type=amc.type)
-    if amc.type == "c2s" and not req.beneficiary.coverage.at(req.care_date).c2s:
+    if amc.type == "c2s" and not any(req.beneficiary.coverage.at(day).c2s for day in _care_days(req)):
         raise R.refuse(R.C2S_NOT_IN_RIGHTS, "contrat C2S sans droits C2S du bénéficiaire")
 
 

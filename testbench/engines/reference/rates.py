@@ -36,8 +36,9 @@ def _decision(rate: Decimal, exo: str, rule: str, modulation: str = "") -> RateD
 
 
 def nature_assurance(req: InvoiceRequest) -> str:
-    """B2 nature d'assurance of the invoice (docs/reference-engine.md, « Rules, in order »)."""
-    return nature_of(req.beneficiary.coverage.at(req.care_date))
+    """B2 nature d'assurance of the invoice (docs/reference-engine.md, « Rules, in order »): its lines', as they are
+    priced, so their dates decide it, not the invoice's care date (one nature per invoice: psad.check_breaks)."""
+    return nature_of(req.beneficiary.coverage.at(req.first_care))
 
 
 def nature_of(cov: Coverage) -> str:
