@@ -222,6 +222,12 @@ def test_every_casebook_message_has_its_english() -> None:
             "est supérieure au maximum permis (9999.99)",
             "is above the allowed maximum (9999.99)",
         ),
+        (  # the engine refuses a third decimal: the casebook's check says it first, at its place
+            'quantity="4" unit-price="14.00"',
+            'quantity="4" coefficient="1.555" unit-price="14.00"',
+            "« 1.555 » ",
+            "“1.555” ",
+        ),
     ],
 )
 def test_a_value_of_the_wrong_type_says_what_to_write_not_the_schemas_type_name(
