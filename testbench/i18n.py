@@ -41,7 +41,7 @@ def default_language() -> str:
     if _active is not None:
         return _active
     value = os.environ.get("TESTBENCH_LANG", "fr")
-    lang = value.lower()[:2]
+    lang = value.strip().lower()[:2]  # « set TESTBENCH_LANG= en » (cmd.exe keeps the blank) is English
     if lang in LANGUAGES:
         return lang
     if value.strip():  # an empty TESTBENCH_LANG is as unset
@@ -153,8 +153,9 @@ _SHAPE_MODULES = (
     "testbench.engines.protocol.client",
 )
 Shape = tuple[re.Pattern[str], Callable[[re.Match[str], Callable[[str], str]], str]]
-#: the parts of a sentence that name a machine or a process, never words: a host named « poste » stays « poste »
-_NAMES = frozenset({"host", "pid"})
+#: the parts of a sentence that name a machine, a process or a case, never words: a host named « poste » stays
+#: « poste », a case « cartes » stays « cartes » (« cas cartes absent de la session » was "case cards not in …")
+_NAMES = frozenset({"host", "pid", "case", "cases", "id", "ident"})
 #: Templates whose parts are values as the bench recorded them (testbench.runner.compare's comparison of
 #: values): read back as they are, but for the « oui » / « non » a boolean reads as and the French way of
 #: writing an amount or a decimal (« 56,00 € », testbench.fmt). Such a value may be a French word of the
@@ -178,6 +179,8 @@ _AS_RECORDED = {
     "une ligne de plus de {limit}": frozenset({"limit"}),
     "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    # testbench.engines.reference.b2.B2Overflow: a lot's total and its zone's largest, in euros
+    "lot : {value} ne tient pas dans la zone {field} du lot (au plus {limit})": frozenset({"value", "limit"}),
     "le moteur n'a pas répondu à describe en fin de cas ({seconds} s) : arrêté": frozenset({"seconds"}),
     # the same, with the line the engine began and did not end (testbench.engines.protocol.client._partial)
     "{method} : pas de réponse en {seconds} s ; le moteur avait écrit une ligne sans la finir : « {partial} »": (

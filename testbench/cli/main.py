@@ -27,10 +27,10 @@ from pathlib import Path
 
 from testbench.cli.console import keep_writing_when_unread, lost_output, spell_standard_streams
 from testbench.cli.texts import HelpFormatter, argparse_word, argparse_words
-from testbench.i18n import LANGUAGES, _t, colon, translator, use_language
+from testbench.i18n import LANGUAGES, _t, colon, set_language, translator, use_language
 from testbench.interrupts import Stopping, ignored, stopping
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
-from testbench.runner.options import StoreOnce, repeated_refusals
+from testbench.runner.options import REPEATED_OPTION, StoreOnce, repeated_refusals
 
 #: Each sub-command and the module that adds it (``register(subparsers)`` sets ``func`` on its parser), in
 #: the order of the help. A command line that names its sub-command imports that module alone: ``run``
@@ -60,9 +60,10 @@ COMMANDS = {
 #: ``--lang``'s help, given to every command and command group (``testbench cards --lang en list``)
 LANG_HELP = "langue des messages : fr (défaut) ou en ; aussi TESTBENCH_LANG"
 
-#: The arguments that name a casebook or one of its companions: one missing that testbench bundles is pointed
-#: at the bundled copy (:func:`_said_bundled`)
-BUNDLED_KINDS = ("casebooks", "plan", "attestations")
+#: The arguments that name a casebook or one of its companions (``cards emulate``'s card profile too: the wheel
+#: ships ``casebooks/cards/``): one missing that testbench bundles is pointed at the bundled copy
+#: (:func:`_said_bundled`)
+BUNDLED_KINDS = ("casebooks", "plan", "attestations", "profile")
 
 #: The commands a CI cancels or times out (SIGTERM) that stop as on ^C: all but the processes a bench starts and
 #: stops itself — card emulators, téléservices, ``engine serve`` (:func:`_terminated_as_interrupted`). The
@@ -134,14 +135,21 @@ class UsageRefused(SystemExit):
 
 def requested_language(argv: Sequence[str]) -> str | None:
     """``--lang X`` or ``--lang=X`` anywhere before ``--``: known before parsing, so parsing speaks it."""
+    return next(iter(requested_languages(argv)), None)
+
+
+def requested_languages(argv: Sequence[str]) -> list[str]:
+    """Every ``--lang`` value before ``--``, in order: one per command level (``testbench --lang en cards --lang en
+    list``) is allowed, two that differ are refused (:func:`_main`)."""
+    found = []
     for i, arg in enumerate(argv):
         if arg == "--":
             break
         if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.partition("=")[2]
-    return None
+            found.append(argv[i + 1])
+        elif arg.startswith("--lang="):
+            found.append(arg.partition("=")[2])
+    return found
 
 
 def command_at(argv: Sequence[str]) -> int | None:
@@ -243,6 +251,9 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         raise
     if not _terminated_as_interrupted(args):
         signals.release_terminate()  # the workstation, a bench's own processes: SIGTERM is their owner's
+    if (own := requested_language(_bench_words(argv, args))) != lang:  # ``engine check ./moteur --lang en``
+        lang = own  # the engine's own --lang, read before parsing as the bench's: the bench speaks its own
+        set_language(lang)  # until the command ends (main's use_language restores the one before)
     if lang in LANGUAGES and getattr(args, "lang", None) is None:
         args.lang = lang  # ``testbench --lang en report …``: the sub-command's own --lang defaulted to None
     if args.version:
@@ -251,6 +262,13 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         print(__version__)
         return EXIT_OK
     func = getattr(args, "func", None)
+    if func is not None and len(set(requested_languages(_bench_words(argv, args)))) > 1:
+        # ``testbench --lang en run … --lang fr``: argparse spoke the first, the command would speak the last —
+        # two languages on one run; refused as a single option given twice is (argparse keeps one level's each)
+        said = translator()(REPEATED_OPTION).format(option="--lang")
+        print(f"testbench {args.command}{colon()}{said}", file=sys.stderr)
+        _replace_earlier_junit(argv, [said])
+        return EXIT_USAGE
     if func is not None and args.command not in SAYS_REPEATS and (twice := repeated_refusals(args)):
         for line in twice:  # which of the two values was meant? refused before the command acts
             print(f"testbench {args.command}{colon()}{line}", file=sys.stderr)
@@ -288,6 +306,12 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
             if failure_code(exc) == EXIT_USAGE and args.command in BUILDS_JUNIT_LAST:
                 _replace_earlier_junit(argv, [said])  # a damaged session, before its JUnit was written: no result
         return failure_code(exc)  # 3 for a damaged session (the input), 2 for a fault of the bench
+
+
+def _bench_words(argv: list[str], args: argparse.Namespace) -> list[str]:
+    """``argv`` without the tail an engine's command took (``engine check ./moteur --lang fr``: the engine's own)."""
+    tail = getattr(args, "engine_argv", None) or []
+    return argv[: len(argv) - len(tail)]
 
 
 #: the commands that refuse an option given twice themselves: ``run`` also replaces an earlier run's JUnit then

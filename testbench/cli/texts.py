@@ -89,8 +89,20 @@ def _spaced(text: str) -> str:
 
 
 def argparse_word(msgid: str, lang: str | None = None) -> str:
-    """One of argparse's messages in ``lang`` (the active language by default)."""
-    return catalogue("argparse", lang or default_language()).gettext(msgid)
+    """One of argparse's messages in ``lang`` (the active language by default), a value it shows as Python's repr
+    (``%r``: ``--resume=yes`` was « argument explicite ignoré : 'yes' ») between the language's quotes instead."""
+    lang = lang or default_language()
+    return _quoted(catalogue("argparse", lang).gettext(msgid), lang)
+
+
+#: argparse's placeholders for a value shown as Python's repr: ``%r`` and ``%(name)r``
+_REPR = re.compile(r"%(\(\w+\))?r")
+
+
+def _quoted(word: str, lang: str) -> str:
+    """``word`` with each ``%r`` as ``« %s »`` in French, ``“%s”`` in English (the quotes of the bench's texts)."""
+    opening, closing = ("“", "”") if lang == "en" else ("« ", " »")
+    return _REPR.sub(lambda found: f"{opening}%{found[1] or ''}s{closing}", word)
 
 
 @contextlib.contextmanager
