@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from testbench.i18n import LANGUAGES
 from testbench.runner.exits import EXIT_USAGE
-from testbench.runner.options import PathValue
+from testbench.runner.options import FileValue, PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument(
         "-o",
         "--output",
-        type=PathValue("--output"),
+        type=FileValue("--output", "campagne.tbsession"),
         required=True,
         metavar="SESSION",
         help="nouvelle session",
@@ -61,7 +63,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"testbench merge: {problem}", file=sys.stderr)
         return EXIT_USAGE
     result = merge_tool(
-        args.sessions,
+        expanded(args.sessions),
         args.output,
         allow_tampered=args.allow_tampered,
         allow_missing_shards=args.allow_missing_shards,
@@ -71,3 +73,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
         folder_problem=lambda output: session_dir_problem(output, args.create_dirs, "fr"),
     )
     return result.print("merge", args.lang)
+
+
+def expanded(paths: list[Path]) -> list[Path]:
+    """Each input as given, or, when no file has that name and it holds a wildcard (``shard-*.tbsession``: Windows'
+    shells pass it as written, a quoted one too), the files it matches, in name order; a pattern that matches none
+    stays as given, for the merge to say so."""
+    import glob
+
+    found: list[Path] = []
+    for path in paths:
+        matched = [] if os.path.lexists(path) or not glob.has_magic(str(path)) else sorted(glob.glob(str(path)))
+        found += [Path(name) for name in matched] or [path]
+    return found

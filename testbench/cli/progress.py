@@ -1,5 +1,8 @@
 """The run's progress line: a bar with counts per verdict on a terminal, one line per case otherwise.
 
+A terminal that declares it moves no cursor (``TERM=dumb``: an editor's shell, some CI runners) gets the plain
+lines too: the bar's « \\r » and erase code would be printed there as they are.
+
 On a terminal, a case that does not pass (failed, in error, inconclusive, pending) is said above the bar as it
 ends — its id, verdict and the first line of its reason —, as pytest names a failure while its bar goes on.
 Without a terminal the lines land in a CI log, which is kept and shared like an export: a case's reason
@@ -73,7 +76,7 @@ class Progress:
     def __init__(self, out: TextIO | None = None, width: int = 24) -> None:
         #: None once a write failed: progress is dropped for the rest of the run, its counts kept
         self.out: TextIO | None = out or sys.stderr
-        self.tty = self.out.isatty()
+        self.tty = self.out.isatty() and os.environ.get("TERM") != "dumb"  # dumb: no cursor moves, plain lines
         self.width = width
         self.counts: Counter[Verdict] = Counter()
         self.t = translator()  # the command's language (--lang)

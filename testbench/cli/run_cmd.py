@@ -18,6 +18,7 @@ from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import (
     OPERATOR_ENGINE,
     RUN,
+    FileValue,
     PathValue,
     add_options,
     options_from_args,
@@ -68,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--session",
         required=True,
-        type=PathValue("--session"),
+        type=FileValue("--session", "campagne.tbsession"),
         help="fichier de session (créé s'il n'existe pas)",
     )
     run.add_argument(
@@ -129,6 +130,12 @@ def _refused(request: RunRequest, lines: list[str], *, said: bool = False) -> in
     return EXIT_USAGE
 
 
+#: the campaign's refusals that name no file nor place first (a selection that selects nothing, an option's value),
+#: as recorded in French: said after « testbench run: », as argparse's and the command's other refusals are; one
+#: that opens with its subject (« cb.xml:12:5: … », « s.tbsession : … », « source de traces : … ») keeps it first
+UNPLACED_REFUSALS = ("aucun cas ne correspond", "expression -k invalide", "--")
+
+
 def _contradiction(args: argparse.Namespace, options: CampaignOptions) -> str | None:
     """The options that contradict each other or the session (the French sentence), or None: refused before
     anything runs, since one of them would be silently ignored."""
@@ -178,11 +185,10 @@ def execute(
         problems.append(inside(translator(outputs.lang), outputs.lang) if inside else None)
     if (outputs.junit or outputs.report) and not any(problems):
         # a read-only folder: said before the campaign runs, not once it has run (exit 3, not 2)
-        from testbench.tools.outputs import write_problem
+        from testbench.cli.outputs import write_refusal
 
         for target, inside in ((outputs.junit, False), (outputs.report, True)):
-            unwritable = write_problem(target, inside=inside) if target else None
-            problems.append(unwritable(translator(outputs.lang), outputs.lang) if unwritable else None)
+            problems.append(write_refusal(target, inside=inside, lang=outputs.lang) if target else None)
     if outputs.report and not replace_report and not any(problems):
         from testbench.report.owner import other_session_problem  # the reports' package: --report only
         from testbench.store.read import recorded_session_id
@@ -210,7 +216,7 @@ def execute(
     except CampaignError as exc:
         progress.release()
         for line in exc.lines:
-            _say(t(line))
+            _say(f"testbench run: {t(line)}" if line.startswith(UNPLACED_REFUSALS) else t(line))
         if exc.recorded:  # the bench could not start: CI still gets its JUnit, the reviewer a report saying why
             try:
                 _write_outputs(request, t)

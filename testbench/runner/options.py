@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -168,7 +169,18 @@ def engine_option(text: str) -> str:
         raise argparse.ArgumentTypeError(said.format(engine=text)) from None
     if empty_engine_command(words):
         raise argparse.ArgumentTypeError(t(EMPTY_ENGINE_COMMAND))
+    if len(words) > 1 and not os.path.lexists(words[0]) and os.path.isfile(text.strip()):
+        quoted = cmdline.join([text.strip()])
+        raise argparse.ArgumentTypeError(t(ENGINE_PATH_UNQUOTED).format(engine=text, first=words[0], quoted=quoted))
     return text
+
+
+#: a program's path with blanks given bare: split into words, its first word would be « introuvable » once the run
+#: has started (exit 2, a bench that cannot start) though the file is there
+ENGINE_PATH_UNQUOTED = _t(
+    "commande découpée en mots, comme par le shell : « {first} » n'existe pas, mais « {engine} » est un fichier ;"
+    " mettez son chemin entre guillemets : {quoted}"
+)
 
 
 def tag_option(text: str) -> str:
@@ -211,6 +223,32 @@ class PathValue:
             name = self.option if self.option.startswith("-") else translator(None, "metavar")(self.option)
             raise argparse.ArgumentTypeError(translator()(EMPTY_PATH).format(option=name))
         return Path(text)
+
+
+#: a file's path typed with a separator at its end (``--junit test-results/``): ``Path`` drops it, and a file of the
+#: folder's name was written where the person expected a folder
+FOLDER_FOR_FILE = _t(
+    "« {path} » se termine par « {sep} » : c'est un dossier, un fichier est attendu ; indiquez son nom, par exemple"
+    " {example}"
+)
+
+
+class FileValue(PathValue):
+    """:class:`PathValue` of a file to write (a session, a JUnit): a path ending with a separator names a folder,
+    refused with an ``example`` file name in it, rather than a file named as the folder."""
+
+    def __init__(self, option: str, example: str) -> None:
+        super().__init__(option)
+        self.example = example
+
+    def __call__(self, text: str) -> Path:
+        from testbench.i18n import translator
+
+        path = super().__call__(text)
+        if (sep := text[-1]) in {os.sep, os.altsep or os.sep, "/"} and text.strip(sep):
+            said = translator()(FOLDER_FOR_FILE)
+            raise argparse.ArgumentTypeError(said.format(path=text, sep=sep, example=f"{text}{self.example}"))
+        return path
 
 
 #: where :class:`StoreOnce` leaves, on the parsed arguments, the options given more than once (their ``dest``)
@@ -290,7 +328,8 @@ class BenchOptions:
         type=engine_option,
         metavar="MOTEUR",
         help="reference (hors processus, défaut), inprocess, operator (l'opérateur réalise les étapes dans le "
-        "logiciel testé), ou la commande d'un moteur externe",
+        "logiciel testé), ou la commande d'un moteur externe, découpée en mots comme par le shell (un chemin avec "
+        "des espaces, entre guillemets dans la commande)",
     )
     engine_timeout: float = _option(
         ("--engine-timeout",),
@@ -386,7 +425,7 @@ class OutputOptions:
     junit: Path | None = _option(
         ("--junit",),
         commands=frozenset({RUN}),
-        type=PathValue("--junit"),
+        type=FileValue("--junit", "junit.xml"),
         metavar="FICHIER",
         help="écrire un rapport JUnit XML",
     )

@@ -3,17 +3,26 @@
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from testbench.i18n import colon, semicolon, tn
+from testbench.i18n import _t, colon, semicolon, tn
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.store.model import ProductVersion
 from testbench.tools.outputs import cannot_write, write_problem
 from testbench.tools.result import Render, ToolResult, forced_by, french
+
+#: an input that is a wildcard pattern no file matches: the shell left it as written (a CI's merge job whose
+#: shards' artifacts were not downloaded there)
+PATTERN_UNMATCHED = _t(
+    "{pattern} : aucun fichier ne correspond à ce motif ; les sessions des partitions sont-elles dans ce dossier"
+    " (artefacts des jobs téléchargés) ?"
+)
 
 
 def merge_tool(
@@ -50,6 +59,8 @@ def merge_tool(
     unreadable = [problem for problem in map(_unreadable, sessions) if problem]
     for line in unreadable:  # before the shards: an input not there is not a missing shard
         result.warn(french(line), prefixed=True)
+    for pattern in [path for path in sessions if not os.path.lexists(path) and glob.has_magic(str(path))]:
+        result.warn(lambda t, _lang, pattern=pattern: t(PATTERN_UNMATCHED).format(pattern=pattern), prefixed=True)
     if unreadable:
         result.code = EXIT_USAGE
         return result
