@@ -32,7 +32,9 @@ th{background:var(--head);font-weight:600}
 .warn{background:#fde0e0;border:2px solid #8a1414;color:#8a1414;padding:.5rem .8rem;font-weight:700;margin:.6rem 0}
 .case{border:1px solid var(--line);border-radius:.4rem;padding:.2rem 1rem .8rem;margin:1rem 0}
 .case>h2{display:flex;flex-wrap:wrap;gap:.6rem;align-items:baseline}
-.case{content-visibility:auto;contain-intrinsic-size:auto 40rem}
+/* a case off screen is not laid out when the page opens (it opens at once); the script then lays out the rest,
+a few at a time (data-laid): Chromium gives a screen reader nothing of a case it has not laid out */
+.case{content-visibility:auto;contain-intrinsic-size:auto 40rem}.case[data-laid]{content-visibility:visible}
 .lazy-trace>summary{cursor:pointer;color:#0b5394}
 .mono,pre,.hash{font:12px/1.35 ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace}
 .hash{word-break:break-all}
@@ -46,6 +48,7 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 .visa-col{width:7rem;text-align:center}
 .visa{border:2px dashed #9aa4b2;padding:.5rem .8rem;margin-top:.8rem;min-height:4.5rem}
 .muted{color:var(--muted)}
+.toc ul{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:.4rem 0}
 .filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.4rem 0}
 .filters input,.filters select{padding:.3rem;font-size:14px}
 .filters input{min-width:18rem}
@@ -89,7 +92,7 @@ table.narrow>tbody{min-width:0}
 }
 @page{size:A4;margin:14mm 12mm}
 @media print{
-.noprint{display:none!important}
+.noprint,.lazy-trace>summary{display:none!important}
 body{font-size:11px}
 header,main,footer{max-width:none;padding:0}
 .cover{page-break-after:always;padding:.6rem .8rem;margin:0}
@@ -173,6 +176,16 @@ if(s&&s.hidden&&s.classList.contains("case")){s.hidden=false;s.scrollIntoView();
 var det=s&&s.querySelector("details.lazy-trace");if(det){render(det);det.open=true;}}
 window.addEventListener("hashchange",opened);
 opened();
+var shut=[];
+window.addEventListener("beforeprint",function(){lazy.forEach(function(det){
+if(!det.open){render(det);det.open=true;shut.push(det);}});});
+window.addEventListener("afterprint",function(){shut.splice(0).forEach(function(det){det.open=false;});});
+})();
+(function(){
+var rest=Array.prototype.slice.call(document.querySelectorAll("section.case"));
+function lay(){rest.splice(0,25).forEach(function(s){s.setAttribute("data-laid","");});void document.body.offsetHeight;
+if(rest.length){setTimeout(lay,10);}else{document.body.setAttribute("data-laid","yes");}}
+window.addEventListener("load",function(){setTimeout(lay,100);});
 })();
 """
 

@@ -131,6 +131,7 @@ def html_to_pdf(html: Path, target: Path, *, chromium: str | None = None, timeou
         said = _t("Chromium n'a pas produit le PDF (code {code}) : {output}")
         raise PdfError(said.format(code=proc.returncode, output=" | ".join(tail) or _t("aucun message")))
     _freeze_dates(target)
+    _set_language(target, html)
     return target
 
 
@@ -168,15 +169,8 @@ def embed_files(pdf: Path, files: Iterable[tuple[str, bytes]]) -> int:
     if not files:
         return 0
     data = pdf.read_bytes()
-    trailer = _TRAILER.search(data[-4096:])
-    if trailer is None:
-        raise PdfError(_t("PDF sans table de références classique : pièces jointes impossibles"))
-    fields, prev = trailer.group(1), int(trailer.group(2))
-    size = int(re.search(rb"/Size (\d+)", fields).group(1))  # type: ignore[union-attr]
-    root = int(re.search(rb"/Root (\d+) 0 R", fields).group(1))  # type: ignore[union-attr]
-    info = re.search(rb"/Info (\d+) 0 R", fields)
-    catalog = _CATALOG.match(data, _offset(data, prev, root))
-    if catalog is None or b"/Names" in catalog.group(1) or b"/PageMode" in catalog.group(1):
+    size, root, info_ref, prev, catalog = _tail(data)
+    if catalog is None or b"/Names" in catalog or b"/PageMode" in catalog:
         raise PdfError(_t("catalogue du PDF inattendu : pièces jointes impossibles"))
     out = bytearray(data if data.endswith(b"\n") else data + b"\n")
     offsets: dict[int, int] = {}
@@ -198,14 +192,13 @@ def embed_files(pdf: Path, files: Iterable[tuple[str, bytes]]) -> int:
         names.append(b"%s %d 0 R" % (label, number + 1))
         number += 2
     put(number, b"<</Names [" + b" ".join(names) + b"]>>")
-    put(root, b"<<" + catalog.group(1) + b"\n/Names <</EmbeddedFiles %d 0 R>>\n/PageMode /UseAttachments>>" % number)
+    put(root, b"<<" + catalog + b"\n/Names <</EmbeddedFiles %d 0 R>>\n/PageMode /UseAttachments>>" % number)
     xref = len(out)
     out.extend(
         b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n%d %d\n"
         % (root, offsets[root], size, number + 1 - size)
     )
     out.extend(b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(size, number + 1)))
-    info_ref = b" /Info %s 0 R" % info.group(1) if info else b""
     out.extend(
         b"trailer\n<</Size %d /Root %d 0 R%s /Prev %d>>\nstartxref\n%d\n%%%%EOF\n"
         % (number + 1, root, info_ref, prev, xref)
@@ -215,6 +208,47 @@ def embed_files(pdf: Path, files: Iterable[tuple[str, bytes]]) -> int:
 
 
 _CATALOG = re.compile(rb"\d+ 0 obj\s*<<(.*?)>>\s*endobj", re.S)
+
+
+def _tail(data: bytes) -> tuple[int, int, bytes, int, bytes | None]:
+    """What an incremental update of Chromium's PDF builds on: its object count, its catalog's number, its trailer's
+    ``/Info`` entry, where its last cross-reference section is, and its catalog's entries (None: not a dictionary)."""
+    trailer = _TRAILER.search(data[-4096:])
+    if trailer is None:
+        raise PdfError(_t("PDF sans table de références classique : pièces jointes impossibles"))
+    fields, prev = trailer.group(1), int(trailer.group(2))
+    size = int(re.search(rb"/Size (\d+)", fields).group(1))  # type: ignore[union-attr]
+    root = int(re.search(rb"/Root (\d+) 0 R", fields).group(1))  # type: ignore[union-attr]
+    info = re.search(rb"/Info (\d+) 0 R", fields)
+    catalog = _CATALOG.match(data, _offset(data, prev, root))
+    return size, root, b" /Info %s 0 R" % info.group(1) if info else b"", prev, catalog and catalog.group(1)
+
+
+#: the page's language as its template writes it, at its start
+_LANG = re.compile(rb'<html lang="([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)"')
+
+
+def _set_language(pdf: Path, html: Path) -> None:
+    """The page's language (its ``<html lang>``) as the PDF's ``/Lang``, by an incremental update: Chromium writes
+    none in an untagged PDF, and a reader's speech would read the book in the viewer's language. A PDF not as
+    Chromium writes it is left as it is (:func:`embed_files` then says why)."""
+    with html.open("rb") as page:
+        found = _LANG.search(page.read(4096))
+    data = pdf.read_bytes()
+    try:
+        size, root, info_ref, prev, catalog = _tail(data)
+    except PdfError:
+        return
+    if found is None or catalog is None or b"/Lang" in catalog:
+        return
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offset = len(out)
+    out.extend(b"%d 0 obj\n<<%s\n/Lang (%s)>>\nendobj\n" % (root, catalog, found.group(1)))
+    xref = len(out)
+    out.extend(b"xref\n%d 1\n%010d 00000 n \n" % (root, offset))
+    trailer = b"trailer\n<</Size %d /Root %d 0 R%s /Prev %d>>\nstartxref\n%d\n%%%%EOF\n"
+    out.extend(trailer % (size, root, info_ref, prev, xref))
+    pdf.write_bytes(bytes(out))
 
 
 def _offset(data: bytes, xref: int, number: int) -> int:
