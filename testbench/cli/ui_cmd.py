@@ -59,8 +59,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from testbench.cli.outputs import session_dir_problem
 
     session = args.session or Path.cwd() / f"{Path(args.casebooks[0]).stem}.tbsession"
-    if args.create_dirs and not has_terminal():  # refused before the folder is made: nothing left behind
-        return _no_terminal(args.lang)
+    if args.create_dirs and (refused := terminal_refused(args.lang)) is not None:  # before the folder is made
+        return refused
     problem = session_dir_problem(session, args.create_dirs, args.lang)  # as ``run``: a missing drive is said
     if problem:
         print(f"testbench ui{colon(args.lang)}{problem}", file=sys.stderr)
@@ -159,8 +159,8 @@ def launch(
     from testbench.tui.render import bench_words
     from testbench.tui.workstation import Workstation
 
-    if not has_terminal():  # a script, a CI job, ssh without -t: the full screen would wait there for ever
-        return _no_terminal(args.lang)
+    if (refused := terminal_refused(args.lang)) is not None:  # no terminal, or one that cannot draw the window
+        return refused
     settings = load_settings()
     if args.lang:
         settings.lang = args.lang
@@ -209,11 +209,44 @@ NO_TERMINAL = _t(
 )
 
 
+#: ``testbench ui`` on a terminal that declares it moves no cursor: refused as without a terminal, said as such
+DUMB_TERMINAL = _t(
+    "terminal sans écran plein (TERM=dumb) : le poste d'examen ne peut pas s'y dessiner ; ouvrez-le dans un terminal"
+    " complet, ou lancez la campagne avec testbench run CAHIER --session FICHIER (ou testbench demo --headless)"
+)
+
+
 def _no_terminal(lang: str | None) -> int:
     from testbench.i18n import translator
 
     print(f"testbench ui{colon(lang)}{translator(lang)(NO_TERMINAL)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def terminal_refused(lang: str | None) -> int | None:
+    """Why the workstation cannot open here, said on standard error, and its exit code (3); None when it can: a
+    script or a CI job without a terminal (the full screen would wait there for ever), or a dumb terminal (an
+    editor's shell: the window would be drawn as escape codes, its keys read blind)."""
+    from testbench.i18n import translator
+
+    if not has_terminal():
+        return _no_terminal(lang)
+    if dumb_terminal():
+        print(f"testbench ui{colon(lang)}{translator(lang)(DUMB_TERMINAL)}", file=sys.stderr)
+        return EXIT_USAGE
+    return None
+
+
+def dumb_terminal() -> bool:
+    """A terminal that declares it moves no cursor (``TERM=dumb``: Emacs' shell, some CI runners' pseudo-terminal),
+    as the progress lines read it. Windows leaves TERM unset: never dumb there."""
+    return os.environ.get("TERM", "").strip().lower() == "dumb"
+
+
+def can_draw() -> bool:
+    """Whether the workstation can open here: a terminal to read keys and draw on, and not a dumb one (the demo
+    runs headless otherwise)."""
+    return has_terminal() and not dumb_terminal()
 
 
 def has_terminal() -> bool:

@@ -63,9 +63,13 @@ class CaseCoverage:
     requirements: tuple[str, ...]
     verdict: str  # retained ("none" when never run)
     status: str
+    #: its latest attempt is under way now (no verdict yet, in the run that writes the session): « en cours », not
+    #: cut; it is still not ready, so its status stays open
+    running: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
+    def as_dict(self, *, detail: bool = False) -> dict[str, Any]:
+        """``detail`` (the command and the workstation): ``running`` too; without it, report.json's shape."""
+        said = {
             "plan_id": self.plan_id,
             "case_id": self.case_id,
             "domain": self.domain,
@@ -73,6 +77,7 @@ class CaseCoverage:
             "verdict": self.verdict,
             "status": self.status,
         }
+        return {**said, "running": self.running} if detail else said
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ class RequirementCoverage:
             return "uncovered"
         return "passed" if all(c.status in READY_STATUSES for c in self.cases) else "open"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, detail: bool = False) -> dict[str, Any]:
+        keys = ("plan_id", "case_id", "verdict", "status", *(("running",) if detail else ()))
         return {
             "id": self.id,
             "title": self.title,
@@ -124,10 +130,7 @@ class RequirementCoverage:
             "in_catalogue": self.in_catalogue,
             "basis": self.basis,
             "status": self.status,
-            "cases": [
-                {"plan_id": c.plan_id, "case_id": c.case_id, "verdict": c.verdict, "status": c.status}
-                for c in self.cases
-            ],
+            "cases": [{k: v for k, v in c.as_dict(detail=detail).items() if k in keys} for c in self.cases],
         }
 
 
@@ -203,9 +206,11 @@ class Coverage:
             **({"integrity": integrity} if detail else {}),
             "total": len(self.cases),
             "counts": self.counts,
-            "cases": [c.as_dict() for c in self.cases],
-            "out_of_scope": [{**c.as_dict(), "why": why, "reason": reason} for c, why, reason in self.out_of_scope],
-            "requirements": [r.as_dict() for r in self.requirements],
+            "cases": [c.as_dict(detail=detail) for c in self.cases],
+            "out_of_scope": [
+                {**c.as_dict(detail=detail), "why": why, "reason": reason} for c, why, reason in self.out_of_scope
+            ],
+            "requirements": [r.as_dict(detail=detail) for r in self.requirements],
             "domains": [d.as_dict() for d in self.domains],
             "gaps": [g.as_dict(detail=detail) for g in self.gaps],
         }
@@ -293,11 +298,30 @@ def _counted_cases(session: SessionView, planned: dict[str, CasebookView]) -> li
     return list(counted.values())
 
 
+def live_run(session: SessionView) -> int | None:
+    """The run writing the session now — the last one, without an end, its lock held (the book's rule,
+    :func:`testbench.report.cover.interrupted_runs`) —, else None: its attempts without a verdict are under way,
+    not cut."""
+    from testbench.report.cover import interrupted_runs
+
+    if not session.runs or session.runs[-1]["ended_wall"] is not None:
+        return None
+    last = session.runs[-1]["id"]
+    return None if last in interrupted_runs(session) else int(last)
+
+
+def _running(view: CaseView | None, live: int | None) -> bool:
+    """Whether the case's latest attempt is under way: no verdict yet, in the run ``live`` that writes now."""
+    latest = view.latest if view is not None else None
+    return live is not None and latest is not None and latest.run_id == live and latest.verdict == Verdict.NONE
+
+
 def compute_coverage(
-    session: SessionView, plan: ExamPlan, chain_problems: Sequence[str] | None = None
+    session: SessionView, plan: ExamPlan, chain_problems: Sequence[str] | None = None, live: int | None = None
 ) -> Coverage:
     """The plan's scope read against the session (see the module's docstring for the flag's rule);
-    ``chain_problems``: the session's chain as the caller already checked it (the report), else checked here."""
+    ``chain_problems``: the session's chain as the caller already checked it (the report), else checked here;
+    ``live``: the run writing the session now (:func:`live_run`), whose attempts without a verdict are running."""
     planned, gaps = _casebook_gaps(plan, session)
     chosen = set(plan.services)
     in_scope: list[CaseCoverage] = []
@@ -312,6 +336,7 @@ def compute_coverage(
             tuple(str(r) for r in definition.get("requirements", ()) or ()),
             view.retained_verdict if view is not None else Verdict.NONE.value,
             case_status(view) if view is not None else NOT_RUN,
+            _running(view, live),
         )
         seen.add((cb.plan_id, case_id))
         reason = plan.excluded_reason(cb.plan_id, case_id, str(definition.get("mode", "")), domain)
@@ -398,4 +423,4 @@ def session_coverage(session_path: Path, plan_path: Path | None = None) -> Cover
         plan = session_plan(session, plan_path)
         if plan is None:
             raise PlanError(str(session_path), [PlanProblem(None, NO_PLAN)])
-        return compute_coverage(session, plan)
+        return compute_coverage(session, plan, live=live_run(session))

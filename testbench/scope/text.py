@@ -96,7 +96,10 @@ def redo_title(data: Mapping[str, Any]) -> str:
 
 def case_verdict_word(case: Mapping[str, Any], t: Callable[[str], str]) -> str:
     """A case's retained verdict, « échec (accepté en revue) » when a review confirmed it; a case run and cut before
-    its verdict (to redo, no verdict) « interrompue », as its attempt reads in the book."""
+    its verdict (to redo, no verdict) « interrompue », as its attempt reads in the book; one whose run is under way
+    now (``running``: the command's and the workstation's coverage of a live session) « en cours »."""
+    if case.get("running"):
+        return t("en cours")
     if case["verdict"] == "none" and case.get("status") == OPEN:
         return t("interrompue")
     word = verdict_word(case["verdict"], t)

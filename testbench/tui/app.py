@@ -77,7 +77,7 @@ from testbench.tui.screens import (
 )
 from testbench.tui.session_watch import SessionWatch
 from testbench.tui.texts import make_translator
-from testbench.tui.tool_screen import ToolWindows
+from testbench.tui.tool_screen import ToolScreen, ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import (
@@ -345,6 +345,7 @@ class WorkstationApp(
             self.notes.append(note)
         self.say_kept_corrections()  # typed in the window of the values read before a kill -9: said, never lost
         self.say_kept_reviews()  # typed in the review window before the terminal closed: said, offered back by ``a``
+        self.say_kept_tools()  # typed in a tool's window before the terminal closed: said, offered back by the tool
         if self.run_on_start:
             self.show_view("exam")
             self.start_run(self.ws.remaining())
@@ -799,6 +800,9 @@ class WorkstationApp(
             elif isinstance(window, ReviewScreen) and window.case_key is not None:
                 window.stop_keeping()  # the same for the review's reason (« le motif tapé sera perdu »)
                 self.ws.drop_review_draft(window.case_key)
+            elif isinstance(window, ToolScreen):
+                window.stop_keeping()  # the same for a tool's fields (« ce qui est tapé … sera perdu »)
+                self.ws.drop_tool_draft(window.tool.id)
         if not self.running:
             self.closed = True
             super().exit(result, return_code, message)

@@ -54,6 +54,12 @@ KEPT_REVIEW = _t(
     " Réviser ({key}) sur ce cas la reprend"
 )
 
+#: … or, its case in no casebook open any more, said once and dropped: no window would offer it again
+REVIEW_DROPPED = _t(
+    "{case} : révision tapée avant la fermeture du poste d'examen, jamais enregistrée (motif : {reason}) ; ce cas"
+    " n'est plus dans les cahiers de tests ouverts : elle ne sera plus proposée"
+)
+
 
 class ReviewAndReport:
     """Mixed into :class:`~testbench.tui.app.WorkstationApp`."""
@@ -62,12 +68,11 @@ class ReviewAndReport:
         """As the session opens: each review window's draft is said (a notice, the run log), with the key that
         offers it back, so that a reason typed before the workstation closed is never forgotten unsaid."""
         review = effective_keys(self.settings.keymap)["review"]
-        for key, draft in self.ws.kept_reviews():
-            entry = self.ws.entry(key)
-            case = entry.case.id if entry is not None else key[1]
+        for kept in self.ws.kept_reviews():
+            template = KEPT_REVIEW if kept.offered_again else REVIEW_DROPPED
 
-            def said(case: str = case, reason: str = draft.note or "—") -> str:  # in the language shown (F2)
-                return self.t(KEPT_REVIEW).format(case=case, reason=reason, key=display_key(review, self.t))
+            def said(template: str = template, case: str = kept.key[1], reason: str = kept.draft.note or "—") -> str:
+                return self.t(template).format(case=case, reason=reason, key=display_key(review, self.t))  # F2
 
             self.log_line(partial(lambda said: f"✎ {said()}", said))
             self.notify(said(), severity="warning", timeout=15)

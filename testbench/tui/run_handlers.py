@@ -84,6 +84,12 @@ CORRECTIONS_DROPPED = _t(
     " qu'enregistrées)"
 )
 
+#: a manual step's values and note typed and never confirmed, of a case no casebook open holds any more: said once
+STEP_DRAFT_DROPPED = _t(
+    "{case} · {step} : saisie tapée dans l'étape manuelle avant la fermeture du poste d'examen, jamais confirmée :"
+    " {typed} (note : {note}) ; ce cas n'est plus dans les cahiers de tests ouverts : elle ne sera plus proposée"
+)
+
 #: a run cut as the workstation quit (its terminal closed, Ctrl+Q pressed again): its case stays without a verdict
 RUN_CUT = _t("exécution coupée à la fermeture du poste d'examen : le cas en cours est resté interrompu")
 
@@ -531,6 +537,14 @@ class RunHandlers:
             said = partial(self._kept_corrections_said, kept, case_id)
             self.log_line(partial(lambda said: f"⚠ {said()}", said))
             self.notify(said(), severity="information" if kept.offered_again else "warning", timeout=15)
+        for key, step_id, draft in self.ws.gone_step_drafts():  # its case removed: said once, never lost unsaid
+            typed = ", ".join(f"{path} = {value}" for path, value in draft.values.items()) or "—"
+
+            def gone(case: str = key[1], step: str = step_id, typed: str = typed, note: str = draft.note or "—") -> str:
+                return self.t(STEP_DRAFT_DROPPED).format(case=case, step=step, typed=typed, note=note)  # F2
+
+            self.log_line(partial(lambda said: f"⚠ {said()}", gone))
+            self.notify(gone(), severity="warning", timeout=15)
 
     def _kept_corrections_said(self, kept: KeptCorrections, case_id: str) -> str:
         template = CORRECTIONS_OFFERED if kept.offered_again else CORRECTIONS_DROPPED

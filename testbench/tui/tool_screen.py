@@ -9,7 +9,8 @@ refusal is the tool's own sentence, in red; a defect is shown by name, never as 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,12 +19,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from testbench.i18n import _t
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE
 from testbench.tools.result import ToolResult
+from testbench.tui.actions import BY_ID, effective_keys, reach
 from testbench.tui.fault import fault_text
 from testbench.tui.footer import WholeKeysFooter
-from testbench.tui.screens import CLOSE, FormScreen, OneValue, T, workstation_keys
+from testbench.tui.screens import CLOSE, KeptFormScreen, OneValue, T, workstation_keys
 from testbench.tui.tools import TOOLS, Field, Tool, ToolContext, Values, defaults
+from testbench.tui.workstation import Draft
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -61,8 +65,24 @@ def closed_notice(tool: Tool, result: ToolResult, t: T) -> str:
     return f"{t(tool.title)}{t(' : ')}{said} (code {result.code})\n{written_text(result, t).plain}".rstrip()
 
 
-class ToolScreen(FormScreen[None]):
-    """A tool's fields (Enter runs it, Tab goes to the next field, Escape closes) and its result below."""
+#: a tool's window reopened with what was typed in it before the workstation closed (its draft)
+RECOVERED_FIELDS = _t(
+    "Saisie récupérée : tapée dans cette fenêtre avant la fermeture du poste d'examen, pas encore lancée."
+    " Vérifiez-la puis {enter} ; {escape} deux fois la laisse."
+)
+#: as the session opens: a tool's window left with fields typed and not run (a closed terminal, a ``kill -9``)
+KEPT_TOOL = _t(
+    "{tool} : saisie tapée avant la fermeture du poste d'examen, pas encore lancée ; {action} la reprend"
+)
+
+
+class ToolScreen(KeptFormScreen[None]):
+    """A tool's fields (Enter runs it, Tab goes to the next field, Escape closes) and its result below.
+
+    The fields changed from their defaults and not run successfully are kept beside the session as they are typed
+    (``keep``, :meth:`typed_now`), and offered back (``kept``, said recovered, counted as typed) when the tool's
+    window opens again after a closed terminal, a crash or ``kill -9``.
+    """
 
     DEFAULT_CSS = """
     ToolScreen { align: center middle; }
@@ -83,7 +103,16 @@ class ToolScreen(FormScreen[None]):
         *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
 
-    def __init__(self, tool: Tool, defaults: Values, t: T, run: Callable[[ToolScreen, Values], None]) -> None:
+    def __init__(
+        self,
+        tool: Tool,
+        defaults: Values,
+        t: T,
+        run: Callable[[ToolScreen, Values], None],
+        *,
+        kept: Draft | None = None,
+        keep: Callable[[Values], None] | None = None,
+    ) -> None:
         super().__init__()
         self.tool = tool
         self.defaults = defaults
@@ -92,6 +121,21 @@ class ToolScreen(FormScreen[None]):
         self.outcome: ToolResult | None = None
         self.running = False
         self.ran_with: Values | None = None  # the fields the tool last ran with: typed, and confirmed by Enter
+        self.kept = kept.values if kept is not None else {}  # typed before the workstation closed: offered back
+        self._keep = keep  # given :meth:`typed_now`, a pause after each change: kept on disk
+
+    def on_mount(self) -> None:
+        if self.kept:
+            said = self.t(RECOVERED_FIELDS).format(enter=self.key("enter"), escape=self.key("escape"))
+            self.show_notice(said, "warning")
+
+    def typed_now(self) -> tuple[Any, ...]:
+        """The fields that differ from their defaults; none once the tool ran with them and ended well (done: the
+        draft goes)."""
+        values = self.values()
+        if self.outcome is not None and self.outcome.code == EXIT_OK and values == self.ran_with:
+            return ({},)
+        return ({k: v for k, v in values.items() if v != self.defaults.get(k, "")},)
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -112,9 +156,12 @@ class ToolScreen(FormScreen[None]):
 
     def _widget(self, field: Field) -> Input | Select[str]:
         """A text to type, or a list to choose from (in the language shown; its default, else the first)."""
-        value = self.defaults.get(field.id, "")
+        default = self.defaults.get(field.id, "")
+        value = self.kept.get(field.id, default)
         if field.choices is None:
-            return OneValue(value, id=f"field-{field.id}")
+            typed = OneValue(value, id=f"field-{field.id}")
+            typed.opened_with = default  # a value recovered counts as typed: Escape and Ctrl+Q warn before dropping it
+            return typed
         options = field.choices(self.app.lang)  # type: ignore[attr-defined]
         chosen = value if value in {v for _, v in options} else options[0][1]
         return Select(options, value=chosen, allow_blank=False, id=f"field-{field.id}")
@@ -154,6 +201,7 @@ class ToolScreen(FormScreen[None]):
         self.running, self.outcome = False, result
         if self.is_attached:
             self.query_one("#tool-result", Static).update(self._output())
+            self._typed_changed()  # ended well: its draft goes
             return
         app: WorkstationApp = self.app  # type: ignore[assignment]
         said = closed_notice(self.tool, result, app.t)
@@ -185,9 +233,34 @@ class ToolWindows:
     def action_tool(self: WorkstationApp, tool_id: str) -> None:  # type: ignore[misc]
         tool = TOOLS[tool_id]
         ctx = self.tool_context()
-        self.push_screen(
-            ToolScreen(tool, defaults(tool, ctx), self.t, lambda screen, values: self._run_tool(screen, values))
+        labels = {field.id: field.label for field in tool.fields}
+        self._withdraw(self.kept_tool_said(tool_id))  # the window says it now, on its own line
+        screen = ToolScreen(
+            tool,
+            defaults(tool, ctx),
+            self.t,
+            lambda screen, values: self._run_tool(screen, values),
+            kept=self.ws.tool_draft(tool_id),  # typed before the workstation closed (a closed terminal, a crash)
+            keep=partial(self.ws.save_tool_draft, tool_id, labels),
         )
+        # closed on purpose (Escape, told what it drops when something is typed): nothing left to offer back
+        self.push_screen(screen, lambda _closed: self.ws.drop_tool_draft(tool_id))
+
+    def say_kept_tools(self: WorkstationApp) -> None:  # type: ignore[misc]
+        """As the session opens: each tool window's draft is said (a notice, the run log), with how to open it
+        again, so that fields typed before the workstation closed are never forgotten unsaid."""
+        for tool_id in self.ws.kept_tools():
+            if tool_id not in TOOLS:  # a tool of another version of testbench: nothing opens it
+                self.ws.drop_tool_draft(tool_id)
+                continue
+            said = partial(self.kept_tool_said, tool_id)  # in the language shown (F2)
+            self.log_line(partial(lambda said: f"✎ {said()}", said))
+            self.notify(said(), severity="warning", timeout=15)
+
+    def kept_tool_said(self: WorkstationApp, tool_id: str) -> str:  # type: ignore[misc]
+        """That tool ``tool_id``'s window holds a draft, and how to open it again, in the language shown."""
+        action = reach(tool_id, effective_keys(self.settings.keymap), self.t)
+        return self.t(KEPT_TOOL).format(tool=self.t(BY_ID[tool_id].label), action=action)
 
     def _run_tool(self: WorkstationApp, screen: ToolScreen, values: Values) -> None:  # type: ignore[misc]
         self._tool_worker(screen, values, self.tool_context())

@@ -107,6 +107,11 @@ READ_VALUES = "/read"
 REVIEW = "/#review"
 #: the review window in the steps a replaced session's drafts are said for (« TC-OK-001 · revue du verdict »)
 REVIEW_PLACE = _t("revue du verdict")
+#: where a tool window's draft is named, after the session's id (then the tool's id): a casebook's fingerprint
+#: never starts with « # », so it is never a case's
+TOOL = "#tool"
+#: a tool window in the places a replaced session's drafts are said for (« outil · cover »)
+TOOL_PLACE = _t("outil")
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,17 @@ class KeptCorrections:
 
     key: Key
     step_id: str
+    draft: Draft
+    offered_again: bool
+
+
+@dataclass(frozen=True)
+class KeptReview:
+    """A review typed in the review window and never saved, found as the session opens; ``offered_again``: its case
+    is open, and ``a`` on it offers the review back — else it was said and dropped (:meth:`Workstation.kept_reviews`).
+    """
+
+    key: Key
     draft: Draft
     offered_again: bool
 
@@ -132,16 +148,32 @@ def _review_id(session_id: str, key: Key) -> str:
     return f"{session_id}/{key[0]}/{key[1]}{REVIEW}"
 
 
+def _tool_id(session_id: str, tool_id: str) -> str:
+    """The name of the draft of a tool's window (:data:`TOOL`): one per tool, not per case."""
+    return f"{session_id}/{TOOL}/{tool_id}"
+
+
 def _aside_place(name: str) -> str:
-    """Where a draft set aside was typed, as said (« case · step », « case · revue du verdict »), from its name."""
-    case, step = name.split("/")[2:4]
+    """Where a draft set aside was typed, as said (« case · step », « case · revue du verdict », « outil · cover »),
+    from its name."""
+    parts = name.split("/")
+    if parts[1:2] == [TOOL]:
+        return f"{TOOL_PLACE} · {'/'.join(parts[2:])}"
+    case, step = parts[2:4]
     return f"{case} · {REVIEW_PLACE}" if f"/{step}" == REVIEW else f"{case} · {step}"
 
 
 def aside_said(places: list[str], t: Callable[[str], str]) -> str:
-    """The places :meth:`Workstation.take_set_aside` gives, in ``t``'s language: the review window's named in it."""
-    review = f" · {REVIEW_PLACE}"
-    return ", ".join(p.removesuffix(review) + f" · {t(REVIEW_PLACE)}" if p.endswith(review) else p for p in places)
+    """The places :meth:`Workstation.take_set_aside` gives, in ``t``'s language: the review window's and the tools'
+    named in it."""
+    review, tool = f" · {REVIEW_PLACE}", f"{TOOL_PLACE} · "
+
+    def said(place: str) -> str:
+        if place.endswith(review):
+            return place.removesuffix(review) + f" · {t(REVIEW_PLACE)}"
+        return f"{t(TOOL_PLACE)} · {place.removeprefix(tool)}" if place.startswith(tool) else place
+
+    return ", ".join(said(p) for p in places)
 
 
 def _kept(entry: dict[str, Any]) -> dict[str, Any]:
@@ -768,20 +800,100 @@ class Workstation:
         ``values``); None when nothing was."""
         return _as_draft(self._drafts().get(_review_id(self._session_id(), key)))
 
-    def kept_reviews(self) -> list[tuple[Key, Draft]]:
-        """The review windows' drafts of this session (a closed terminal, a ``kill -9`` left them): the case and
-        what was typed, for the interface to say as the session opens — a reason nobody knows of is as good as lost."""
-        own, found = self._session_id() + "/", []
-        for name, entry in self._drafts().items():
+    def kept_reviews(self) -> list[KeptReview]:
+        """The review windows' drafts of this session (a closed terminal, a ``kill -9`` left them), for the interface
+        to say as the session opens — a reason nobody knows of is as good as lost. A draft of a case open in another
+        version of its casebook (the file changed since) follows it there, offered back on that case (the window
+        says the verdict it was typed against); one of a case no casebook open holds any more is returned to be said
+        once and dropped — no window would offer it again. Read-only, or another workstation having the session
+        open, nothing is moved nor dropped: that process's window may be the one showing it."""
+        shared = self.read_only or not self.take_presence()
+        own, found, drafts = self._session_id() + "/", [], self._drafts()
+        changed = False
+        for name, entry in list(drafts.items()):
             parts = name.removeprefix(own).removesuffix(REVIEW).split("/")
-            if name.endswith(REVIEW) and len(parts) == 2 and (draft := _as_draft(entry)) is not None:
-                found.append(((parts[0], parts[1]), draft))
+            if not name.endswith(REVIEW) or len(parts) != 2 or (draft := _as_draft(entry)) is None:
+                continue
+            key: Key = (parts[0], parts[1])
+            now = self.entry(key) or self._same_case(key)
+            if not shared and (now is None or now.key != key):  # gone, or to follow the case's new version
+                moved = drafts.pop(name)
+                if now is not None:
+                    drafts[_review_id(self._session_id(), now.key)] = moved
+                    key = now.key
+                changed = True
+            found.append(KeptReview(key, draft, now is not None))
+        if changed:
+            self._write_drafts(drafts)
         return found
+
+    def gone_step_drafts(self) -> list[tuple[Key, str, Draft]]:
+        """As the session opens: the manual steps' drafts (values and note typed, never confirmed) of a case no
+        casebook open holds under its key. One of a case open in another version of its casebook follows it there
+        (its step, asked again, offers it back); one of a case gone is returned — case, step, draft — to be said
+        once, and dropped: no step would offer it again. Read-only, or another workstation having the session open,
+        nothing is moved nor dropped."""
+        if self.read_only or not self.take_presence():
+            return []
+        own, found, drafts, changed = self._session_id() + "/", [], self._drafts(), False
+        for name in list(drafts):
+            parts = name.removeprefix(own).split("/")  # casebook, case, step: not a review's (« #review »), a tool's
+            if len(parts) != 3 or parts[0] == TOOL or parts[2].startswith("#") or self.entry((parts[0], parts[1])):
+                continue
+            now, moved = self._same_case((parts[0], parts[1])), drafts.pop(name)
+            if now is not None and all(step.id != parts[2] for step in now.case.steps):
+                now = None  # its new version has no such step: nothing would ask it again
+            changed = True
+            if now is not None:
+                drafts[_draft_id(self._session_id(), now.key, parts[2])] = moved
+            elif (draft := _as_draft(moved)) is not None:
+                found.append(((parts[0], parts[1]), parts[2], draft))
+        if changed:
+            self._write_drafts(drafts)
+        return found
+
+    def _same_case(self, key: Key) -> CaseEntry | None:
+        """The case open under ``key``'s id in another version of its casebook (same plan id, when the session
+        recorded the version the key names), else None."""
+        entry = self.find(key[1])
+        recorded = {cb.sha256: cb.plan_id for cb in self.session.casebooks} if self.session is not None else {}
+        plan = recorded.get(key[0])
+        return entry if entry is not None and plan in (None, entry.casebook.identity.plan_id) else None
 
     def drop_review_draft(self, key: Key) -> None:
         """The review was saved, or the person backed out told it drops what was typed: its draft goes."""
         drafts = self._drafts()
         if drafts.pop(_review_id(self._session_id(), key), None) is not None:
+            self._write_drafts(drafts)
+
+    # -- a tool's window (« Outils »: new case, the cover's fields…), kept as typed, in the same file ---------------
+    def save_tool_draft(self, tool_id: str, labels: dict[str, str], typed: dict[str, str]) -> None:
+        """Keep the fields of tool ``tool_id``'s window that differ from their defaults and were not run yet
+        (``ToolScreen.typed_now``), so that a closed terminal, a crash or ``kill -9`` loses nothing of them but a
+        PIN: a field whose value, read with its ``labels`` entry, holds one is left out. None left: dropped."""
+        values = {k: v for k, v in typed.items() if not _holds_pin(f"{k} {labels.get(k, '')}", v)}
+        name, drafts = _tool_id(self._session_id(), tool_id), self._drafts()
+        if values:
+            drafts[name] = {"values": values, "note": ""}
+        elif drafts.pop(name, None) is None:
+            return
+        self._write_drafts(drafts)
+
+    def tool_draft(self, tool_id: str) -> Draft | None:
+        """What was typed in the window of tool ``tool_id`` and not run; None when nothing was."""
+        return _as_draft(self._drafts().get(_tool_id(self._session_id(), tool_id)))
+
+    def kept_tools(self) -> list[str]:
+        """The tools whose window holds a draft (a closed terminal, a ``kill -9`` left it), for the interface to
+        say as the session opens."""
+        start = _tool_id(self._session_id(), "")
+        kept = self._drafts().items()
+        return [name.removeprefix(start) for name, entry in kept if name.startswith(start) and _as_draft(entry)]
+
+    def drop_tool_draft(self, tool_id: str) -> None:
+        """The tool's window was closed on purpose (told what it drops) or the workstation quit: its draft goes."""
+        drafts = self._drafts()
+        if drafts.pop(_tool_id(self._session_id(), tool_id), None) is not None:
             self._write_drafts(drafts)
 
     def kept_corrections(self) -> list[KeptCorrections]:
