@@ -179,6 +179,14 @@ _AS_RECORDED = {
     "une ligne de plus de {limit}": frozenset({"limit"}),
     "une ligne de plus de {size} octets": frozenset({"size"}),
     "pas de réponse en {seconds} s": frozenset({"seconds"}),
+    # an XML problem of a card profile or casebook (testbench.casebook.source): names as the author wrote them
+    "balise fermante </{close}> alors que <{open}> (ligne {line}) est ouvert": frozenset({"close", "open"}),
+    "fin du fichier avant la fermeture de <{tag}> (ouvert ligne {line})": frozenset({"tag"}),
+    "balise ouvrante <{tag}> non terminée (ligne {line})": frozenset({"tag"}),
+    "<{element}>, attribut « {attribute} »": frozenset({"element", "attribute"}),
+    # testbench.cards.bays: readers' names as PC/SC gives them (a reader named « cahier » stays so)
+    "{count} lecteur absent : {missing} (présents : {present})": frozenset({"missing", "present"}),
+    "{count} lecteurs absents : {missing} (présents : {present})": frozenset({"missing", "present"}),
     # testbench.engines.reference.b2.B2Overflow: a lot's total and its zone's largest, in euros
     "lot : {value} ne tient pas dans la zone {field} du lot (au plus {limit})": frozenset({"value", "limit"}),
     "le moteur n'a pas répondu à describe en fin de cas ({seconds} s) : arrêté": frozenset({"seconds"}),

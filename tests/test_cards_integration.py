@@ -173,7 +173,7 @@ def test_cli_list_and_probe_on_the_real_stack(pcsc_bay: PcscBay) -> None:
     empty = cli("probe", "--reader", "Virtual PCD 00 01")
     assert empty.returncode == 2 and "aucune carte" in empty.stderr
     watched = cli("watch", "--timeout", "0.3").stdout
-    assert "Virtual PCD 00 00  carte insérée  Vitale 2" in watched and "Virtual PCD 00 01  vide" in watched
+    assert "Virtual PCD 00 00  carte présente  Vitale 2" in watched and "Virtual PCD 00 01  vide" in watched
 
 
 def test_cli_record_with_a_scriptor_script(pcsc_bay: PcscBay, tmp_path: Path) -> None:

@@ -44,18 +44,19 @@ def pcsc_problem(readers: dict[str, ReaderSpec] | None = None) -> str | None:
     return absent_readers(missing, names) if missing else None
 
 
-def absent_readers(missing: list[str], present: list[str]) -> str:
-    """The readers named but not there, and those pcscd lists (French, read back through the catalogue): what
-    a run and ``cards probe/watch/record`` say of a mistyped reader."""
-    from testbench.i18n import tn
+def absent_readers(missing: list[str], present: list[str], lang: str | None = "fr") -> str:
+    """The readers named but not there, and those pcscd lists: what a run (in French, read back through the
+    catalogue) and ``cards probe/watch/record`` (in their language, ``lang`` None: the reader names as typed, which
+    a read-back would take for words — « cas », « cahier ») say of a mistyped reader."""
+    from testbench.i18n import tn, translator
 
     return tn(
         "{count} lecteur absent : {missing} (présents : {present})",
         "{count} lecteurs absents : {missing} (présents : {present})",
         len(missing),
-        "fr",
+        lang,
         missing=", ".join(missing),
-        present=", ".join(present) or "aucun",  # read back as « none » by the catalogue
+        present=", ".join(present) or translator(lang)("aucun"),  # « none » in English
     )
 
 

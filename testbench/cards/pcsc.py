@@ -160,31 +160,65 @@ class ReaderEvent:
     present: bool
     atr: bytes
     at: float  # time.monotonic()
-    initial: bool = False  # the state when watching started, not a change
+    initial: bool = False  # the state when watching started (or when the reader came), not a change
+    plugged: bool | None = None  # a reader that came (True) or went (False) while watching all readers
+
+
+#: how often a watch of every reader lists them again (a reader plugged in or pulled out; pcsc-lite's
+#: « \\?PnP?\Notification » pseudo-reader is not told of every reader driver's changes, vpcd's among them)
+READERS_EVERY = 1.0
 
 
 def watch(
     readers: list[str] | None = None, timeout: float | None = None, stop: threading.Event | None = None
 ) -> Iterator[ReaderEvent]:
-    """Yield insertions and removals (first the current state) until ``timeout`` or ``stop``."""
+    """Yield insertions and removals (first the current state) until ``timeout`` or ``stop``; without ``readers``,
+    the readers plugged in and pulled out while watching too (each new one with its state)."""
     with Context() as ctx:
         names = readers or ctx.readers()
-        if not names:
+        if not names and readers is not None:
             return
         deadline = None if timeout is None else time.monotonic() + timeout
-        current = ctx.status(names)
-        for r, (state, atr) in current.items():
-            yield ReaderEvent(r, card_present(state), atr, time.monotonic(), initial=True)
-        known = {r: s for r, (s, _) in current.items()}
+        known: dict[str, int] = {}
+        yield from _came(ctx, names, known, initial=True)
+        listed = time.monotonic()
         while not (stop and stop.is_set()):
             wait_ms = 200 if deadline is None else int(min(0.2, deadline - time.monotonic()) * 1000)
             if wait_ms <= 0:
                 return
-            changed = ctx.status(names, wait_ms, known)
+            if readers is None and time.monotonic() - listed >= READERS_EVERY:
+                yield from _plugged(ctx, known)
+                listed = time.monotonic()
+            if not known:
+                time.sleep(wait_ms / 1000)  # no reader to wait on: wait for one to be plugged in
+                continue
+            changed = ctx.status(list(known), wait_ms, known)
             for r, (state, atr) in changed.items():
                 if card_present(state) != card_present(known.get(r, 0)):
                     yield ReaderEvent(r, card_present(state), atr, time.monotonic())
                 known[r] = state
+
+
+def _came(
+    ctx: Context, names: list[str], known: dict[str, int], *, initial: bool = False
+) -> Iterator[ReaderEvent]:
+    """The state of the readers ``names`` (at the start, or plugged in since), added to ``known``."""
+    if not names:
+        return
+    for r, (state, atr) in ctx.status(names).items():
+        if not initial:
+            yield ReaderEvent(r, False, b"", time.monotonic(), plugged=True)
+        yield ReaderEvent(r, card_present(state), atr, time.monotonic(), initial=True)
+        known[r] = state
+
+
+def _plugged(ctx: Context, known: dict[str, int]) -> Iterator[ReaderEvent]:
+    """The readers plugged in (with their state) and pulled out since ``known`` was listed."""
+    now = ctx.readers()
+    for gone in [r for r in known if r not in now]:
+        del known[gone]
+        yield ReaderEvent(gone, False, b"", time.monotonic(), plugged=False)
+    yield from _came(ctx, [r for r in now if r not in known], known)
 
 
 # ---------------------------------------------------------------- transport

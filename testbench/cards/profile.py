@@ -19,11 +19,12 @@ from typing import cast
 
 from lxml import etree
 
-from testbench.casebook.source import SourceText, has_doctype, xml_detail
+from testbench.casebook.model import SourceRef
+from testbench.casebook.source import SourceText, has_doctype, malformed, xml_detail
 from testbench.casebook.xsd import resolve_paths, run_schema
 from testbench.casebook.xsd_messages import describe
 from testbench.fmt import os_reason
-from testbench.i18n import _t, translator
+from testbench.i18n import _t, default_language, translator
 from testbench.xmlsafe import from_bytes
 
 from .layout import atr_family
@@ -44,17 +45,35 @@ DEFAULT_ATR = {
 
 
 class ProfileError(ValueError):
-    """An invalid profile; the message (French, its English in testbench.i18n) starts with file:line:col."""
+    """An invalid profile; the message (French, its English in testbench.i18n) starts with file:line:col.
 
-    def __init__(self, file: str, line: int, col: int, message: str, others: Sequence[ProfileError] = ()) -> None:
+    ``english`` is given where the message was composed from parts the author wrote (an XML or schema error naming
+    an element or attribute as written: ``<cas>``, ``nom``), which a translation of the whole message would read
+    as words of the catalogue (« case », « name »)."""
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        col: int,
+        message: str,
+        others: Sequence[ProfileError] = (),
+        english: str | None = None,
+    ) -> None:
         super().__init__(f"{file}:{line}:{col}: {message}")
-        self.file, self.line, self.col, self.message = file, line, col, message
+        self.file, self.line, self.col, self.message, self.english = file, line, col, message, english
         #: Every problem found at once (this one first): a profile's schema errors are all reported.
         self.all: tuple[ProfileError, ...] = (self, *others)
 
+    def said(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the default language when None)."""
+        if self.english is not None and (lang or default_language()) == "en":
+            return self.english
+        return translator(lang)(self.message)
+
     def text(self, lang: str | None = None) -> str:
         """``file:line:col: message`` in ``lang`` (the default language when None)."""
-        return f"{self.file}:{self.line}:{self.col}: {translator(lang)(self.message)}"
+        return f"{self.file}:{self.line}:{self.col}: {self.said(lang)}"
 
 
 @dataclass(frozen=True)
@@ -329,7 +348,8 @@ def _schema_errors(root: etree._Element, data: bytes, file: str) -> list[Profile
         where = source.ref_line(line, column) if el is None else source.element_ref(el, attribute)
         if attribute in _SECRETS:
             raw = _masked(raw, el.get(attribute) if el is not None else None)
-        problems.append(ProfileError(file, where.line, where.col, describe(raw, translator("fr"))))
+        french, english = describe(raw, translator("fr")), describe(raw, translator("en"))
+        problems.append(ProfileError(file, where.line, where.col, french, english=english))
     return sorted(problems, key=lambda p: (p.line, p.col))
 
 
@@ -412,7 +432,8 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         root = from_bytes(data)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
-        raise ProfileError(file, line, col, f"XML mal formé : {xml_detail(exc.msg)}") from None
+        said = malformed(SourceRef(file, line, col), exc.msg)  # its names as written, in both languages
+        raise ProfileError(file, line, col, f"XML mal formé : {xml_detail(exc.msg)}", english=said.english) from None
     if has_doctype(root):
         at = max(data.find(b"<!DOCTYPE"), 0)  # refused as a casebook's: entities crashed the schema check
         line, col = data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
@@ -421,7 +442,8 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         )
     invalid = _schema_errors(root, data, file)
     if invalid:
-        raise ProfileError(invalid[0].file, invalid[0].line, invalid[0].col, invalid[0].message, invalid[1:])
+        first = invalid[0]
+        raise ProfileError(first.file, first.line, first.col, first.message, invalid[1:], english=first.english)
     ctx = _Ctx(file, data.decode("utf-8", errors="replace"))
     kind = root.get("kind")
     atr_el = root.find("atr")
@@ -585,4 +607,23 @@ def parse_profile(data: bytes, file: str = "<profil>", path: Path | None = None)
         problem = memory_problem(profile)
         if problem:
             raise ProfileError(file, root.sourceline or 1, 1, problem)
+    if pin is not None:
+        _remember_codes(pin)
     return profile
+
+
+#: the codes of every profile read in this process — the bundled ones and a casebook's own, given by path, wherever
+#: it is kept: testbench.traces.pin_words masks them after the word « code » in what the bench stores and exports
+_loaded_codes: frozenset[str] = frozenset()
+
+
+def _remember_codes(pin: Pin) -> None:
+    global _loaded_codes
+    codes = {code for code in (pin.reveal(), pin.reveal_new(), pin.reveal_unblock()) if code}
+    if not codes <= _loaded_codes:
+        _loaded_codes = _loaded_codes | codes
+
+
+def loaded_codes() -> frozenset[str]:
+    """The codes of the profiles read so far in this process (:func:`_remember_codes`)."""
+    return _loaded_codes

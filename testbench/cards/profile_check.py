@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from testbench.cards.profile import ProfileError, load_profile
-from testbench.casebook.errors import Problem, in_both
+from testbench.casebook.errors import Problem
 from testbench.casebook.model import CardFixture, SourceRef
 from testbench.casebook.source import xml_detail
+from testbench.i18n import translator
 
 _PROFILE_INVALID = "profil de carte invalide : {reason}"
 _MALFORMED = "XML mal formé : "  # testbench.cards.profile's prefix of the XML library's detail
@@ -24,6 +25,7 @@ def card_profile_problems(cards: Iterable[CardFixture]) -> list[Problem]:
     (:meth:`FixturesReader._card_profile`).
     """
     problems: list[Problem] = []
+    t_fr, t_en = translator("fr"), translator("en")
     for profile in dict.fromkeys(card.profile for card in cards):
         try:
             load_profile(profile)
@@ -32,9 +34,9 @@ def card_profile_problems(cards: Iterable[CardFixture]) -> list[Problem]:
                 continue
             for each in exc.all:  # every problem of the profile at once, as a casebook's
                 where = SourceRef(each.file, each.line, each.col)
-                reason = _one_line(each.message)
-                said = in_both(lambda t, r=reason: t(_PROFILE_INVALID).format(reason=t(r)))
-                problems.append(Problem(where, *said))
+                french = t_fr(_PROFILE_INVALID).format(reason=t_fr(_one_line(each.message)))
+                english = t_en(_PROFILE_INVALID).format(reason=_one_line(each.said("en")))
+                problems.append(Problem(where, french, english))
     return problems
 
 

@@ -13,12 +13,17 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from testbench.i18n import _t, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
 from testbench.runner.options import PathValue, port_number, seconds_or_zero
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from testbench.cards.pcsc import ReaderEvent
 
 #: ``cards replay --export-scriptor`` writes a script and presents no card: a serving option would be ignored
 EXPORT_SERVES_NOTHING = _t(
@@ -216,24 +221,33 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from testbench.cards.api import CardUnavailable
-    from testbench.cards.pcsc import watch
+    from testbench.cards.pcsc import list_readers, watch
+    from testbench.cards.pcsc_errors import no_reader_message
 
     try:
         t = translator()
         _listed(args.reader)
+        if not args.reader and not list_readers():  # said, then the watch waits for a reader to be plugged in
+            print(no_reader_message(args.lang), file=sys.stderr, flush=True)
         for ev in watch(args.reader, args.timeout):
             stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]
-            if ev.present:
-                card = f"{t('carte insérée')}  {t(_family_fr(ev.atr))}  ATR {ev.atr.hex(' ').upper()}"
-                print(f"{stamp}  {ev.reader}  {card}", flush=True)
-            else:
-                print(f"{stamp}  {ev.reader}  {t('vide' if ev.initial else 'carte retirée')}", flush=True)
+            print(f"{stamp}  {ev.reader}  {_watched(ev, t)}", flush=True)
     except CardUnavailable as exc:
         _err(str(exc))
         return EXIT_ENV
     except KeyboardInterrupt:
         pass
     return EXIT_OK
+
+
+def _watched(ev: ReaderEvent, t: Callable[[str], str]) -> str:
+    """What ``cards watch`` says of one event: a card there when watching started is present, not inserted."""
+    if ev.plugged is not None:
+        return t("lecteur branché") if ev.plugged else t("lecteur débranché")
+    if ev.present:
+        said = t("carte présente") if ev.initial else t("carte insérée")
+        return f"{said}  {t(_family_fr(ev.atr))}  ATR {ev.atr.hex(' ').upper()}"
+    return t("vide") if ev.initial else t("carte retirée")
 
 
 def _listed(readers: list[str] | None) -> None:
@@ -247,7 +261,7 @@ def _listed(readers: list[str] | None) -> None:
     present = list_readers()
     missing = [name for name in readers if name not in present]
     if missing:
-        raise CardUnavailable(absent_readers(missing, present))
+        raise CardUnavailable(absent_readers(missing, present, None))  # said in the command's language
 
 
 def _open_channel(reader: str | None, sinks: list, beside: bool = False) -> Any:
@@ -514,7 +528,10 @@ def cmd_emulate(args: argparse.Namespace) -> int:
 
     try:
         profile = load_profile(args.profile)
-    except (ProfileError, OSError) as exc:
+    except ProfileError as exc:
+        print(f"testbench cards: {exc.text()}", file=sys.stderr)  # its names as written, in either language
+        return EXIT_USAGE
+    except OSError as exc:
         _err(str(exc))
         return EXIT_USAGE
     if (problem := _output_problem(args.trace, (args.profile,))) is not None:

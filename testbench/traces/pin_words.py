@@ -139,7 +139,7 @@ def may_hold_pin(text: str) -> bool:
 
 
 @functools.cache
-def known_test_pins() -> frozenset[str]:
+def _bundled_pins() -> frozenset[str]:
     """The codes of the bench's own test cards (their profiles in testbench.paths.CARD_PROFILES_DIR), read once,
     the first time a text holds « code » and a digit."""
     from testbench.cards.pin import known_test_codes
@@ -148,13 +148,26 @@ def known_test_pins() -> frozenset[str]:
     return known_test_codes(CARD_PROFILES_DIR)
 
 
-@functools.cache
+def known_test_pins() -> frozenset[str]:
+    """The codes of the bench's own test cards, and of every card profile read in this process (a casebook's own,
+    given by path, kept anywhere: audit s37)."""
+    from testbench.cards.profile import loaded_codes
+
+    return _bundled_pins() | loaded_codes()
+
+
 def known_code_pattern() -> re.Pattern[str] | None:
     """A known test card's code (:func:`known_test_pins`) after the word « code », a few words without a digit
     between (« code 4719 », « code : 4719 », « code carte 4719 », « le code est 4719 », « saisi le code 4719 sur le
     lecteur »): the bench knows these values, so no label is needed; « code postal 75011 », whose number is no test
     card's, stays. None when no profile names a code."""
-    pins = sorted(known_test_pins(), key=len, reverse=True)
+    return _code_pattern(known_test_pins())
+
+
+@functools.lru_cache(maxsize=8)
+def _code_pattern(codes: frozenset[str]) -> re.Pattern[str] | None:
+    """:func:`known_code_pattern` for one set of codes (made again when a profile brings new ones)."""
+    pins = sorted(codes, key=len, reverse=True)
     if not pins:
         return None
     return re.compile(

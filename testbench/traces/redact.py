@@ -69,6 +69,8 @@ from testbench.traces.redact_rules import (
     LineContext,
     Step,
     is_fixed_width,
+    keep_piece,
+    restore_kept,
     same_width_mask,
     sub_pins,
     sub_split_dump_codes,
@@ -558,6 +560,7 @@ class Redactor:
             text = step(text, ctx)
         if not ctx.fixed:  # a fixed-width record keeps its widths (its masks are no markers anyway)
             text = unelide_names(text)
+        text = restore_kept(text)  # a word a line break cut after a known name (sub_cut_values)
         return Redaction(english_markers(text) if self._english else text, ctx.counts)
 
     def sub_cut_values(
@@ -587,11 +590,27 @@ class Redactor:
             first, indent, text = lines[before].rstrip(), line[: at.end()], line[at.end() :]
             hit = self._cut_value(lines[before], first, text)
             if hit is None:
+                unindented = not line.removeprefix("stderr : ")[:1].isspace()  # an indented line: another message
+                if unindented and (kept := self._name_then_letters(lines[before], first, text)) is not None:
+                    lines[before] = first[:kept] + keep_piece(first[kept:])
                 continue
             kind, tail, start, end = hit
             counts[kind] += 1
             lines[before] = first[: len(first) - len(tail) + start] + MARKERS[kind]
             lines[i] = indent + MARKERS[kind] + text[end:]
+
+    def _name_then_letters(self, line: str, first: str, text: str) -> int | None:
+        """Where a known one-word name starts that ends ``line`` (``first``: without its trailing spaces) when the next
+        line, ``text``, goes on with its word (« … des ESSAI » then « S restants »: the word is ESSAIS, no name), else
+        None."""
+        if self._names is None or line != first or not first[-1:].isalpha():
+            return None
+        suffix = _INFLECTION.match(text)
+        if suffix is None or suffix.group().isupper() != first[-1].isupper():
+            return None  # another word (« ESSAI » then « de lecture »: two messages), or a change of case
+        tail = first[-_WRAP_SIDE:]
+        ends = [m for m in self._names.hits(tail) if m.end() == len(tail)]
+        return len(first) - len(tail) + ends[0].start() if ends else None
 
     def _cut_value(self, line: str, first: str, text: str) -> tuple[str, str, int, int] | None:
         """(kind, the line's tail read, where the value starts in it, where it ends in ``text``) of a known value the
@@ -644,6 +663,9 @@ _STAMP_OR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d|\d\d/\d\d/\d{4}[T ]|\d\d:\d\d|[0
 _LEAD_WORD = re.compile(r"(?:stderr :[ \t]+)?[ \t]*(?=[^\W_])")
 #: the last characters of a line a birth date was cut after (« 17/03/ », « 1961-03- », « 17.03 »)
 _DATE_END = frozenset("0123456789/.-")
+#: the end of a word a line break cut after a known name, as the next line starts (a plural, a feminine: « S »,
+#: « es »), then no letter; any other word there may be a message of its own, the name before it a name
+_INFLECTION = re.compile(r"(?i)(?:e?s|x|e)(?![^\W\d_]|['’])")  # « s'est … » starts a message
 _TRAILING_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_]+\Z")
 
 #: bytes as C, C#, Java and Python logs write them, which no hex run is: ``0x32,0x39,…`` (or spaced, or in

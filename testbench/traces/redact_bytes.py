@@ -49,6 +49,7 @@ from testbench.traces.known import (
 )
 from testbench.traces.redact_rules import (
     CONTINUED_DUMP,
+    DIRECTION,
     MARKERS,
     PACKED_HEAD,
     STAMP_LINE,
@@ -57,6 +58,7 @@ from testbench.traces.redact_rules import (
     b64_bytes,
     continued_head,
     dump_tail,
+    keep_piece,
     same_width_mask,
     span_bytes,
     wrapped_b64,
@@ -262,6 +264,8 @@ def mask_apdu_fields(text: str, kinds: frozenset[str], t: Translate, counts: Cou
 # ------------------------------------------------------------------------------ by content
 
 _HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+#: a run of three bytes or more in hex, spaced or packed (:meth:`EncodedValues.answer_dates`)
+_SHORT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{2}(?:(?:  |[ :])?[0-9A-Fa-f]{2}){2,}(?![0-9A-Za-z])")
 #: base64 tokens worth decoding (at least {n} characters): base64 of a known value always holds a
 #: capital past its first character (the first character of each group of four encodes the top bits of
 #: a byte: Q…W for capitals, M…O for digits), so a token without one — a word, a number, a path, a
@@ -346,6 +350,12 @@ def bcd_dates(date: str) -> set[bytes]:
         return set()
     y, m, d = iso.split("-")
     return {bytes.fromhex(y + m + d), bytes.fromhex(d + m + y)}
+
+
+def short_bcd_dates(date: str) -> set[bytes]:
+    """A birth date in BCD with a two-digit year (« 80 01 15 », « 15 01 80 »): 3 bytes, which occur by chance in any
+    dump, so looked for in a card's answer only (:meth:`EncodedValues.answer_dates`)."""
+    return {packed[1:] if packed[:1] in (b"\x19", b"\x20") else packed[:2] + packed[3:] for packed in bcd_dates(date)}
 
 
 def _known_pattern(known: KnownValues, kinds: frozenset[str]) -> re.Pattern[bytes] | None:
@@ -551,6 +561,8 @@ class EncodedValues:
         )
         self._glued_seen: dict[tuple[str, bool, int], tuple[str, Counter[str]]] = {}
         self._bcd = {packed for d in known.birth_dates for packed in bcd_dates(d)}
+        short = {packed for d in known.birth_dates for packed in short_bcd_dates(d)} if "birth_date" in kinds else ()
+        self._short_bcd = re.compile(b"|".join(re.escape(p) for p in sorted(short))) if short else None
         # hex runs, base64 tokens: see _once
         self._seen: dict[tuple[str, bool], tuple[str, Counter[str], list[tuple[str, str]]]] = {}
         self._cut: list[tuple[str, str]] = []
@@ -574,7 +586,42 @@ class EncodedValues:
         if edges:
             text = _mask_column_edges(text, edges, same_width_mask if fixed else lambda _: MARKERS["name"])
         text = self._any_hex.sub(lambda m: self._glued(m, counts, fixed), text)
-        return self._b64_token.sub(lambda m: self._once(tokens, m.group(), counts, fixed), text)
+        text = self._b64_token.sub(lambda m: self._once(tokens, m.group(), counts, fixed), text)
+        return self.answer_dates(text, counts, fixed) if self._short_bcd is not None else text
+
+    def answer_dates(self, text: str, counts: Counter[str], fixed: bool) -> str:
+        """A known birth date in BCD with a two-digit year (« 80 01 15 ») in the bytes of a card's answer: after the
+        line's last direction mark, when it is an answer's (« << », « R-APDU », « resp », « réponse », a JSON record's
+        « response »). Elsewhere three bytes are no evidence (:func:`short_bcd_dates`)."""
+        last = next(reversed([*DIRECTION.finditer(text)]), None)
+        if last is None or last.group("answer") is None:
+            return text
+        at = last.end()
+        return text[:at] + _SHORT_RUN.sub(lambda m: self._short_dates(m.group(), counts, fixed), text[at:])
+
+    def _short_dates(self, run: str, counts: Counter[str], fixed: bool) -> str:
+        """:meth:`answer_dates` on one run of hex (not one of decimal digits packed: a number)."""
+        assert self._short_bcd is not None
+        if run.isdigit():
+            return run
+        data = bytes.fromhex(run.replace(":", " "))
+        hits = list(self._short_bcd.finditer(data))
+        if not hits:
+            return run
+        pairs = list(_HEX_PAIR.finditer(run))
+        out, pos = [], 0
+        for hit in hits:
+            start, end = pairs[hit.start()].start(), pairs[hit.end() - 1].end()
+            counts["birth_date"] += 1
+            head = run[pos:start]
+            if fixed:
+                out.append(head + same_width_mask(run[start:end]))
+            else:
+                glued_before = " " if head and head[-1] not in " :" else ""
+                glued_after = " " if end < len(run) and run[end] not in " :" else ""
+                out.append(head + glued_before + marker("birth_date", 3, self._t) + glued_after)
+            pos = end
+        return "".join(out) + run[pos:]
 
     def _once(
         self,
@@ -779,6 +826,7 @@ class EncodedValues:
             for i, text in enumerate(lines)
             if (text[-1:] in _HEX_SET and text[-_PACKED_MIN : 1 - _PACKED_MIN] in _HEX_SET) or text[-1:] in _BLANKS
         ]
+        self._sub_packed_chains(lines, sources, ends, counts)
         for i in ends:
             source = sources[i]
             if source is None or (at := _packed_end(lines[i])) is None:
@@ -787,6 +835,69 @@ class EncodedValues:
                 if sources[j] == source:
                     self._packed_pair(lines, (i, at), j, counts)
                     break
+
+    def _sub_packed_chains(
+        self, lines: MutableSequence[str], sources: Sequence[str | None], ends: Sequence[int], counts: Counter[str]
+    ) -> None:
+        """A known value a packed dump cuts over three lines or more (a dump of 4 or 8 bytes a line): the chain of lines
+        whose packed digits run on (every line but the first and the last holds bytes alone after its head) is read
+        whole, and a value that crosses two breaks or more is masked on every line it spans (the pairs are
+        :meth:`_packed_pair`'s)."""
+        chains: list[list[tuple[int, int, int]]] = []  # each line of a chain: (index, where its digits start, end)
+        ends_at: dict[int, list[tuple[int, int, int]]] = {}
+        for i in ends:
+            source = sources[i]
+            if source is None or (at := _packed_end(lines[i])) is None:
+                continue
+            for j in range(i + 1, min(len(lines), i + 1 + _OTHER_LINES_BETWEEN)):
+                if sources[j] != source:
+                    continue
+                head = PACKED_HEAD.match(lines[j])
+                if head is not None:
+                    chain = ends_at.pop(i, None)
+                    if chain is None:
+                        chain = [(i, at, len(lines[i].rstrip()))]
+                        chains.append(chain)
+                    chain.append((j, head.start("hex"), head.end("hex")))
+                    if head.end("hex") == len(lines[j].rstrip()):  # bytes alone: the value may run on
+                        ends_at[j] = chain
+                break
+        for chain in chains:
+            if len(chain) >= 3:
+                self._packed_chain(lines, chain, counts)
+
+    def _packed_chain(
+        self, lines: MutableSequence[str], chain: list[tuple[int, int, int]], counts: Counter[str]
+    ) -> None:
+        """:meth:`_sub_packed_chains` on one chain, its digits read whole bytes from the first line's run on."""
+        if self._across is None:
+            self._across = _AcrossSearch(self._known, self._kinds)
+        digits = [lines[i][start:end] for i, start, end in chain]
+        if any(len(d) % 2 for d in digits):
+            return  # cut inside a byte over three lines: left to the pairs
+        joined = "".join(digits)
+        offsets = list(itertools.accumulate((len(d) // 2 for d in digits), initial=0))
+        hits = self._across.hits(bytes.fromhex(joined), offsets[1:-1], least=2, bcd=not joined.isdigit())
+        pieces: dict[int, list[tuple[int, int, str]]] = {}
+        for start, end, kind in hits:
+            counts[kind] += 1
+            for n in range(len(chain)):
+                lo, hi = max(start, offsets[n]) - offsets[n], min(end, offsets[n + 1]) - offsets[n]
+                if lo < hi:
+                    pieces.setdefault(n, []).append((lo, hi, kind))
+        for n, found in pieces.items():
+            i, at, _ = chain[n]
+            text = lines[i]
+            for lo, hi, kind in reversed(found):
+                before, after = text[: at + 2 * lo], text[at + 2 * hi :]
+                text = (
+                    before
+                    + (" " if before[-1:].isalnum() else "")
+                    + marker(kind, hi - lo, self._t)
+                    + (" " if after[:1].isalnum() else "")
+                    + after
+                )
+            lines[i] = text
 
     def _packed_pair(self, lines: MutableSequence[str], before: tuple[int, int], i: int, counts: Counter[str]) -> None:
         """:meth:`_sub_packed` on one line that ends with packed digits (``before``: its index, where they start) and
@@ -831,6 +942,10 @@ class EncodedValues:
                 + rest
             )
             return
+        if whole and cut % 2 == 0:  # no value across: a known name glued to the next line's letters is none either
+            start = self._across.name_then_letters(bytes.fromhex(joined[: len(joined) // 2 * 2]), cut // 2)
+            if start is not None:
+                lines[n] = first[: at + 2 * start] + keep_piece(first[at + 2 * start :])
 
     def _sub_wrapped(self, lines: MutableSequence[str], sources: Sequence[str | None], counts: Counter[str]) -> None:
         """A base64 token wrapped over lines of one source (MIME's 76 columns, PEM's 64, or fewer:
@@ -945,7 +1060,10 @@ class EncodedValues:
         data = tail[2] + head[2]
         hits = self._across.hits(data, cut)
         if not hits:  # most pairs: the bytes' positions in the text are never needed
-            return None
+            start = self._across.name_then_letters(data, cut)
+            if start is None:
+                return None
+            return _keep_cut_piece(first, span_bytes(first, tail)[start:], tail[3], data[start:cut]), second, Counter()
         counts: Counter[str] = Counter()
         tail_bytes, head_bytes = span_bytes(first, tail), span_bytes(second, head)
         for start, end, kind in hits:  # one at most: every hit holds the bytes each side of the break
@@ -1032,6 +1150,8 @@ _TOKEN_END = re.compile(r"[A-Za-z0-9+/_-]{16}[ \t\r]*\Z")
 _OTHER_LINES_BETWEEN = 16
 #: the lines of a dump's own source that hold a timestamp alone, skipped between two of its lines
 _STAMPS_BETWEEN = 2
+#: a byte of a word's letters (Latin-1): a name glued to the next line's one goes on into another word
+_WORD_BYTE = re.compile(rb"[A-Za-z]")  # not Latin-1's capitals: a card's tags C1, C2, C3 read so
 
 
 class _AcrossSearch:
@@ -1085,6 +1205,30 @@ class _AcrossSearch:
             if not kept or hit[0] >= kept[-1][1]:
                 kept.append(hit)
         return kept
+
+    def name_then_letters(self, data: bytes, cut: int) -> int | None:
+        """Where a known name starts that ends ``data[:cut]`` (a dump line's bytes) when the next line's bytes go on
+        with its word (« ESSAI » then « S »: ESSAIS, no name; one line's own redaction would take it for the name), else
+        None."""
+        if self._pattern is None or cut >= len(data) or not _WORD_BYTE.match(data, cut):
+            return None
+        ends = [m.start() for m in self._pattern.finditer(data[:cut]) if m.lastgroup == "name" and m.end() == cut]
+        if not ends or not _WORD_BYTE.match(data, cut - 1) or (ends[0] and data[ends[0] - 1] == cut - ends[0]):
+            return None  # no name, or one a card's field holds (after its length byte): whatever follows is a tag
+        return ends[0]
+
+
+def _keep_cut_piece(line: str, spans: DumpBytes, area_end: int, piece: bytes) -> str:
+    """``line`` with the bytes of ``spans`` (the end of its area of bytes, ``piece``), and the same piece at the end of
+    its column of characters, kept out of the later rules (redact_rules.keep_piece)."""
+    start, stop = spans[0][1], spans[-1][2]
+    line = line[:start] + keep_piece(line[start:stop]) + line[stop:]
+    chars, rest = _dump_chars(piece), line[area_end:].rstrip()
+    column_end = len(rest) - (1 if rest.endswith("|") else 0)
+    if rest.strip() and rest[:column_end].endswith(chars):
+        at = area_end + column_end - len(chars)
+        line = line[:at] + keep_piece(chars) + line[at + len(chars) :]
+    return line
 
 
 def _dump_chars(data: bytes) -> str:

@@ -164,6 +164,8 @@ _VERIFY = re.compile(
 _DIRECTION = re.compile(
     r"(?i)(?P<answer><<|r-?apdu|(?<![a-z])resp|(?<![a-z])r[ée]ponse)|>>|c-?apdu|transmit|(?<![a-z])send"
 )
+#: the marks that tell a command from a card's answer (group ``answer``), for the rules that read either
+DIRECTION = _DIRECTION
 #: a byte of a run of hex written just before a command: the command is inside the run, not starting it
 _IN_HEX_RUN = re.compile(r"(?i)[0-9a-f]{2}[ \t:-]$")
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
@@ -1379,3 +1381,24 @@ def _sub_b64_factory(kinds: frozenset[str]) -> Step:
         return _B64.sub(repl, text)
 
     return sub
+
+
+# A word a line break cut right after a known one-word name (« … des ESSAI » then « S restants », or its bytes in a
+# dump): the joined word is no name, but each line's own redaction, which sees its line alone, would take the end of the
+# first line for the name. The step that reads lines joined (testbench.traces.redact.Redactor.sub_cut_values) keeps such
+# a piece out of the later rules by writing it in private-use characters, which no rule reads and which
+# :func:`restore_kept` turns back at the end of the line's redaction.
+_KEPT_BASE = 0xF0000
+_KEPT = re.compile("[\U000f0000-\U000fffff]+")
+
+
+def keep_piece(text: str) -> str:
+    """``text`` written so that no redaction rule reads it (:func:`restore_kept` gives it back)."""
+    return "".join(chr(_KEPT_BASE + ord(c)) for c in text)
+
+
+def restore_kept(text: str) -> str:
+    """``text`` with the pieces :func:`keep_piece` hid given back (ASCII text costs one test)."""
+    if text.isascii() or _KEPT.search(text) is None:
+        return text
+    return _KEPT.sub(lambda m: "".join(chr(ord(c) - _KEPT_BASE) for c in m.group()), text)
