@@ -32,7 +32,7 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from copy import copy
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -43,10 +43,10 @@ from testbench import fmt
 from testbench.domain.verdict import Verdict
 from testbench.i18n import _t, translator
 from testbench.office.diff import EXECUTED, FIELD_WORDS, changed_fields
-from testbench.office.locks import spreadsheet_lock
+from testbench.office.locks import DOCUMENT_OPEN, spreadsheet_lock
 from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
-from testbench.office.tables import Cell, Place, Table, case_rows, read_table
+from testbench.office.tables import Cell, Place, Table, case_rows, cell_text, read_table
 from testbench.report.owner import NotAReport, is_other_session, read_report
 from testbench.report.personal import VALUE_CHARS, Scrubber, cut_note
 from testbench.store.read import CaseView, Key, SessionView, read_session
@@ -97,10 +97,6 @@ _OTHER_SHEETS = _t(
 _PROTECTED = _t(
     "feuille protégée : les résultats sont écrits dans ses cellules verrouillées (colonnes {columns}) et sa"
     " protection est gardée ; le tableur ne laissera les modifier qu'une fois la feuille déprotégée"
-)
-_DOCUMENT_OPEN = _t(
-    "document ouvert dans un tableur (fichier de verrou {lock}) : il est lu tel qu'il a été enregistré pour la"
-    " dernière fois ; ce qui n'y est pas encore enregistré n'est pas repris"
 )
 _T = TypeVar("_T")
 #: the most characters an XLSX cell holds (Excel's limit; openpyxl writes more, which Excel then refuses or cuts)
@@ -290,7 +286,7 @@ def export_results(
         altered=altered,
     )
     if (lock := spreadsheet_lock(document)) is not None:  # read all the same: said, unsaved edits are not in it
-        outcome.problems.append(Problem.of(document, _DOCUMENT_OPEN, lock=lock.name))
+        outcome.problems.append(Problem.of(document, DOCUMENT_OPEN, lock=lock.name))
     t = translator(lang)
     headers = _result_headers(table, mapping, t, with_link=report is not None)
     columns, added = _columns(table, mapping, headers)
@@ -313,7 +309,8 @@ def export_results(
     else:
         macros = suffix == ".xlsm"
         data = _xlsx(
-            document, mapping, table, columns, added, filled, outcome, t, macros, unredacted=not redact, lang=lang
+            document, mapping, table, columns, added, filled, outcome, t, macros, unredacted=not redact, lang=lang,
+            known=known,
         )
     write_whole(target, data)
     outcome.written = [result.case_id for _row, result in filled if result.case_id not in changed]
@@ -323,13 +320,54 @@ def export_results(
 def _copied_personal(table: Table, written: set[int], known: Scrubber) -> list[Place]:
     """The document's case cells the file copies (every column but the result columns ``written``) that the
     report's redaction would mask: the editor's own text, copied as the document had it, but said, since the file
-    then holds personal data beside the masked observed values."""
+    then holds personal data beside the masked observed values. An XLSX document's other sheets, comments, headers
+    and properties are copied too: :func:`_workbook_personal`."""
     return [
         cell.place
         for row in table.rows
         for cell in row
         if cell.text and cell.place.col not in written and known(cell.text) != cell.text
     ]
+
+
+#: The document properties an XLSX file carries over (openpyxl's names)
+_PROPERTIES = ("title", "subject", "creator", "lastModifiedBy", "keywords", "description", "category", "identifier")
+
+
+def _workbook_personal(book: Any, read: Any, known: Scrubber) -> list[Place]:
+    """What of an XLSX document the file copies, beyond the case rows of the ``read`` sheet
+    (:func:`_copied_personal`), that the report's redaction would mask: the other sheets' cells (hidden ones too),
+    every cell's comment, the sheets' headers and footers, the document's properties — all copied whole. Only the
+    case rows were searched: a NIR in a hidden sheet, a comment or the properties went out unsaid."""
+
+    def personal(text: object) -> bool:
+        return isinstance(text, str) and bool(text) and known(text) != text
+
+    places: list[Place] = []
+    for sheet in sorted(book.worksheets, key=lambda sheet: sheet is not read):  # the read sheet's comments first
+        hidden = "" if sheet.sheet_state == "visible" else "hidden"
+        for row in sheet.iter_rows():
+            for cell in row:
+                place = Place(sheet.title, cell.row, cell.column, "sheet", part=hidden)
+                if sheet is not read and personal(cell_text(cell.value)):
+                    places.append(place)
+                if cell.comment is not None and personal(cell.comment.text):
+                    places.append(replace(place, part="comment"))
+        if any(personal(text) for text in _headers_footers(sheet)):
+            places.append(Place(sheet.title, 0, 0, "sheet", part="header"))
+    custom = [cell_text(prop.value) for prop in book.custom_doc_props.props]  # a NIR may be kept as a number
+    if any(personal(getattr(book.properties, name)) for name in _PROPERTIES) or any(map(personal, custom)):
+        places.append(Place("", 0, 0, "sheet", part="properties"))
+    return places
+
+
+def _headers_footers(sheet: Any) -> Iterator[str]:
+    """The texts of a sheet's headers and footers (odd, even and first pages; left, centre and right)."""
+    for kind in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+        item = getattr(sheet, kind)
+        for part in (item.left, item.center, item.right):
+            if part.text:
+                yield part.text
 
 
 def _document_cases(document: Path, mapping: Mapping, table: Table) -> dict[str, dict[str, Any]]:
@@ -473,10 +511,12 @@ def _xlsx(
     macros: bool = False,
     unredacted: bool = False,
     lang: str = "fr",
+    known: Scrubber | None = None,
 ) -> bytes:
     """The workbook written; ``macros``: an .xlsm written from an .xlsm, its VBA project carried over;
     ``unredacted``: marked so in its properties and on its observed values' header. Every cell it writes fits XLSX
-    (:func:`fit_cell`; ``lang``: the words of a cut's note)."""
+    (:func:`fit_cell`; ``lang``: the words of a cut's note). An XLSX document's personal data, copied, is searched
+    with ``known`` (:func:`_workbook_personal`)."""
     import openpyxl
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles import Alignment
@@ -488,6 +528,8 @@ def _xlsx(
             book = openpyxl.load_workbook(document, keep_vba=macros)
         dropped = [str(warning.message) for warning in caught]
         sheet = book[table.name]  # the sheet the import read (the active one without sheet =, a name with spaces)
+        if known is not None:
+            outcome.copied_personal += _workbook_personal(book, sheet, known)
     else:
         book = openpyxl.Workbook()
         sheet = book.active

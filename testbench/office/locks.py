@@ -1,11 +1,19 @@
 """The lock file a spreadsheet keeps beside a workbook it has open: the export refuses to replace such a file
-(the spreadsheet would save over it, Windows would refuse the rename) and says a document read while open (what
-is not saved in it is not read)."""
+(the spreadsheet would save over it, Windows would refuse the rename); the import and the export say a document read
+while open (what is not saved in it is not read)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from testbench.i18n import _t
+
+#: What ``import`` and ``export`` say of a document read while a lock file is beside it ({lock}: its name)
+DOCUMENT_OPEN = _t(
+    "document ouvert dans un tableur (fichier de verrou {lock}) : il est lu tel qu'il a été enregistré pour la"
+    " dernière fois ; ce qui n'y est pas encore enregistré n'est pas repris"
+)
 
 
 def spreadsheet_lock(path: Path) -> Path | None:

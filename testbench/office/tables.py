@@ -75,20 +75,34 @@ class Place:
     col: int  # 1-based; 0 = the whole row
     kind: str  # "sheet" | "table" | "csv"
     line: int = 0  # CSV: the file line where the record starts (a cell may span lines); 0: ``row``
+    #: what of the workbook beyond a cell's value (the export's copied personal data): "" the value, "comment" its
+    #: comment, "hidden" the value in a hidden sheet, "header" the sheet's headers and footers, "properties" the
+    #: document's properties (author, subject…)
+    part: str = ""
 
     def text(self, lang: str | None = None) -> str:
         """``Feuille1!D14`` (``Feuille1!14:14`` for a whole row); ``tableau 3, ligne 7, colonne 2`` for a Word table."""
+        t = translator(lang)
         if self.kind == "table":
-            t = translator(lang)
             out = t("tableau {n}, ligne {row}").format(n=self.sheet, row=self.row)
             return out + (t(", colonne {col}").format(col=self.col) if self.col else "")
+        if self.part == "properties":
+            return t("propriétés du document")
         sheet = self.sheet if _PLAIN_SHEET.fullmatch(self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
+        if self.part == "header":
+            return t("{sheet} (en-tête ou pied de page)").format(sheet=sheet)
         row = self.line or self.row
-        where = f"{column_letters(self.col)}{row}" if self.col else f"{row}:{row}"
-        return f"{sheet}!{where}"
+        where = f"{sheet}!{column_letters(self.col)}{row}" if self.col else f"{sheet}!{row}:{row}"
+        if self.part in _PARTS:
+            return t(_PARTS[self.part]).format(cell=where)
+        return where
 
     def __str__(self) -> str:
         return self.text()
+
+
+#: How a cell's comment, or a cell of a hidden sheet, is named (:attr:`Place.part`).
+_PARTS = {"comment": _t("{cell} (commentaire)"), "hidden": _t("{cell} (feuille masquée)")}
 
 
 class LogicalText(str):
@@ -201,9 +215,22 @@ _Grid = list[list[tuple[str, bool]]]
 _Uncomputed = frozenset[tuple[int, int]]
 
 
+#: An office format we do not read -> what to save it as (the office suite's « Enregistrer sous »).
+_SAVE_AS = {
+    ".xls": _t("classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx et importez-le"),
+    ".xlsb": _t("classeur Excel binaire (.xlsb) : enregistrez-le au format .xlsx et importez-le"),
+    ".doc": _t("document Word 97-2003 (.doc) : enregistrez-le au format .docx et importez-le"),
+    ".odt": _t("document texte OpenDocument (.odt) : enregistrez-le au format .docx et importez-le"),
+}
+
+
 def document_kind(document: Path) -> str:
-    """The kind of a document from its extension; :class:`OfficeError` for one we do not read."""
-    kind = KINDS.get(document.suffix.lower())
+    """The kind of a document from its extension; :class:`OfficeError` for one we do not read (an old or binary
+    office format: what to save it as)."""
+    suffix = document.suffix.lower()
+    kind = KINDS.get(suffix)
+    if suffix in _SAVE_AS:
+        raise OfficeError([Problem.of(document, _SAVE_AS[suffix])])
     if kind is None:
         raise OfficeError(
             [
@@ -272,7 +299,8 @@ def _check_extent(document: Path, grid: _Grid, mapping: Mapping, table: str | No
 
 def _unreadable(document: Path, kind: str, exc: Exception) -> Problem:
     """« document XLSX illisible : {reason} », the reason in the reader's language."""
-    label, ole = kind.upper(), _ole_kind(document, kind) if kind in ("xlsx", "docx") else None
+    label = kind.upper()
+    ole = _ole_kind(document, kind) if kind in ("xlsx", "docx") else _ods_encrypted(document) if kind == "ods" else None
 
     def said(t: Callable[[str], str]) -> str:
         return t("document {kind} illisible : {reason}").format(kind=label, reason=t(ole) if ole else _reason(exc, t))
@@ -306,6 +334,22 @@ def _ole_kind(document: Path, kind: str = "xlsx") -> str | None:
     if encrypted:
         return _t("classeur protégé par mot de passe : enregistrez-en une copie sans mot de passe et importez-la")
     return _t("classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx et importez-le")
+
+
+def _ods_encrypted(document: Path) -> str | None:
+    """Why an ODS file cannot be read when LibreOffice encrypted it with a password (its manifest says so of its
+    parts, or it holds one encrypted package): read as damaged, it was said « fichier endommagé »."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(document) as archive:
+            names = set(archive.namelist())
+            manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
+        return None
+    if b"encryption-data" in manifest or "encrypted-package" in names:
+        return _t("classeur protégé par mot de passe : enregistrez-en une copie sans mot de passe et importez-la")
+    return None
 
 
 #: An office package's parts are inflated by its reader, python-docx's whole into memory: a part that inflates more
@@ -1063,6 +1107,7 @@ def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
         raise OfficeError(
             [Problem.of(document, "tableau {n} absent (le document en a {count})", n=number, count=len(tables))]
         )
+    hidden = _DocxHidden(word.styles.element)
     grid: _Grid = []
     for row_number, tr in enumerate(_docx_children(tables[number - 1], f"{_W}tr"), 1):
         place = Place(str(number), row_number, 0, "table")
@@ -1076,7 +1121,7 @@ def _read_docx(document: Path, mapping: Mapping) -> tuple[str, _Grid]:
             if len(cells) + span > DOCX_MAX_COLUMNS:
                 raise OfficeError([Problem.of(here, _DOCX_SPAN, count=span, limit=DOCX_MAX_COLUMNS)])
             merged = span > 1 or tc.find(f"{_W}tcPr/{_W}vMerge") is not None
-            cells.extend([(cell_text(_docx_cell_text(tc)), merged)] * span)
+            cells.extend([(cell_text(_docx_cell_text(tc, hidden)), merged)] * span)
         grid.append(cells)
     return str(number), grid
 
@@ -1105,17 +1150,82 @@ def _docx_branch(alternate: Any) -> list[Any]:
     return [] if fallback is None else list(fallback)
 
 
-def _docx_hidden(r: Any) -> bool:
-    """Whether a run is hidden text (``w:vanish``, ``w:specVanish`` in its own properties): Word does not show it
-    unless asked to, nor prints it — a note to the team, an old value kept out of sight."""
-    props = r.find(f"{_W}rPr")
+class _DocxHidden:
+    """Whether a run is hidden text (``w:vanish``, ``w:specVanish``), as Word resolves it: the run's own properties,
+    else its character style's, else its paragraph's style's, else the document's defaults, a style through those it
+    is based on. Word does not show hidden text unless asked to, nor prints it — a note to the team, an old value
+    kept out of sight. Text hidden by a style (a « Note masquée » style applied to remarks) was read as shown:
+    imported into the casebook and copied, visible, by ``testbench export``."""
+
+    def __init__(self, styles: Any) -> None:
+        found = [] if styles is None else list(styles.iterchildren(f"{_W}style"))
+        self.styles = {style.get(f"{_W}styleId"): style for style in found}
+        self.paragraph = next(
+            (
+                style.get(f"{_W}styleId")
+                for style in found
+                if style.get(f"{_W}type") == "paragraph" and _docx_on(style.get(f"{_W}default"))
+            ),
+            None,
+        )
+        defaults = None if styles is None else styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+        self.default = bool(_docx_vanish(defaults))
+        self.known: dict[str | None, bool | None] = {}
+
+    def __call__(self, r: Any, p: Any) -> bool:
+        own = _docx_vanish(r.find(f"{_W}rPr"))
+        if own is not None:
+            return own
+        character = _docx_val(r.find(f"{_W}rPr/{_W}rStyle"))
+        paragraph = _docx_val(p.find(f"{_W}pPr/{_W}pStyle")) or self.paragraph
+        for style_id in (character, paragraph):
+            hidden = self._style(style_id)
+            if hidden is not None:
+                return hidden
+        return self.default
+
+    def mark(self, p: Any) -> bool:
+        """Whether a paragraph's mark is hidden: a paragraph with nothing shown then takes no line in its cell."""
+        own = _docx_vanish(p.find(f"{_W}pPr/{_W}rPr"))
+        if own is not None:
+            return own
+        hidden = self._style(_docx_val(p.find(f"{_W}pPr/{_W}pStyle")) or self.paragraph)
+        return self.default if hidden is None else hidden
+
+    def _style(self, style_id: str | None) -> bool | None:
+        """The style's own hidden mark, else that of the first style it is based on that has one (None: none says;
+        a loop of bases ends), remembered: every run of a cell asks."""
+        if style_id in self.known:
+            return self.known[style_id]
+        chain: list[str | None] = []
+        hidden: bool | None = None
+        while style_id in self.styles and style_id not in chain:
+            chain.append(style_id)
+            style = self.styles[style_id]
+            hidden = _docx_vanish(style.find(f"{_W}rPr"))
+            if hidden is not None:
+                break
+            style_id = _docx_val(style.find(f"{_W}basedOn"))
+        self.known.update(dict.fromkeys(chain, hidden))
+        return hidden
+
+
+def _docx_vanish(props: Any) -> bool | None:
+    """What run properties say of hiding: True or False when they hold ``w:vanish``/``w:specVanish``, else None."""
     if props is None:
-        return False
-    for tag in ("vanish", "specVanish"):
-        mark = props.find(f"{_W}{tag}")
-        if mark is not None and (mark.get(f"{_W}val") or "true").lower() not in ("false", "0", "off"):
-            return True
-    return False
+        return None
+    marks = [mark for tag in ("vanish", "specVanish") if (mark := props.find(f"{_W}{tag}")) is not None]
+    return any(_docx_on(mark.get(f"{_W}val")) for mark in marks) if marks else None
+
+
+def _docx_on(value: str | None) -> bool:
+    """A Word on/off attribute: absent is on."""
+    return (value or "true").lower() not in ("false", "0", "off")
+
+
+def _docx_val(element: Any) -> str | None:
+    """An element's ``w:val`` (None without the element)."""
+    return None if element is None else element.get(f"{_W}val")
 
 
 def _docx_children(element: Any, tag: str) -> Iterator[Any]:
@@ -1142,11 +1252,11 @@ def _docx_count(element: Any, place: Place, name: str) -> int:
         raise OfficeError([Problem.of(place, _DOCX_COUNT, text=text, element=name)]) from None
 
 
-def _docx_cell_text(tc: Any) -> str:
+def _docx_cell_text(tc: Any, hidden: _DocxHidden) -> str:
     """A Word cell's text as Word shows it: python-docx reads only a paragraph's own runs, so the text of a
     tracked insertion (``w:ins``: a reviewer's « 33,61 » over « 33,60 », revisions on), of a content control
     or of a smart tag was dropped unsaid; deleted and moved-away text (``w:del``, ``w:moveFrom``) and hidden text
-    (``w:vanish``) are not shown.
+    (``w:vanish``, directly or by a style: ``hidden``) are not shown.
     A table inside the cell is read too, its cells separated by tabs and its rows by line breaks, as Word copies
     it as text: it was dropped unsaid."""
     paragraph, run, gone = f"{_W}p", f"{_W}r", {f"{_W}del", f"{_W}moveFrom"}
@@ -1157,16 +1267,18 @@ def _docx_cell_text(tc: Any) -> str:
             parent = r.getparent()
             while parent is not None and parent is not p and parent.tag not in gone and parent.tag != paragraph:
                 parent = parent.getparent()
-            if parent is p and not _docx_hidden(r):  # not deleted, hidden, nor in a text box's paragraph of its own
+            if parent is p and not hidden(r, p):  # not deleted, hidden, nor in a text box's paragraph of its own
                 out.append(r.text)
         return "".join(out)
 
     def nested(tbl: Any) -> str:
         rows = _docx_children(tbl, f"{_W}tr")
-        return "\n".join("\t".join(_docx_cell_text(c) for c in _docx_children(tr, f"{_W}tc")) for tr in rows)
+        return "\n".join("\t".join(_docx_cell_text(c, hidden) for c in _docx_children(tr, f"{_W}tc")) for tr in rows)
 
-    parts = [nested(child) if child.tag == f"{_W}tbl" else shown(child) for child in _docx_blocks(tc)]
-    return "\n".join(parts)
+    def block(child: Any) -> tuple[str, bool]:  # its text, and whether it takes no line when empty (a hidden mark)
+        return (nested(child), False) if child.tag == f"{_W}tbl" else (shown(child), hidden.mark(child))
+
+    return "\n".join(text for text, gone in map(block, _docx_blocks(tc)) if text or not gone)
 
 
 def _docx_blocks(element: Any) -> Iterator[Any]:
