@@ -52,7 +52,9 @@ CHILD = textwrap.dedent(
             await pilot.pause()
             app.goto_case(app.ws.find("T-A").key)
             await pilot.press("7", "r")
-            await _until(pilot, lambda: isinstance(app.screen, AttestScreen), "s-invoice asked")
+            # the window and its fields, mounted (a loaded machine pushes the screen before it composes it)
+            asked = lambda: isinstance(app.screen, AttestScreen) and app.screen.query("#value-0")  # noqa: E731
+            await _until(pilot, asked, "s-invoice asked")
             application.perform(app.screen.request.case, app.screen.request.step)
             app.screen.query_one("#value-0").focus()
             await pilot.press(*"0.00")
