@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from testbench import fmt
@@ -16,7 +16,7 @@ from testbench.i18n import _t, colon, semicolon, tn, translator
 from testbench.report.labels import NOT_RECORDED, operator_name
 from testbench.report.personal import Scrubber
 from testbench.store.model import CardState, ProductVersion, run_product
-from testbench.store.read import COMPLETABLE, AttemptView, CaseView, SessionView, completions
+from testbench.store.read import COMPLETABLE, AttemptView, CaseView, SessionView, completions, interrupted_runs
 
 
 def _first(sources: list[dict[str, Any]], *keys: str) -> Any:
@@ -174,16 +174,6 @@ def _typed(value: object, scrub: Scrubber) -> str:
     return fmt.visible_controls(scrub(str(value or "")))
 
 
-def interrupted_runs(session: SessionView) -> set[int]:
-    """The runs stopped before their end (^C, a CI's cancel, a killed process): no end recorded, and not the run
-    that writes the session now (its lock taken: a workstation's campaign under way, ``report`` refuses such
-    a session)."""
-    cut = {r["id"] for r in session.runs if r["ended_wall"] is None}
-    if session.runs and session.runs[-1]["id"] in cut and _written(session.path):
-        cut.discard(session.runs[-1]["id"])
-    return cut
-
-
 def interrupted_said(runs: Sequence[int], lang: str | None = "fr") -> str:
     """« exécution 2 interrompue (arrêtée avant sa fin) » for ``runs`` (:func:`interrupted_runs`): the book's
     words, which the workstation's run view says of the session's last run too."""
@@ -194,19 +184,6 @@ def interrupted_said(runs: Sequence[int], lang: str | None = "fr") -> str:
         lang,
         runs=", ".join(str(run) for run in runs),
     )
-
-
-def _written(path: Path) -> bool:
-    """Whether a process writes the session at ``path`` now (its lock taken, as ``merge`` checks it). Not waited
-    for: the workstation holds its session's lock while it shows the cover, and redraws it often."""
-    from testbench.store.connection import SessionLocked
-    from testbench.store.merge import refuse_written
-
-    try:
-        refuse_written(path, wait=0)
-    except SessionLocked:
-        return True
-    return False
 
 
 def _completed(entry: dict[str, Any], scrub: Scrubber) -> dict[str, Any]:

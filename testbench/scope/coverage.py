@@ -32,7 +32,7 @@ from testbench.scope.plan import (
     load_plan,
     recorded_plan,
 )
-from testbench.store.read import CasebookView, CaseView, SessionView, read_session
+from testbench.store.read import CasebookView, CaseView, SessionView, interrupted_runs, read_session
 
 #: a case's standing for the exam: only passed makes it ready (accepted: a verdict other than pass, confirmed)
 PASSED, ACCEPTED, OPEN, NOT_RUN = "passed", "accepted", "open", "not-run"
@@ -300,10 +300,8 @@ def _counted_cases(session: SessionView, planned: dict[str, CasebookView]) -> li
 
 def live_run(session: SessionView) -> int | None:
     """The run writing the session now — the last one, without an end, its lock held (the book's rule,
-    :func:`testbench.report.cover.interrupted_runs`) —, else None: its attempts without a verdict are under way,
+    :func:`testbench.store.read.interrupted_runs`) —, else None: its attempts without a verdict are under way,
     not cut."""
-    from testbench.report.cover import interrupted_runs
-
     if not session.runs or session.runs[-1]["ended_wall"] is not None:
         return None
     last = session.runs[-1]["id"]

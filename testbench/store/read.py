@@ -21,7 +21,7 @@ from testbench.domain.verdict import Verdict
 from testbench.i18n import _t
 from testbench.store import chain, codec
 from testbench.store.annotations import Annotation, read_annotations
-from testbench.store.connection import SessionError, connect_readonly, open_readonly, sqlite_reason
+from testbench.store.connection import SessionError, SessionLocked, connect_readonly, open_readonly, sqlite_reason
 from testbench.store.model import CardState, ProductVersion, StepState, card_states, run_product, step_states
 from testbench.store.schema import has_table
 from testbench.store.verdicts import deciding_review, retained_verdict
@@ -995,3 +995,25 @@ def read_integrity(path: Path, after: int | None = None) -> IntegrityRecord:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise SessionError(f"{path} : n'est pas un fichier de session lisible ({sqlite_reason(exc)})") from None
+
+
+def interrupted_runs(session: SessionView) -> set[int]:
+    """The runs stopped before their end (^C, a CI's cancel, a killed process): no end recorded, and not the run
+    that writes the session now (its lock taken: a workstation's campaign under way, ``report`` refuses such
+    a session). The book, the coverage and the workstation say cut runs by this one rule."""
+    cut = {r["id"] for r in session.runs if r["ended_wall"] is None}
+    if session.runs and session.runs[-1]["id"] in cut and written_now(session.path):
+        cut.discard(session.runs[-1]["id"])
+    return cut
+
+
+def written_now(path: Path) -> bool:
+    """Whether a process writes the session at ``path`` now (its lock taken, as ``merge`` checks it). Not waited
+    for: the workstation holds its session's lock while it shows the cover, and redraws it often."""
+    from testbench.store.merge import refuse_written
+
+    try:
+        refuse_written(path, wait=0)
+    except SessionLocked:
+        return True
+    return False

@@ -621,7 +621,7 @@ class RunHandlers:
         self.show_status(self._idle_status)
         session = self.ws.session
         if session is not None and session.runs:
-            from testbench.report.cover import interrupted_runs  # the book's rule: no end, and nobody writes it now
+            from testbench.store.read import interrupted_runs  # the book's rule: no end, and nobody writes it now
 
             run = session.runs[-1]
             cut = run["id"] in interrupted_runs(session)
