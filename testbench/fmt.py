@@ -13,6 +13,7 @@ import codecs
 import errno
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -25,8 +26,9 @@ MISSING = "—"
 NBSP = "\u00a0"
 
 #: The error handler (``str.encode(…, errors=PLAIN)``) for text written in an encoding that cannot spell every
-#: character — Windows' ANSI code page, cp1252 in France, for a redirected output or an Excel CSV: the
-#: bench's symbols outside it in ASCII, anything else « ? ». French letters, « », € and — are in cp1252.
+#: character — Windows' ANSI code page, cp1252 in France, for a redirected output or an Excel CSV; ASCII
+#: (``PYTHONIOENCODING=ascii``, an old terminal): the bench's symbols and quotes outside it in ASCII, a letter
+#: without its accent (« é » as « e »), anything else « ? ». French letters, « », € and — are in cp1252.
 PLAIN = "testbench-plain"
 PLAIN_SPELLINGS = {
     "→": "->",
@@ -42,6 +44,19 @@ PLAIN_SPELLINGS = {
     "☐": "[ ]",
     "█": "#",
     "░": ".",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "—": "-",
+    "–": "-",
+    "€": "EUR",
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
 }
 
 
@@ -49,7 +64,17 @@ def _plain(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
     text = error.object[error.start : error.end]
-    return "".join(PLAIN_SPELLINGS.get(char, "?") for char in text), error.end
+    return "".join(_plain_char(char) for char in text), error.end
+
+
+def _plain_char(char: str) -> str:
+    """``char`` in ASCII: the bench's spelling, else the letter without its accents (NFKD: « é » is « e » and an
+    accent; a no-break space a space), else « ? » (a character that is no accented ASCII)."""
+    spelt = PLAIN_SPELLINGS.get(char)
+    if spelt is not None:
+        return spelt
+    bare = "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
+    return bare if bare and bare.isascii() and bare.isprintable() else "?"
 
 
 codecs.register_error(PLAIN, _plain)

@@ -104,6 +104,8 @@ def init_key(path: Path, *, force: bool = False) -> PublicKey:
     """Create a key pair: ``path`` (private, owner-only) and ``path.pub`` (public, base64 of the raw key)."""
     if path.is_dir():  # said at once: « --force » would not help
         raise SigningKeyError(f"{path} : est un dossier, pas une clé : donnez le nom du fichier de la clé privée")
+    if (above := _no_folder_above(path)) is not None:  # the system would say « existe déjà » of the file
+        raise SigningKeyError(above)
     if path.exists() and not force:
         raise SigningKeyError(f"{path} : une clé existe déjà (--force pour la remplacer)")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +129,18 @@ def init_key(path: Path, *, force: bool = False) -> PublicKey:
                 temporary.unlink()
         raise
     return public
+
+
+def _no_folder_above(path: Path) -> str | None:
+    """Why no key can be created at ``path`` (None: it can): the nearest existing folder of its path is a file, or
+    a link to a missing folder (an unmounted drive) — said in ``report -o``'s words (testbench.tools.outputs, a
+    layer this utility does not import)."""
+    above = next((folder for folder in path.parents if os.path.lexists(folder)), None)
+    if above is None or above.is_dir():
+        return None
+    if above.is_symlink() and not above.exists():
+        return f"{above} est un lien vers un dossier absent ({os.readlink(above)}) — un disque non monté ?"
+    return f"{path} : {above} est un fichier, pas un dossier ; indiquez un chemin dans un dossier"
 
 
 def _written_beside(path: Path, data: bytes, mode: int) -> Path:

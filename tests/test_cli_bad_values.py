@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from testbench.cli.main import main
+from testbench.i18n import colon
 from testbench.runner.exits import EXIT_USAGE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,7 +106,7 @@ def test_a_watch_folder_that_is_not_there_is_refused_before_anything_runs(
         ("fr", "absent/dir", "argument --watch : dossier introuvable « absent/dir » (support non monté ?) : le "
          "logiciel testé doit y écrire ses FSE et lots B2 ; créez-le ou corrigez le chemin"),
         ("en", "absent/dir", "argument --watch: folder not found “absent/dir” (drive not mounted?): the application "
-         "under test must write its FSE and B2 batches there; create it or correct the path"),
+         "under test must write its FSE and B2 lots there; create it or correct the path"),
         ("en", "a-file", "argument --watch: “a-file” is not a folder"),
     ):  # fmt: skip
         with pytest.raises(SystemExit) as stop:
@@ -318,7 +319,7 @@ def test_services_serve_on_a_taken_port_says_it_in_the_language_asked(lang: str,
             command, capture_output=True, text=True, encoding="utf-8", timeout=60, stdin=subprocess.DEVNULL
         )
     assert done.returncode == 2
-    assert done.stderr == f"testbench services: {said.format(port=port)}\n"  # a sentence (test_services_busy_port)
+    assert done.stderr == f"testbench services{colon(lang)}{said.format(port=port)}\n"  # a sentence, French colon too
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows hands every name to Python as Unicode")

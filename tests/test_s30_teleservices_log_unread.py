@@ -80,6 +80,6 @@ def test_a_log_the_disk_refuses_is_said_once_and_the_services_answer(tmp_path: P
         code = proc.wait(30)
     said = proc.stderr.read().decode()
     assert code == 0, said
-    assert said.count("\n") == 1 and said.startswith("testbench services: journal des échanges perdu : "), said
+    assert said.count("\n") == 1 and said.startswith("testbench services : journal des échanges perdu : "), said
     assert "Traceback" not in said and "Errno" not in said, said
-    assert english(said.removeprefix("testbench services: ").strip()) == "exchange log lost: disk full"
+    assert english(said.removeprefix("testbench services : ").strip()) == "exchange log lost: disk full"

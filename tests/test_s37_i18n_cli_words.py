@@ -18,8 +18,8 @@ DEMO = CASEBOOKS_DIR / "demo.xml"
 @pytest.mark.parametrize(
     ("lang", "quoted"),
     [
-        ("fr", "argument --resume : argument explicite ignoré : « yes »"),
-        ("en", "argument --resume: ignored explicit argument “yes”"),
+        ("fr", "argument --resume : cette option ne prend pas de valeur : « yes »"),
+        ("en", "argument --resume: this option takes no value: “yes”"),
     ],
 )
 def test_a_value_given_to_a_flag_is_quoted_in_the_language(

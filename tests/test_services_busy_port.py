@@ -15,7 +15,7 @@ import pytest
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", "testbench services: serveur de téléservices impossible à démarrer : port {port} déjà utilisé"),
+        ("fr", "testbench services : serveur de téléservices impossible à démarrer : port {port} déjà utilisé"),
         ("en", "testbench services: teleservice server cannot start: port {port} already in use"),
     ],
 )

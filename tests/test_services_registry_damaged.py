@@ -70,5 +70,5 @@ def test_a_simulator_on_a_damaged_registry_says_where_and_exits_2(tmp_path: Path
     said = done.stderr.decode("utf-8").splitlines()
     assert done.returncode == 2, said
     assert len(said) == 1 and said[0].startswith(
-        f"testbench services: serveur de téléservices impossible à démarrer : {FILE}:"
+        f"testbench services : serveur de téléservices impossible à démarrer : {FILE}:"
     ), said

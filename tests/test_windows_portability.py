@@ -116,7 +116,7 @@ def test_a_child_with_a_cp1252_locale_still_writes_utf8_records_and_errors() -> 
         failed = _child(taken.getsockname()[1])
     assert failed.returncode == 2
     said = failed.stderr.splitlines()[-1].decode("utf-8")  # UTF-8: « à » is not cp1252's 0xE0
-    assert said.startswith("testbench services: serveur de téléservices impossible à démarrer : port ")
+    assert said.startswith("testbench services : serveur de téléservices impossible à démarrer : port ")
 
 
 # -- 3. SQLite's URI for a session: UNC and drive paths it accepts, special characters escaped ------------

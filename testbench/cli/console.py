@@ -1,7 +1,7 @@
 """Output streams that cannot spell every character (Windows writes a redirected command's output in its
-ANSI code page, cp1252 in France): a character outside it is written in plain ASCII (:data:`testbench.fmt.PLAIN`:
-→ as ->, ≥ as >=, anything else « ? »), never a traceback. Standard error's « testbench run: » prefixes take the
-French colon in French (:class:`Unread`).
+ANSI code page, cp1252 in France; ``PYTHONIOENCODING=ascii``): a character outside it is written in plain ASCII
+(:data:`testbench.fmt.PLAIN`: → as ->, ≥ as >=, « » as ", é as e, anything else « ? »), never a traceback.
+Standard error's « testbench run: » prefixes take the French colon in French (:class:`Unread`).
 """
 
 from __future__ import annotations

@@ -280,10 +280,14 @@ def _main(argv: list[str], lang: str | None, signals: Stopping) -> int:
         return EXIT_USAGE
     if func is None:
         if args.command is None and sys.stdin.isatty() and (sys.stderr.isatty() or sys.stdout.isatty()):
-            from testbench.cli.ui_cmd import default_ui, has_terminal
+            from testbench.cli.ui_cmd import DUMB_TERMINAL, can_draw, default_ui, has_terminal
 
             if has_terminal():  # where the workstation draws (stderr, or stdout when stderr is redirected)
-                return default_ui(args)  # a bare ``testbench`` opens the workstation
+                if can_draw():
+                    return default_ui(args)  # a bare ``testbench`` opens the workstation
+                # TERM=dumb: one line, before the demo's session is named or a last session looked for
+                print(f"testbench{colon()}{translator()(DUMB_TERMINAL)}", file=sys.stderr)
+                return EXIT_USAGE
         if args.command is None:  # a script, ssh without -t, a scheduled job: why nothing opens, and what does
             print(f"testbench: {translator()(NO_TERMINAL)}", file=sys.stderr)
             return EXIT_USAGE

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 from testbench.domain.teleservices import SERVICES
 from testbench.engines.protocol.client import _signal_name
 from testbench.fmt import number, os_reason, program_text
+from testbench.i18n import colon
 
 if TYPE_CHECKING:
     import http.client
@@ -449,17 +450,19 @@ def _silent(seconds: float) -> str:
     return f"pas de port annoncé en {seconds:g} s, arrêté"
 
 
-#: What ``testbench services`` writes before its last words on stderr (testbench.services.serve, testbench.cli.main)
-SAID = "testbench services: "
+#: What ``testbench services`` writes before its last words on stderr (testbench.services.serve, testbench.cli.main),
+#: followed by the colon of the language it speaks: « testbench services : », "testbench services: "
+SAID = "testbench services"
 
 
 def _said(stderr: list[str]) -> str:
     """The reason the server wrote on stderr before it stopped (``testbench.services.serve``, or the command
-    line's net for a fault of its own, naming the file of its details: one line after :data:`SAID`, in
-    French); anything else there (a Python traceback) is not for a person."""
+    line's net for a fault of its own, naming the file of its details: one line after :data:`SAID` and its
+    colon, French or English); anything else there (a Python traceback) is not for a person."""
     for line in reversed(stderr):
-        if line.startswith(SAID):
-            return line[len(SAID) :].strip()
+        for prefix in (SAID + colon("fr"), SAID + colon("en")):
+            if line.startswith(prefix):
+                return line[len(prefix) :].strip()
     return ""
 
 

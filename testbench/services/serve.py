@@ -21,7 +21,7 @@ from typing import IO, Any
 from aiohttp import web
 
 from testbench.fmt import os_reason
-from testbench.i18n import translator
+from testbench.i18n import colon, translator
 from testbench.services.app import Runner, make_app
 from testbench.services.process import SAID
 from testbench.services.scenarios import RegistryError
@@ -71,9 +71,10 @@ def _drop(out: IO[bytes]) -> None:
 
 
 def _say(said: str) -> None:
-    """One sentence on stderr after :data:`SAID`, in the active language, in UTF-8 (services.process reads it)."""
+    """One sentence on stderr after :data:`SAID` and the language's colon, in the active language, in UTF-8
+    (services.process reads it)."""
     sys.stderr.flush()
-    sys.stderr.buffer.write(f"{SAID}{translator()(said)}\n".encode())
+    sys.stderr.buffer.write(f"{SAID}{colon()}{translator()(said)}\n".encode())
     sys.stderr.buffer.flush()
 
 
