@@ -130,8 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _exam(args, session, out)
     casebook = demo_casebook()
     args.plan = demo_plan()  # ``run --plan``'s option, which ``demo`` does not offer: the workstation records it
-    interactive = not args.headless and sys.stdin.isatty() and sys.stderr.isatty()  # where it draws
-    if interactive:
+    if _draws(args, say):
         unmarked = None if session.exists() else _mark_as_demo(session)
         if unmarked is not None:
             say(unmarked, session=session)
@@ -140,8 +139,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if closed.report is not None:
             _said(closed.lang)("démo : session {session}, rapport {report}", session=session, report=closed.report)
         return code
-    if not args.headless:
-        say("démo : pas de terminal interactif, exécution sans interface (--headless)")
     if (refused := _start_afresh(session, say)) is not None:
         return refused
     code = _run(args, casebook, session, out)
@@ -161,6 +158,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+#: Why the demo runs headless when ``--headless`` was not asked: no terminal, or one that cannot draw (TERM=dumb)
+HEADLESS_WHY = {
+    False: _t("démo : pas de terminal interactif, exécution sans interface (--headless)"),
+    True: _t("démo : terminal sans écran plein (TERM=dumb), exécution sans interface (--headless)"),
+}
+
+
+def _draws(args: argparse.Namespace, say: Callable[..., None]) -> bool:
+    """Whether the workstation opens here (``testbench ui``'s own test); else the demo runs headless, said in one
+    line when ``--headless`` was not asked — never ``ui``'s refusal of a terminal the demo can run without."""
+    from testbench.cli.ui_cmd import can_draw, has_terminal
+
+    if args.headless:
+        return False
+    if can_draw():
+        return True
+    say(HEADLESS_WHY[has_terminal()])
+    return False
 
 
 #: the tag of the demo's case built to fail (casebooks/demo.xml, DEMO-FSE-099)
@@ -343,7 +360,7 @@ def _exam(args: argparse.Namespace, session: Path, out: Path) -> int:
     args.plan = demo_plan(exam=True)  # recorded as the plain demo's is: the rehearsal's coverage page
     say("démo examen : application de démonstration dans {folder} (processus {pid})", folder=workdir, pid=app.pid)
     casebook = demo_casebook(exam=True)
-    live = not args.headless and sys.stdin.isatty() and sys.stderr.isatty()  # where the workstation draws
+    live = _draws(args, say)
     closed = Closed(args.lang, out / "index.html")
     try:
         if live:

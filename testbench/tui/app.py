@@ -71,13 +71,14 @@ from testbench.tui.screens import (
     FormScreen,
     HelpContents,
     HelpScreen,
+    KeptFormScreen,
     OneValue,
     ReviewScreen,
     WorkstationPalette,
 )
 from testbench.tui.session_watch import SessionWatch
 from testbench.tui.texts import make_translator
-from testbench.tui.tool_screen import ToolScreen, ToolWindows
+from testbench.tui.tool_screen import ToolWindows
 from testbench.tui.traceview import TracePanes
 from testbench.tui.views import VIEW_TITLES, VIEWS, ViewSwitching
 from testbench.tui.workstation import (
@@ -800,9 +801,9 @@ class WorkstationApp(
             elif isinstance(window, ReviewScreen) and window.case_key is not None:
                 window.stop_keeping()  # the same for the review's reason (« le motif tapé sera perdu »)
                 self.ws.drop_review_draft(window.case_key)
-            elif isinstance(window, ToolScreen):
-                window.stop_keeping()  # the same for a tool's fields (« ce qui est tapé … sera perdu »)
-                self.ws.drop_tool_draft(window.tool.id)
+            elif isinstance(window, KeptFormScreen) and window.draft_name is not None:
+                window.stop_keeping()  # the same for a tool's fields, the run options', the plan's (« … sera perdu »)
+                self.ws.drop_tool_draft(window.draft_name)
         if not self.running:
             self.closed = True
             super().exit(result, return_code, message)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -30,8 +30,9 @@ from testbench.store.connection import SessionError
 from testbench.tui.actions import display_key, effective_keys, reach
 from testbench.tui.bench_view import BenchWindows
 from testbench.tui.footer import WholeKeysFooter
-from testbench.tui.screens import CLOSE, FormScreen, OneValue, ReadingWindow, T, workstation_keys
+from testbench.tui.screens import CLOSE, RECOVERED_CHOICE, KeptFormScreen, OneValue, ReadingWindow, T, workstation_keys
 from testbench.tui.tools import unquoted
+from testbench.tui.workstation import Draft
 
 if TYPE_CHECKING:
     from testbench.tui.app import WorkstationApp
@@ -103,11 +104,13 @@ class CoverageScreen(ReadingWindow[bool]):
         self.dismiss(True)
 
 
-class PlanScreen(FormScreen[Path | None]):
+class PlanScreen(KeptFormScreen[Path | None]):
     """Choose the exam plan of the coverage: one shipped with testbench (a list), or a path typed.
 
     A plan that cannot be read or checked is refused on the window's notice line, in the plan check's
-    words (file:line), with what was typed kept; Escape leaves the plan as it was.
+    words (file:line), with what was typed kept; Escape leaves the plan as it was. The path typed and not chosen
+    is kept beside the session as it is typed (``keep``), and offered back (``kept``, said recovered, counted as
+    typed) after a closed terminal, a crash or ``kill -9``.
     """
 
     DEFAULT_CSS = """
@@ -123,11 +126,30 @@ class PlanScreen(FormScreen[Path | None]):
         *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
 
-    def __init__(self, plans: list[Path], t: T, current: Path | None) -> None:
+    draft_name = "coverage-plan"
+    #: the field kept, with its label (a PIN typed in it is never written: ``Workstation.save_tool_draft``)
+    LABELS: ClassVar[dict[str, str]] = {"path": "ou le chemin d'un plan (TOML)"}
+
+    def __init__(
+        self,
+        plans: list[Path],
+        t: T,
+        current: Path | None,
+        *,
+        kept: Draft | None = None,
+        keep: Callable[..., None] | None = None,
+    ) -> None:
         super().__init__()
         self.plans = plans
         self.t = t
         self.current = current
+        self.kept = kept.values.get("path", "") if kept is not None else ""  # typed before the workstation closed
+        self._keep = keep  # given :meth:`typed_now`, a pause after each change: kept on disk
+
+    def typed_now(self) -> tuple[Any, ...]:
+        """The path typed, if any."""
+        typed = self.query_one("#plan-path", Input).value
+        return ({"path": typed} if typed.strip() else {},)
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -141,13 +163,18 @@ class PlanScreen(FormScreen[Path | None]):
             yield OptionList(*(Option(plan.name, id=str(n)) for n, plan in enumerate(self.plans)), id="plans")
             yield Label(t("ou le chemin d'un plan (TOML)"))
             enter, tab, escape = self.key("enter"), self.key("tab"), self.key("escape")
-            yield OneValue(placeholder=t("chemin du plan, puis {enter}").format(enter=enter), id="plan-path")
+            placeholder = t("chemin du plan, puis {enter}").format(enter=enter)
+            path = OneValue(self.kept, placeholder=placeholder, id="plan-path")
+            path.opened_with = ""  # a path recovered counts as typed: Escape and Ctrl+Q warn before dropping it
+            yield path
             hint = t("{enter} : choisir · {tab} : liste ou chemin · {escape} : annuler")
             yield Static(hint.format(enter=enter, tab=tab, escape=escape), classes="hint")
         yield WholeKeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#plans" if self.plans else "#plan-path").focus()
+        self.query_one("#plans" if self.plans and not self.kept else "#plan-path").focus()
+        if self.kept:
+            self.say_recovered(RECOVERED_CHOICE)
 
     @on(OptionList.OptionSelected, "#plans")
     def _listed(self, event: OptionList.OptionSelected) -> None:
@@ -204,4 +231,9 @@ class CoverageWindow(BenchWindows):
                 self.action_coverage()
 
         plans = sorted(PLANS_DIR.glob("*.toml"))
-        self.push_screen(PlanScreen(plans, self.t, self.coverage_plan or self.campaign_options.plan), done)
+        current = self.coverage_plan or self.campaign_options.plan
+
+        def window(kept: Draft | None, keep: Callable[..., None]) -> PlanScreen:
+            return PlanScreen(plans, self.t, current, kept=kept, keep=keep)
+
+        self.open_kept(PlanScreen.draft_name, PlanScreen.LABELS, window, done)

@@ -40,7 +40,7 @@ from testbench.tui.run_options_screen import RunOptionsScreen
 from testbench.tui.screens import AttestScreen, ContinueScreen, ExtractedScreen, corrections_said
 from testbench.tui.session_watch import reads_session
 from testbench.tui.traceview import TracePanes
-from testbench.tui.workstation import CaseEntry, KeptCorrections, Key
+from testbench.tui.workstation import CaseEntry, Draft, KeptCorrections, Key
 
 #: the stop key in a manual step's window with a value or a note typed: what stopping loses, said once before it does
 STOP_LOSES_TYPED = _t("{key} encore pour arrêter l'exécution : {lost} ; l'étape reste en attente")
@@ -185,7 +185,12 @@ class RunHandlers:
         if self.running:
             self.notify(self.t("Une exécution est en cours."), severity="warning")
             return
-        self.push_screen(RunOptionsScreen(self.run_choice(), self.t, self._check_run_choice), self._apply_run_choice)
+        choice = self.run_choice()
+
+        def window(kept: Draft | None, keep: Callable[..., None]) -> RunOptionsScreen:
+            return RunOptionsScreen(choice, self.t, self._check_run_choice, kept=kept, keep=keep)
+
+        self.open_kept(RunOptionsScreen.draft_name, RunOptionsScreen.LABELS, window, self._apply_run_choice)
 
     def _check_run_choice(self, workers: str, shard: str) -> RunChoice | list[str]:
         """The choice typed, or the problems found in it: every field's, then the campaign's (by field, not flag)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -14,16 +14,19 @@ from textual.widgets import Button, Input, Label, Static
 
 from testbench.tui.footer import WholeKeysFooter
 from testbench.tui.run_options import RunChoice
-from testbench.tui.screens import FormScreen, OneValue, workstation_keys
+from testbench.tui.screens import RECOVERED_CHOICE, KeptFormScreen, OneValue, workstation_keys
+from testbench.tui.workstation import Draft
 
 T = Callable[[str], str]
 
 
-class RunOptionsScreen(FormScreen[RunChoice | None]):
+class RunOptionsScreen(KeptFormScreen[RunChoice | None]):
     """Two fields, each with what it means; Enter or ctrl+s applies, Escape leaves things as they were.
 
     ``check`` reads the fields into a choice, or gives the problems, every field's at once, each named by the
     field's label: the window stays open with what was typed and says them on its notice line, one a line.
+    What is typed and not applied is kept beside the session as it is typed (``keep``), and offered back (``kept``,
+    said recovered, counted as typed) after a closed terminal, a crash or ``kill -9``.
     """
 
     DEFAULT_CSS = """
@@ -44,15 +47,48 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
         *workstation_keys("help", "quit"),  # its footer: this window's keys, not the main screen's
     ]
     AUTO_FOCUS = "#workers"
+    draft_name = "run-options"
+    #: the fields kept, with their labels (a PIN typed in one is never written: ``Workstation.save_tool_draft``)
+    LABELS: ClassVar[dict[str, str]] = {"workers": "Bancs en parallèle", "shard": "Partition CI"}
 
-    def __init__(self, current: RunChoice, t: T, check: Callable[[str, str], RunChoice | list[str]]) -> None:
+    def __init__(
+        self,
+        current: RunChoice,
+        t: T,
+        check: Callable[[str, str], RunChoice | list[str]],
+        *,
+        kept: Draft | None = None,
+        keep: Callable[..., None] | None = None,
+    ) -> None:
         super().__init__()
         self.current = current
         self.t = t
         self.check = check
+        self.kept = kept.values if kept is not None else {}  # typed before the workstation closed: offered back
+        self._keep = keep  # given :meth:`typed_now`, a pause after each change: kept on disk
+
+    def on_mount(self) -> None:
+        if self.kept:
+            self.say_recovered(RECOVERED_CHOICE)
+
+    def opened_with(self) -> dict[str, str]:
+        """The fields as the current choice fills them."""
+        return {"workers": str(self.current.workers), "shard": str(self.current.shard or "")}
+
+    def typed_now(self) -> tuple[Any, ...]:
+        """The fields that differ from the current choice."""
+        opened = self.opened_with()
+        return ({name: value for name in opened if (value := self.query_one(f"#{name}", Input).value) != opened[name]},)
+
+    def _field(self, name: str, **options: Any) -> OneValue:
+        """The field ``name``, with what was typed in it before the workstation closed, if anything: typed still."""
+        opened = self.opened_with()[name]
+        field = OneValue(self.kept.get(name, opened), id=name, **options)
+        field.opened_with = opened
+        return field
 
     def compose(self) -> ComposeResult:
-        t, current = self.t, self.current
+        t = self.t
         self.label_keys()
         with Vertical():
             title = Text(t("Options d'exécution"), style="bold")  # the keys too: 80×24 has no room for the buttons
@@ -71,7 +107,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
                 ),
                 classes="meaning",
             )
-            yield OneValue(str(current.workers), type="integer", id="workers")
+            yield self._field("workers", type="integer")
             yield Label(Text(t("Partition CI"), style="bold"))
             yield Static(
                 t(
@@ -81,7 +117,7 @@ class RunOptionsScreen(FormScreen[RunChoice | None]):
                 ),
                 classes="meaning",
             )
-            yield OneValue(str(current.shard or ""), placeholder="K/N", id="shard")
+            yield self._field("shard", placeholder="K/N")
             with Horizontal(id="buttons"):
                 yield Button(f"{t('Appliquer')} ({self.key('ctrl+s')})", id="apply", variant="primary")
                 yield Button(f"{t('Annuler')} ({self.key('escape')})", id="cancel")

@@ -128,6 +128,11 @@ CORRECTION_SAID = _t("{path} = {value} (motif : {reason})")
 #: what an engine step's window names in assisted mode: the values the profile's extractors read for its call,
 #: from the application's outputs once the step is done — none of them is a field of the window
 READ_FROM_OUTPUTS = _t("Lu dans les sorties du logiciel, rien à taper")
+#: the run options' or the plan's window reopened with what was typed in it before the workstation closed (its draft)
+RECOVERED_CHOICE = _t(
+    "Saisie récupérée : tapée dans cette fenêtre avant la fermeture du poste d'examen, pas encore appliquée."
+    " Vérifiez-la puis {enter} ; {escape} deux fois la laisse."
+)
 #: how long typing pauses before what a manual step's window holds is kept (seconds)
 DRAFT_DELAY_S = 0.3
 
@@ -388,6 +393,9 @@ class KeptFormScreen(FormScreen[ScreenResultType]):
 
     _keep: Callable[..., None] | None = None
     _keep_timer: Timer | None = None
+    #: the name of its draft when it is kept one per window (a tool's, the run options', the plan's:
+    #: ``Workstation.save_tool_draft``); None for a case's window, kept by case and step
+    draft_name: str | None = None
 
     def typed_now(self) -> tuple[Any, ...]:
         """What ``keep`` is given: what the window holds typed now."""
@@ -407,6 +415,11 @@ class KeptFormScreen(FormScreen[ScreenResultType]):
         if self._keep is not None and self in self.app.screen_stack:  # not once answered or stopped (dismissed)
             with contextlib.suppress(NoMatches):  # recomposed (F2) at that moment: its next change keeps it
                 self._keep(*self.typed_now())
+
+    def say_recovered(self, said: str) -> None:
+        """The window opened with what was typed in it before the workstation closed: said on its notice line
+        (``said``, French, naming the keys ``{enter}`` and ``{escape}``)."""
+        self.show_notice(self.t(said).format(enter=self.key("enter"), escape=self.key("escape")), "warning")
 
     def stop_keeping(self) -> None:
         """What is typed from now on is not kept: the person quits, told that it is lost (``quit_said``)."""

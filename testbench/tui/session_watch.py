@@ -159,7 +159,11 @@ class SessionWatch:
         """Another file at the session's path: said; what was found in the file it replaces no longer holds (its
         own integrity is checked by whoever read it)."""
         self.ws.altered, self.ws.unchecked = [], None
-        said = partial(lambda file: self.t(SESSION_REPLACED).format(file=file), self.ws.session_path)
+        file = self.ws.session_path
+
+        def said() -> str:  # in the language shown, the run log's line too after F2
+            return self.t(SESSION_REPLACED).format(file=file)
+
         self.log_line(lambda: f"⚠ {said()}")
         self.notify(said(), severity="warning", timeout=15)
 
@@ -168,7 +172,10 @@ class SessionWatch:
         if not (places := self.ws.take_set_aside()):
             return
         file = draft_path(self.ws.session_path)
-        said = partial(lambda p: self.t(DRAFTS_SET_ASIDE).format(file=file, steps=aside_said(p, self.t)), places)
+
+        def said() -> str:  # in the language shown, the run log's line too after F2
+            return self.t(DRAFTS_SET_ASIDE).format(file=file, steps=aside_said(places, self.t))
+
         self.log_line(lambda: f"⚠ {said()}")
         self.notify(said(), severity="warning", timeout=30)
 
@@ -240,7 +247,7 @@ class SessionWatch:
         said = self._unreadable_text(reason)
         self._withdraw(self._unreadable_said)
         self._unreadable_reason, self._unreadable_said = reason, said
-        self.log_line(partial(lambda reason: f"⚠ {self._unreadable_text(reason)}", reason))
+        self.log_line(lambda: f"⚠ {self._unreadable_text(reason)}")
         self.notify(said, severity="error", timeout=30)
 
     def _read_again(self) -> None:
@@ -250,9 +257,17 @@ class SessionWatch:
             return
         self._withdraw(self._unreadable_said)
         self._unreadable_reason = self._unreadable_said = None
-        said = partial(lambda file: self.t(SESSION_READABLE).format(file=file), self.ws.session_path)
+        file = self.ws.session_path
+
+        def said() -> str:  # in the language shown, the run log's line too after F2
+            return self.t(SESSION_READABLE).format(file=file)
+
         self.log_line(lambda: f"✔ {said()}")
         self.notify(said(), timeout=8)
+
+    def _warning_line(self, note: str) -> str:
+        """The run log's line of a warning ``note`` (French), in the language shown when drawn."""
+        return f"⚠ {self.t(note)}"
 
     def _withdraw(self, message: str | None) -> None:
         """A notice that no longer holds, taken off the screen if still shown."""
@@ -297,7 +312,7 @@ class SessionWatch:
         self.check_integrity()  # what the writer added is checked as the opening checked the rest
         for note in notes:
             self.notify(self.t(note), severity="warning", timeout=8)
-            self.log_line(partial(lambda note: f"⚠ {self.t(note)}", note))
+            self.log_line(partial(self._warning_line, note))
         self.log_line(lambda: f"✔ {self.t(WRITER_GONE)}")
         self.notify(self.t(WRITER_GONE), timeout=8)
         return True

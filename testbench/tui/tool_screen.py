@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -74,6 +74,14 @@ RECOVERED_FIELDS = _t(
 KEPT_TOOL = _t(
     "{tool} : saisie tapée avant la fermeture du poste d'examen, pas encore lancée ; {action} la reprend"
 )
+#: the same for a window of a choice (the run options, the plan) kept as a tool's is (:meth:`ToolWindows.open_kept`)
+KEPT_CHOICE = _t(
+    "{tool} : saisie tapée avant la fermeture du poste d'examen, pas encore appliquée ; {action} la reprend"
+)
+#: those windows, by their action's id: the name of their draft
+KEPT_WINDOWS = {"run-options": KEPT_CHOICE, "coverage-plan": KEPT_CHOICE}
+
+Result = TypeVar("Result")
 
 
 class ToolScreen(KeptFormScreen[None]):
@@ -123,11 +131,11 @@ class ToolScreen(KeptFormScreen[None]):
         self.ran_with: Values | None = None  # the fields the tool last ran with: typed, and confirmed by Enter
         self.kept = kept.values if kept is not None else {}  # typed before the workstation closed: offered back
         self._keep = keep  # given :meth:`typed_now`, a pause after each change: kept on disk
+        self.draft_name = tool.id
 
     def on_mount(self) -> None:
         if self.kept:
-            said = self.t(RECOVERED_FIELDS).format(enter=self.key("enter"), escape=self.key("escape"))
-            self.show_notice(said, "warning")
+            self.say_recovered(RECOVERED_FIELDS)
 
     def typed_now(self) -> tuple[Any, ...]:
         """The fields that differ from their defaults; none once the tool ran with them and ended well (done: the
@@ -233,34 +241,52 @@ class ToolWindows:
     def action_tool(self: WorkstationApp, tool_id: str) -> None:  # type: ignore[misc]
         tool = TOOLS[tool_id]
         ctx = self.tool_context()
-        labels = {field.id: field.label for field in tool.fields}
-        self._withdraw(self.kept_tool_said(tool_id))  # the window says it now, on its own line
-        screen = ToolScreen(
-            tool,
-            defaults(tool, ctx),
-            self.t,
-            lambda screen, values: self._run_tool(screen, values),
-            kept=self.ws.tool_draft(tool_id),  # typed before the workstation closed (a closed terminal, a crash)
-            keep=partial(self.ws.save_tool_draft, tool_id, labels),
-        )
-        # closed on purpose (Escape, told what it drops when something is typed): nothing left to offer back
-        self.push_screen(screen, lambda _closed: self.ws.drop_tool_draft(tool_id))
+
+        def window(kept: Draft | None, keep: Callable[..., None]) -> ToolScreen:
+            return ToolScreen(tool, defaults(tool, ctx), self.t, self._run_tool, kept=kept, keep=keep)
+
+        self.open_kept(tool_id, {field.id: field.label for field in tool.fields}, window)
+
+    def open_kept(  # type: ignore[misc]
+        self: WorkstationApp,
+        name: str,
+        labels: dict[str, str],
+        window: Callable[[Draft | None, Callable[..., None]], KeptFormScreen[Result]],
+        done: Callable[[Result], None] | None = None,
+    ) -> None:
+        """Open a window kept one per window under ``name`` (a tool's, the run options', the plan's), given what
+        was typed in it before the workstation closed (a closed terminal, a crash, ``kill -9``) and what keeps its
+        fields as they are typed (those ``labels`` read as a PIN never written); closed on purpose — answered, or
+        Escape told what it drops — nothing is left to offer back, then ``done`` has its answer."""
+        self._withdraw(self.kept_tool_said(name))  # the window says it now, on its own line
+
+        def closed(result: Result) -> None:
+            self.ws.drop_tool_draft(name)
+            if done is not None:
+                done(result)
+
+        self.push_screen(window(self.ws.tool_draft(name), partial(self.ws.save_tool_draft, name, labels)), closed)
 
     def say_kept_tools(self: WorkstationApp) -> None:  # type: ignore[misc]
         """As the session opens: each tool window's draft is said (a notice, the run log), with how to open it
         again, so that fields typed before the workstation closed are never forgotten unsaid."""
         for tool_id in self.ws.kept_tools():
-            if tool_id not in TOOLS:  # a tool of another version of testbench: nothing opens it
+            if tool_id not in TOOLS and tool_id not in KEPT_WINDOWS:  # another version's tool: nothing opens it
                 self.ws.drop_tool_draft(tool_id)
                 continue
-            said = partial(self.kept_tool_said, tool_id)  # in the language shown (F2)
-            self.log_line(partial(lambda said: f"✎ {said()}", said))
-            self.notify(said(), severity="warning", timeout=15)
+            self.log_line(partial(self.kept_tool_line, tool_id))  # in the language shown (F2)
+            self.notify(self.kept_tool_said(tool_id), severity="warning", timeout=15)
+
+    def kept_tool_line(self: WorkstationApp, tool_id: str) -> str:  # type: ignore[misc]
+        """The run log's line of :meth:`kept_tool_said`."""
+        return f"✎ {self.kept_tool_said(tool_id)}"
 
     def kept_tool_said(self: WorkstationApp, tool_id: str) -> str:  # type: ignore[misc]
-        """That tool ``tool_id``'s window holds a draft, and how to open it again, in the language shown."""
+        """That tool ``tool_id``'s window (or the run options', the plan's) holds a draft, and how to open it again,
+        in the language shown."""
         action = reach(tool_id, effective_keys(self.settings.keymap), self.t)
-        return self.t(KEPT_TOOL).format(tool=self.t(BY_ID[tool_id].label), action=action)
+        said = KEPT_WINDOWS.get(tool_id, KEPT_TOOL)
+        return self.t(said).format(tool=self.t(BY_ID[tool_id].label), action=action)
 
     def _run_tool(self: WorkstationApp, screen: ToolScreen, values: Values) -> None:  # type: ignore[misc]
         self._tool_worker(screen, values, self.tool_context())
