@@ -71,9 +71,14 @@ def test_copied_cells_with_personal_data_are_said_and_written_cells_are_masked(
     assert "vitale.nir = ‹NIR›" in observed and NIR not in observed and "ESSAI" not in observed, observed  # written
     assert row[header.index("Objectif")] == OBJECTIVE and row[header.index("Calcul")] == COMMENT  # copied as they were
     said = " ".join((out.out + out.err).split())
+    # the sample's title (A1) « Exemple — … » is the word, not the personas EXEMPLE of its cards (in capitals, as a card
+    # writes it, it would be named: tests/test_s37b_office_export_copied_personal.py); its plan id « PDT-EXEMPLE-001 »
+    # (B2) is an identifier, never masked by the report, and not named
     assert "3 cellules recopiées du document contiennent des données personnelles" in said, said
-    assert "telles que le document les avait" in said and "mini!C5" in said and "ce fichier contient donc" in said
+    assert "telles que le document les avait" in said and "ce fichier contient donc" in said, said
+    assert "(mini!C5, mini!X5, mini!Z5)" in said, said
     main(["export", str(tmp_path / "mini.tbsession"), "--to", str(tmp_path / "en.csv"), "--document", str(book),
           "--mapping", str(tmp_path / "cahier-exemple.mapping.toml"), "--lang", "en"])  # fmt: skip
     english = " ".join(capsys.readouterr().err.split())
     assert "3 cells copied from the document hold personal data" in english, english
+    assert "(mini!C5, mini!X5, mini!Z5)" in english, english

@@ -47,7 +47,7 @@ def test_the_exported_file_imports_with_the_same_mapping_into_the_same_casebook(
     book = openpyxl.load_workbook(target)
     assert book.sheetnames[0] == "Cahier de tests"  # the mapping's [source] sheet
     assert book.active["B2"].value == "PDT-EXEMPLE-001"  # the identity cells above the header
-    assert book.active["A1"].value.startswith("EXEMPLE — ")  # a title row too, once (not once per merged column)
+    assert book.active["A1"].value.startswith("Exemple — ")  # a title row too, once (not once per merged column)
     assert book.active["B1"].value is None
     again = bench / f"reimport-{kind}.xml"
     done = run_cli("import", target, "--mapping", MAPPING, "-o", again, cwd=bench)

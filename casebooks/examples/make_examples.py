@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SHEET = "Cahier de tests"
 TITLE = (
-    "EXEMPLE — présentation de type cahier de tests CNDA, conçue par testbench (ce n'est PAS un document du CNDA ; "
+    "Exemple — présentation de type cahier de tests CNDA, conçue par testbench (ce n'est PAS un document du CNDA ; "
     "personnes, NIR et RPPS fictifs)"
 )
 PLAN_ID, DOC_VERSION = "PDT-EXEMPLE-001", "01.00"

@@ -43,7 +43,7 @@ from testbench import fmt
 from testbench.domain.verdict import Verdict
 from testbench.i18n import _t, translator
 from testbench.office.diff import EXECUTED, FIELD_WORDS, changed_fields
-from testbench.office.locks import DOCUMENT_OPEN, spreadsheet_lock
+from testbench.office.locks import document_open
 from testbench.office.mapping import RESULT_CLASH, CellRef, Mapping
 from testbench.office.problems import OfficeError, Problem
 from testbench.office.tables import Cell, Place, Table, case_rows, cell_text, read_table
@@ -285,23 +285,26 @@ def export_results(
         not_in_session=[case_id for case_id in rows if case_id not in results],
         altered=altered,
     )
-    if (lock := spreadsheet_lock(document)) is not None:  # read all the same: said, unsaved edits are not in it
-        outcome.problems.append(Problem.of(document, DOCUMENT_OPEN, lock=lock.name))
+    if (opened := document_open(document)) is not None:  # read all the same: said, unsaved edits are not in it
+        outcome.problems.append(opened)
     t = translator(lang)
     headers = _result_headers(table, mapping, t, with_link=report is not None)
     columns, added = _columns(table, mapping, headers)
     outcome.added_columns = list(added.values())
-    copied = _copied_personal(table, set(columns.values()), known)
-    if suffix != ".csv" and table.kind != "xlsx":  # a new workbook: its one sheet, the rows as the document's
-        title = _sheet_name(mapping, table, t)
-        copied = [replace(place, sheet=title, kind="sheet", line=0) for place in copied]
-    outcome.copied_personal = copied
     changed = _changed(table, rows, run, now, outcome)
     filled = [(rows[case_id], results[case_id]) for case_id in rows if case_id in results and case_id not in changed]
     if not filled:
         raise OfficeError([*outcome.problems, _nothing_to_write(document, table, rows, changed)])
     marked = [(rows[case_id], CaseResult(case_id, t(CHANGED_MARK), ())) for case_id in changed]
     filled = sorted([*filled, *marked], key=lambda pair: pair[0])
+    # an XLSX workbook's rows above the header are searched in the workbook loaded to be written (_workbook_personal)
+    cells = _table_cells(table) if table.kind == "xlsx" else _document_cells(document, mapping, table)
+    personal = _Copied.of(mapping, table, {(row, col) for row, _result in filled for col in columns.values()}, known)
+    copied = [cell.place for cell in cells if personal(cell)]
+    if suffix != ".csv" and table.kind != "xlsx":  # a new workbook: its one sheet, the rows as the document's
+        title = _sheet_name(mapping, table, t)
+        copied = _sheet_named(title, known) + [replace(place, sheet=title, kind="sheet", line=0) for place in copied]
+    outcome.copied_personal = copied
     if report is None and "evidence" in columns:
         _say_emptied(document, table, columns["evidence"], headers["evidence"], {row for row, _ in filled}, outcome)
     if suffix == ".csv":
@@ -310,55 +313,104 @@ def export_results(
         macros = suffix == ".xlsm"
         data = _xlsx(
             document, mapping, table, columns, added, filled, outcome, t, macros, unredacted=not redact, lang=lang,
-            known=known,
+            personal=personal, cells=cells,
         )
     write_whole(target, data)
     outcome.written = [result.case_id for _row, result in filled if result.case_id not in changed]
     return outcome
 
 
-def _copied_personal(table: Table, written: set[int], known: Scrubber) -> list[Place]:
-    """The document's case cells the file copies (every column but the result columns ``written``) that the
-    report's redaction would mask: the editor's own text, copied as the document had it, but said, since the file
-    then holds personal data beside the masked observed values. An XLSX document's other sheets, comments, headers
-    and properties are copied too: :func:`_workbook_personal`."""
-    return [
-        cell.place
-        for row in table.rows
-        for cell in row
-        if cell.text and cell.place.col not in written and known(cell.text) != cell.text
-    ]
+@dataclass(frozen=True)
+class _Copied:
+    """Which of the document's cells the file copies (all but the result cells it writes, ``written``: (row, column))
+    the report's redaction would mask: the editor's own text, copied as the document had it, but said, since the file
+    then holds personal data beside the masked observed values. The rows above the header (a title, the identity
+    cells) are copied too, and the result cells of rows not written (a case absent from the session keeps a previous
+    export's values). Searched as the report redacts the same fields: a case's title, objective, comment and steps,
+    the header and the rows above it as a casebook's wording (:meth:`Scrubber.wording`: « Exemple de facture » is
+    not the persona EXEMPLE, « EXEMPLE — … » in capitals is); the identifiers the report prints as they are (the
+    case id, the plan id and the other identity cells but the title) not at all. An XLSX document's other sheets,
+    comments, links, headers and properties are copied too: :func:`_workbook_personal`."""
+
+    known: Scrubber
+    header_row: int
+    wording: frozenset[int]  # the columns of the case's own text
+    id_col: int | None
+    skipped: frozenset[tuple[int, int]]  # the cells written, and the identity cells but the title
+
+    @classmethod
+    def of(cls, mapping: Mapping, table: Table, written: set[tuple[int, int]], known: Scrubber) -> _Copied:
+        columns = {name: col for name, spec in mapping.columns.items() if (col := table.column(spec)) is not None}
+        identity = {(cell.place.row, cell.place.col) for key, cell in table.identity.items() if key != "title"}
+        wording = frozenset(columns[name] for name in _WORDING_FIELDS if name in columns)
+        return cls(known, table.header_row, wording, columns.get("id"), frozenset(written | identity))
+
+    def __call__(self, cell: Cell) -> bool:
+        row, col = cell.place.row, cell.place.col
+        if not cell.text or (row, col) in self.skipped or (row > self.header_row and col == self.id_col):
+            return False
+        own = row <= self.header_row or col in self.wording
+        return (self.known.wording(cell.text) if own else self.known(cell.text)) != cell.text
+
+
+def _table_cells(table: Table) -> list[Cell]:
+    """The cells of the table read: its header and the rows below it."""
+    return [*table.header_cells, *(cell for row in table.rows for cell in row)]
+
+
+#: The case's fields the report redacts as a casebook's own text (:meth:`Scrubber.wording`)
+_WORDING_FIELDS = ("title", "objective", "comment", "steps")
 
 
 #: The document properties an XLSX file carries over (openpyxl's names)
 _PROPERTIES = ("title", "subject", "creator", "lastModifiedBy", "keywords", "description", "category", "identifier")
 
 
-def _workbook_personal(book: Any, read: Any, known: Scrubber) -> list[Place]:
-    """What of an XLSX document the file copies, beyond the case rows of the ``read`` sheet
-    (:func:`_copied_personal`), that the report's redaction would mask: the other sheets' cells (hidden ones too),
-    every cell's comment, the sheets' headers and footers, the document's properties — all copied whole. Only the
-    case rows were searched: a NIR in a hidden sheet, a comment or the properties went out unsaid."""
+def _workbook_personal(book: Any, read: Any, copied: _Copied) -> tuple[list[Place], list[Place]]:
+    """What of an XLSX document the file copies, beyond the table of the ``read`` sheet (:class:`_Copied`), that the
+    report's redaction would mask: the read sheet's rows above its header (a title, the identity cells), then the
+    other sheets' cells (hidden ones too), every cell's comment and link, the sheets' names, headers and footers,
+    the document's properties — all copied whole. Only the case rows were searched: a NIR in a hidden sheet, a
+    comment or the properties went out unsaid. The rows above the header apart: they come before the table's."""
+    known = copied.known
 
     def personal(text: object) -> bool:
         return isinstance(text, str) and bool(text) and known(text) != text
 
+    above: list[Place] = []
     places: list[Place] = []
     for sheet in sorted(book.worksheets, key=lambda sheet: sheet is not read):  # the read sheet's comments first
+        places += _sheet_named(sheet.title, known)
         hidden = "" if sheet.sheet_state == "visible" else "hidden"
         for row in sheet.iter_rows():
             for cell in row:
                 place = Place(sheet.title, cell.row, cell.column, "sheet", part=hidden)
                 if sheet is not read and personal(cell_text(cell.value)):
                     places.append(place)
+                elif sheet is read and cell.row < copied.header_row:  # a title, the identity cells
+                    above += [place] if copied(Cell(place, cell_text(cell.value), False)) else []
                 if cell.comment is not None and personal(cell.comment.text):
                     places.append(replace(place, part="comment"))
+                if personal(_link_text(cell)):  # « mailto:paul.essai@… » behind a cell that reads « écrire »
+                    places.append(replace(place, part="link"))
         if any(personal(text) for text in _headers_footers(sheet)):
             places.append(Place(sheet.title, 0, 0, "sheet", part="header"))
     custom = [cell_text(prop.value) for prop in book.custom_doc_props.props]  # a NIR may be kept as a number
     if any(personal(getattr(book.properties, name)) for name in _PROPERTIES) or any(map(personal, custom)):
         places.append(Place("", 0, 0, "sheet", part="properties"))
-    return places
+    return above, places
+
+
+def _link_text(cell: Any) -> str:
+    """A cell's hyperlink as the file carries it: its target (a URL, ``mailto:``) and its place in the workbook."""
+    link = cell.hyperlink
+    return f"{link.target or ''} {link.location or ''}".strip() if link is not None else ""
+
+
+def _sheet_named(title: str, known: Scrubber) -> list[Place]:
+    """The sheet's name, when the report's redaction would mask it as the editor's words (« Dossier PAUL ESSAI »):
+    it is copied too (the name of an XLSX document's sheets; a CSV's file name, an ODS sheet's, written)."""
+    return [Place(title, 0, 0, "sheet", part="name")] if known.wording(title) != title else []
 
 
 def _headers_footers(sheet: Any) -> Iterator[str]:
@@ -511,12 +563,13 @@ def _xlsx(
     macros: bool = False,
     unredacted: bool = False,
     lang: str = "fr",
-    known: Scrubber | None = None,
+    personal: _Copied | None = None,
+    cells: tuple[Cell, ...] | list[Cell] = (),
 ) -> bytes:
     """The workbook written; ``macros``: an .xlsm written from an .xlsm, its VBA project carried over;
     ``unredacted``: marked so in its properties and on its observed values' header. Every cell it writes fits XLSX
     (:func:`fit_cell`; ``lang``: the words of a cut's note). An XLSX document's personal data, copied, is searched
-    with ``known`` (:func:`_workbook_personal`)."""
+    with ``personal`` (:func:`_workbook_personal`)."""
     import openpyxl
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles import Alignment
@@ -528,13 +581,14 @@ def _xlsx(
             book = openpyxl.load_workbook(document, keep_vba=macros)
         dropped = [str(warning.message) for warning in caught]
         sheet = book[table.name]  # the sheet the import read (the active one without sheet =, a name with spaces)
-        if known is not None:
-            outcome.copied_personal += _workbook_personal(book, sheet, known)
+        if personal is not None:
+            above, beyond = _workbook_personal(book, sheet, personal)
+            outcome.copied_personal = [*above, *outcome.copied_personal, *beyond]
     else:
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = _sheet_title(document, mapping, table, outcome, t)
-        for cell in _document_cells(document, mapping, table):  # a CSV, ODS or Word cell may be longer than XLSX's
+        for cell in cells:  # the document's (:func:`_document_cells`): a CSV, ODS or Word cell may be longer
             written = sheet.cell(cell.place.row, cell.place.col, fit_cell(cell.text, lang, in_document=True))
             written.data_type = "s"  # a text, even one that starts with « = » (openpyxl would make it a formula)
     last_header = max(table.header.values(), default=0)

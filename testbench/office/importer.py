@@ -34,7 +34,7 @@ from testbench.domain.vocabulary import ACTIONS, OBSERVATION_ROOTS, REFUSAL_CODE
 from testbench.fmt import DOMAIN_LABELS, MODE_LABELS, os_reason, visible_controls
 from testbench.i18n import _t, tn, translator
 from testbench.office import convert
-from testbench.office.locks import DOCUMENT_OPEN, spreadsheet_lock
+from testbench.office.locks import document_open
 from testbench.office.mapping import (
     CASE_FIELDS,
     DID_YOU_MEAN,
@@ -177,8 +177,8 @@ def write_import(document: Path, mapping: Mapping, out: Path, drop_absent: bool 
     out = Path(out)
     folder = out.resolve().parent
     importer = _Importer(table, mapping, folder)
-    if (lock := spreadsheet_lock(document)) is not None:  # read all the same: the last save, not the edits on screen
-        importer.notes.insert(0, Problem.of(document, DOCUMENT_OPEN, lock=lock.name))
+    if (opened := document_open(document)) is not None:  # read all the same: the last save, not the edits on screen
+        importer.notes.insert(0, opened)
     try:  # a failure anywhere (a full disk mid-copy) leaves nothing of this import, not even a card profile
         return _written(document, mapping, out, drop_absent, importer, table, folder)
     except OfficeError as exc:  # the sheet read, the columns not taken: said however the import failed

@@ -76,8 +76,8 @@ class Place:
     kind: str  # "sheet" | "table" | "csv"
     line: int = 0  # CSV: the file line where the record starts (a cell may span lines); 0: ``row``
     #: what of the workbook beyond a cell's value (the export's copied personal data): "" the value, "comment" its
-    #: comment, "hidden" the value in a hidden sheet, "header" the sheet's headers and footers, "properties" the
-    #: document's properties (author, subject…)
+    #: comment, "link" its hyperlink's target, "hidden" the value in a hidden sheet, "header" the sheet's headers and
+    #: footers, "name" the sheet's name, "properties" the document's properties (author, subject…)
     part: str = ""
 
     def text(self, lang: str | None = None) -> str:
@@ -91,6 +91,8 @@ class Place:
         sheet = self.sheet if _PLAIN_SHEET.fullmatch(self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
         if self.part == "header":
             return t("{sheet} (en-tête ou pied de page)").format(sheet=sheet)
+        if self.part == "name":
+            return t("{sheet} (nom de la feuille)").format(sheet=sheet)
         row = self.line or self.row
         where = f"{sheet}!{column_letters(self.col)}{row}" if self.col else f"{sheet}!{row}:{row}"
         if self.part in _PARTS:
@@ -101,8 +103,12 @@ class Place:
         return self.text()
 
 
-#: How a cell's comment, or a cell of a hidden sheet, is named (:attr:`Place.part`).
-_PARTS = {"comment": _t("{cell} (commentaire)"), "hidden": _t("{cell} (feuille masquée)")}
+#: How a cell's comment, its hyperlink, or a cell of a hidden sheet, is named (:attr:`Place.part`).
+_PARTS = {
+    "comment": _t("{cell} (commentaire)"),
+    "link": _t("{cell} (lien)"),
+    "hidden": _t("{cell} (feuille masquée)"),
+}
 
 
 class LogicalText(str):
