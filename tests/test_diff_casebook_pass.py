@@ -80,7 +80,7 @@ def test_a_pass_on_a_rewritten_expectation_is_no_fix(tmp_path: Path, capsys: pyt
     doc = etree.HTML(html.read_text(encoding="utf-8"))
     assert doc.xpath("string(//tr[@class='k-casebook-pass']/td[1])") == KIND
     assert not doc.xpath("//tr[@class='k-fixed']")
-    assert LAST_FR in doc.xpath("string(//body/p[2])")
+    assert LAST_FR in doc.xpath("string(//main/p[2])")
 
     english_html = tmp_path / "en.html"
     assert main(["diff", str(a), str(b), "--lang", "en", "--html", str(english_html)]) == 0

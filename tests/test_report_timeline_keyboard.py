@@ -22,7 +22,7 @@ def test_the_timeline_marks_are_no_tab_stops(tmp_path: Path) -> None:
     marks = page.xpath('//svg[contains(@class, "chart")]//a')
     assert len(marks) == 2 and all(a.get("href", "").startswith("#") for a in marks)  # still links
     assert {a.get("tabindex") for a in marks} == {"-1"}
-    (skip,) = page.xpath('//a[@href="#cases"]')
+    (skip,) = page.xpath('//section[@id="summary"]//a[@href="#cases"]')  # not the « Sommaire » one
     timeline = page.xpath("//svg")[-1]  # the bars first, then the timeline
     following = skip.getparent().getnext()
     assert following is timeline and page.xpath('//section[@id="cases"]')

@@ -70,7 +70,7 @@ def test_a_failure_on_an_expectation_b_added_is_named_so_and_still_fails_ci(
     assert (case["kind"], case["kind_label"]) == ("casebook-failure", "ÉCHEC SUR ATTENTE AJOUTÉE OU RÉÉCRITE")
     doc = etree.HTML(html.read_text(encoding="utf-8"))
     assert doc.xpath("string(//tr[@class='k-casebook-failure']/td[1])") == "ÉCHEC SUR ATTENTE AJOUTÉE OU RÉÉCRITE"
-    assert "1 échec sur attente ajoutée ou réécrite du cahier" in doc.xpath("string(//body/p[2])")
+    assert "1 échec sur attente ajoutée ou réécrite du cahier" in doc.xpath("string(//main/p[2])")
 
     assert main(["diff", str(a), str(b), "--lang", "en"]) == 1
     english = capsys.readouterr().out

@@ -6,7 +6,9 @@ it never lets an lxml or OS exception escape for bad input.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -145,10 +147,35 @@ def _outcome(
     if left_out is not None:
         problems.append(left_out)
     problems.extend(builder.problems)
+    lang, wrong_lang = _language(parsed.root, source)
+    if wrong_lang is not None:
+        problems.append(wrong_lang)
     if problems:
         problems.sort(key=lambda p: (p.source.line, p.source.col))
         return None, [naming_invisible(problem) for problem in problems]
+    if casebook is not None and lang != casebook.identity.lang:
+        casebook = dataclasses.replace(casebook, identity=dataclasses.replace(casebook.identity, lang=lang))
     return casebook, []
+
+
+#: the standard attribute that says a document's language (the casebook's root may carry it)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: a language tag as BCP 47 writes it: a language, then subtags (region, script…): ``fr``, ``en``, ``fr-FR``
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
+_BAD_LANG = (
+    "xml:lang « {lang} » : étiquette de langue mal formée ; écrivez la langue des textes du cahier (fr, en, fr-FR…)"
+    " ou retirez l'attribut (français par défaut)"
+)
+
+
+def _language(root: Any, source: SourceText) -> tuple[str, Problem | None]:
+    """The language of the casebook's texts: its root's ``xml:lang``, French without one."""
+    written = root.get(XML_LANG)
+    if written is None:
+        return "fr", None
+    if _LANGUAGE_TAG.match(written):
+        return written, None
+    return "fr", Problem.of(source.element_ref(root, "xml:lang"), _BAD_LANG, lang=written)
 
 
 def load_casebook(path: str | Path, limits: LoadLimits | None = None) -> Casebook:

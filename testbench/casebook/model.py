@@ -68,6 +68,9 @@ class PlanIdentity:
     addendum: str  # e.g. 8
     ps_category: str  # e.g. fournisseur-lpp, infirmier
     title: str = ""
+    #: the language its texts are written in (titles, objectives, instructions, comments): its root's standard
+    #: ``xml:lang``, French without it; a report in another language marks them with it for a screen reader
+    lang: str = "fr"
 
 
 @dataclass(frozen=True)

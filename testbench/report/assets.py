@@ -46,7 +46,7 @@ border-bottom:1px solid #eef0f3;padding:.1rem .35rem;white-space:pre-wrap;word-b
 .engine-warnings td{background:#fff8e1}
 .ok{color:#135c2b}.ko{color:#8a1414;font-weight:600}
 .visa-col{width:7rem;text-align:center}
-.visa{border:2px dashed #9aa4b2;padding:.5rem .8rem;margin-top:.8rem;min-height:4.5rem}
+.visa{border:2px dashed #848d9a;padding:.5rem .8rem;margin-top:.8rem;min-height:4.5rem}
 .muted{color:var(--muted)}
 .toc ul{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:.4rem 0}
 .filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.4rem 0}

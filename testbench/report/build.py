@@ -46,6 +46,7 @@ from testbench.interrupts import deferred
 from testbench.report.content import gather
 from testbench.report.coverage_page import gather_coverage
 from testbench.report.evidence import Evidence
+from testbench.report.html import casebook_languages
 from testbench.report.junit import junit_bytes, junit_tree
 from testbench.report.options import DEFAULT_EXCERPT, Options
 from testbench.report.stream import CaseSpool
@@ -289,7 +290,11 @@ def _build(session_path: Path, out_dir: Path, options: BuildOptions) -> BuildRes
         Evidence(out_dir) as evidence,
         read_session(session_path) as session,
         CaseSpool(
-            out_dir, options.lang, printed=options.pdf, signer=signer_info and signer_info["fingerprint"]
+            out_dir,
+            options.lang,
+            printed=options.pdf,
+            signer=signer_info and signer_info["fingerprint"],
+            casebook_langs=casebook_languages(session.casebooks),
         ) as spool,
     ):
         gathering = Options(

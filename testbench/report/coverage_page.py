@@ -12,7 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
+from testbench import fmt
 from testbench.report.personal import Scrubber
+from testbench.report.section import TEXTS_LANG, foreign_lang, in_lang
 from testbench.scope.coverage import compute_coverage, session_plan
 from testbench.scope.text import (
     BASIS_LABELS,
@@ -71,8 +75,12 @@ class CoverageWords:
     def gap(self, gap: Mapping[str, str]) -> str:
         return gap_text(gap, self.t)
 
-    def out_of_scope(self, case: Mapping[str, str]) -> str:
-        return self.t(OUT_OF_SCOPE_TEXTS[case["why"]]).format(reason=case["reason"])
+    def out_of_scope(self, case: Mapping[str, str]) -> Markup:
+        """Why a case is out of scope; an exclusion's reason is the plan's text, marked with its language."""
+        reason = escape(fmt.visible_controls(case["reason"]))
+        if case["why"] == "excluded":
+            reason = Markup(in_lang(reason, foreign_lang(TEXTS_LANG, self.lang)))
+        return escape(fmt.visible_controls(self.t(OUT_OF_SCOPE_TEXTS[case["why"]]))).format(reason=reason)
 
     def casebook(self, planned: Mapping[str, Any], coverage: Mapping[str, Any]) -> str:
         return casebook_state(planned, coverage["gaps"], self.t)

@@ -1000,14 +1000,16 @@ def to_html(diff: SessionDiff, lang: str | None = None, *, show_same: bool = Fal
     counts = ", ".join(f"{t(KIND_FR[k])} {n}" for k, n in diff.counts().items())
     rules = _rules(t, (name for name, _ in TRACE_RULES))
     title = escape(t("Comparaison de campagnes"))
+    # the tab's and a screen reader's first words: which two sessions, not only what kind of page
+    named = escape(fmt.visible_controls(f"{t('Comparaison de campagnes')} — {Path(diff.a).name} → {Path(diff.b).name}"))
     regressions = failures_said(diff, lang)
     warning = absent_warning(len(diff.absent), (c.case_id for c in diff.absent), lang)
     altered = altered_lines(diff, lang)
     headings = ("Changement", "Cas", "Verdict", "Valeurs", "Traces")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>{title}</title>'
-        f"<style>{_HTML_CSS}</style></head><body><h1>{title}</h1>"
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>{named}</title>'
+        f"<style>{_HTML_CSS}</style></head><body><main><h1>{title}</h1>"
         f"<p>A{sep}<code>{escape(diff.a)}</code><br>B{sep}<code>{escape(diff.b)}</code></p>"
         + (f'<p class="altered"><strong>{"<br>".join(map(escape, altered))}</strong></p>' if altered else "")
         + f"<p>{escape(counts)} — {escape(regressions)}</p>"
@@ -1018,7 +1020,7 @@ def to_html(diff: SessionDiff, lang: str | None = None, *, show_same: bool = Fal
         + "".join(f"<th>{escape(t(h))}</th>" for h in headings)
         + "</tr>"
         + "".join(rows)
-        + "</table></body></html>\n"
+        + "</table></main></body></html>\n"
     )
 
 

@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from testbench.report.labels import (
     command_line,
     verdict_label,
 )
-from testbench.report.section import CaseSection
+from testbench.report.section import TEXTS_LANG, CaseSection, foreign_lang
 
 
 @jinja2.pass_context
@@ -126,8 +126,25 @@ class HtmlBook:
     PDF would otherwise carry the absolute path of the folder it was printed from); ``signer`` the fingerprint of
     the key that signs the report (a review signed with it is said to be the editor's own)."""
 
-    def __init__(self, lang: str = "fr", *, for_print: bool = False, signer: str | None = None) -> None:
+    def __init__(
+        self,
+        lang: str = "fr",
+        *,
+        for_print: bool = False,
+        signer: str | None = None,
+        casebook_langs: Mapping[str, str] | None = None,
+    ) -> None:
         self.lang = lang
+        langs = casebook_langs or {}
+
+        def theirs(text: object, casebook: str | None = None) -> object:
+            """A casebook's text (``casebook``: its SHA-256) or an exam plan's (None), in a ``<span lang>`` when its
+            language is not the book's: a screen reader reads a French title in French in an English book."""
+            said = foreign_lang(langs.get(casebook or "", TEXTS_LANG), lang)
+            if not said or not text or type(text) is not str:
+                return text
+            return Markup('<span lang="{}">{}</span>').format(said, fmt.visible_controls(text))
+
         self.terms: dict[str, Term] = {}  # the glossary terms the sections link to, in first-use order
         self._searched: set[str] = set()  # the texts whose terms are in ``terms``
         t = translator(lang)
@@ -164,8 +181,11 @@ class HtmlBook:
 
             "redaction_label": lambda kind: t(REDACTION_LABELS.get(kind, kind)),
             "linked": linker(lang),  # glossary terms of objectives and steps, linked to the glossary section
+            "theirs": theirs,
         }
-        self._case = CaseSection(lang, for_print, t, vl, self._common["linked"], fmt.STEP_STATUS_LABELS, signer)
+        self._case = CaseSection(
+            lang, for_print, t, vl, self._common["linked"], fmt.STEP_STATUS_LABELS, signer, casebook_langs=langs
+        )
 
     def section(self, case: dict[str, Any]) -> str:
         """One case's section (its full content, as :func:`~testbench.report.cases.gather_case` made it)."""
@@ -265,6 +285,11 @@ def book_title(data: dict[str, Any], lang: str) -> str:
         return str(data["title"])
     others = len(plans) - 1
     return tn("{first} et {count} autre cahier", "{first} et {count} autres cahiers", others, lang, first=plans[0])
+
+
+def casebook_languages(casebooks: Iterable[Any]) -> dict[str, str]:
+    """Each recorded casebook's language (SHA-256 → its ``xml:lang``): French for one recorded without it."""
+    return {cb.sha256: str(cb.identity.get("lang") or TEXTS_LANG) for cb in casebooks}
 
 
 def _fold(text: str) -> str:

@@ -10,7 +10,7 @@ shown as markers, never a raw Python value, and markup of ours (glossary links, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape as html_escape
 from typing import Any
 
@@ -61,6 +61,21 @@ def override_reason(case: dict[str, Any]) -> str:
     return str(next(deciding, {}).get("reason") or "")
 
 
+#: the language of a casebook the session recorded without one (before ``xml:lang``), and of an exam plan's texts
+TEXTS_LANG = "fr"
+
+
+def foreign_lang(text_lang: str, book_lang: str) -> str:
+    """The ``lang`` a text written in ``text_lang`` is marked with in a book in ``book_lang``: "" when it is the
+    book's language (« fr-FR » in a French book), else the text's own, so that a screen reader reads it aloud in it."""
+    return "" if text_lang.split("-")[0].lower() == book_lang.split("-")[0].lower() else text_lang
+
+
+def in_lang(html: str, lang: str) -> str:
+    """``html`` (escaped) in a ``<span lang>`` when ``lang`` is given (:func:`foreign_lang`), else as it is."""
+    return f'<span lang="{html_escape(lang)}">{html}</span>' if lang and html else html
+
+
 def _packed(text: str) -> str:
     """A field of :meth:`CaseSection.trace_data`: its separators (and the backslash) escaped."""
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # rare: four scans cost less than a translate
@@ -80,8 +95,12 @@ class CaseSection:
         linked: Callable[[str], Markup],
         step_status: dict[str, str],
         signer: str | None = None,
+        casebook_langs: Mapping[str, str] | None = None,
     ) -> None:
         self.lang, self.for_print = lang, for_print
+        # each casebook's language (SHA-256 → xml:lang): its texts are marked when it is not the book's
+        self.casebook_langs = casebook_langs or {}
+        self._theirs = ""  # the case being written: the lang its casebook's texts are marked with ("" none)
         self.signer = signer  # the fingerprint of the key that signs the report, None for an unsigned one
         self.domain = lambda code: fmt.label(fmt.DOMAIN_LABELS, code, lang)
         self.vl, self.linked, self.step_status = vl, linked, step_status
@@ -188,7 +207,8 @@ class CaseSection:
         self.tariff_cases = 0  # the cases whose engine warned of a tariff it does not vouch for (the summary says so)
         self._warnings: dict[str, list[dict[str, str]]] = {}  # the case being written: its steps' engine warnings
         self._memo: dict[tuple[Any, ...], str] = {}
-        self._sentences: dict[str, str] = {}  # the case being written: its step ids → their instructions
+        # the case being written: its step ids → their instructions, and whether the casebook wrote it (a manual step's)
+        self._sentences: dict[str, tuple[str, bool]] = {}
         self._pattern_link = (
             f'<a class="term" href="#{PATTERN_ANCHOR}" title="{out(t(PATTERN_TITLE))}">{w["pattern"]}</a>'
         )
@@ -228,7 +248,14 @@ class CaseSection:
 
     def __call__(self, case: dict[str, Any]) -> str:
         o, w, c, vl = self.out, self.w, self.colon, self.vl
-        self._sentences = {s["id"]: s.get("sentence") or s.get("instruction") or "" for s in case["steps"]}
+        self._theirs = foreign_lang(self.casebook_langs.get(case["key"]["casebook_sha"], TEXTS_LANG), self.lang)
+        self._sentences = {
+            step["id"]: (
+                step.get("sentence") or step.get("instruction") or "",
+                step["kind"] == "manual" and bool(step.get("instruction")),  # else the bench's words, in the book's
+            )
+            for step in case["steps"]
+        }
         self._warnings = engine_warnings(case["observations"])
         if any(str(x.get("code", "")).startswith("TARIFF_") for ws in self._warnings.values() for x in ws):
             self.tariff_cases += 1
@@ -243,7 +270,7 @@ class CaseSection:
         parts = [
             f'<section class="case" id="{o(case["anchor"])}" data-case="{o(key["case_id"])}" '
             f'data-verdict="{o(retained)}" data-recorded="{o(verdict)}">\n'
-            f'<h2><span class="mono">{o(key["case_id"])}</span> {o(case["title"])} '
+            f'<h2><span class="mono">{o(key["case_id"])}</span> {self._their(o(case["title"]))} '
             f'<span class="v v-{o(verdict)}">{o(self.t(case_label(case)))}</span>{reviewed}</h2>\n',
             self._verdict_line(case, verdict, retained),
         ]
@@ -264,9 +291,10 @@ class CaseSection:
                 f'<p class="requirements"><strong>{w["requirements"]}{c}</strong>'
                 f'<span class="mono">{o(", ".join(map(str, case["requirements"])))}</span></p>'
             )
-        parts.append(f"<p><strong>{w['objective']}{c}</strong>{o(self.linked(case['objective']))}</p>\n")
+        objective = self._their(o(self.linked(case["objective"])))
+        parts.append(f"<p><strong>{w['objective']}{c}</strong>{objective}</p>\n")
         if case.get("comment"):  # what the case wants, in its author's words, under its objective
-            said = self._lines_of(case["comment"])
+            said = self._their(self._lines_of(case["comment"]))
             parts.append(f'<p class="comment"><strong>{w["comment"]}{c}</strong>{said}</p>\n')
         parts.append("\n")
         # the printed book: a case that passed, and was not reviewed otherwise, by its verdict and expected/observed
@@ -350,9 +378,10 @@ class CaseSection:
         if s["kind"] != "manual":
             what = f'{o(self.linked(s["sentence"]))} <span class="muted mono">{o(s["action"])}</span>'
         else:
-            what = f"<em>{w['manual']}</em> — {o(self.linked(s['instruction']))}"
+            what = f"<em>{w['manual']}</em> — {self._their(o(self.linked(s['instruction'])))}"
             if s["observe"]:
-                what += f'<br><span class="muted">{w["to_note"]}{c}{o(", ".join(map(str, s["observe"])))}</span>'
+                noted = self._their(o(", ".join(map(str, s["observe"]))))  # the casebook's labels of the values
+                what += f'<br><span class="muted">{w["to_note"]}{c}{noted}</span>'
         status = o(self.t(self.step_status[s["status"]]))
         code, detail = s.get("code"), s["detail"]
         if code and detail.startswith(code):  # « PRICE_ABOVE_PLV ligne 1 : … »: the code linked, its meaning below
@@ -385,14 +414,15 @@ class CaseSection:
     def _step_row(self, step: str | None, columns: int) -> str:
         """The row above a case's expectations on ``step``: its id and its instruction in words (or, for those on no
         step after some that had one, that they look at the whole case)."""
-        sentence = self._sentences.get(step or "", "")
-        key = ("step", step, sentence, columns)
+        sentence, theirs = self._sentences.get(step or "", ("", False))
+        lang = self._theirs if theirs else ""
+        key = ("step", step, sentence, lang, columns)
         row = self._memo.get(key)
         if row is None:
             o, w, c = self.out, self.w, self.colon
             said = f'{w["step"]} <span class="mono">{o(step)}</span>' if step else w["whole_case"]
             if step and sentence:
-                said += f"{c}{o(sentence)}"
+                said += f"{c}{in_lang(o(sentence), lang)}"
             row = self._remember(key, f'<tr class="for-step"><td colspan="{columns}" class="muted">{said}</td></tr>\n')
         return row
 
@@ -403,16 +433,20 @@ class CaseSection:
     def _comment_row(self, comment: str, columns: int) -> str:
         """The row under an expectation's: its comment in the casebook, labelled as the author's words. Made once per
         distinct comment (a casebook repeats « RG_VF670, taux 60 % » in case after case)."""
-        key = ("comment", comment, columns)
+        key = ("comment", comment, self._theirs, columns)
         row = self._memo.get(key)
         if row is None:
             w, c = self.w, self.colon
             row = self._remember(
                 key,
                 f'<tr class="comment"><td></td><td colspan="{columns - 1}" class="muted">'
-                f"<strong>{w['comment']}{c}</strong>{self._lines_of(comment)}</td></tr>\n",
+                f"<strong>{w['comment']}{c}</strong>{self._their(self._lines_of(comment))}</td></tr>\n",
             )
         return row
+
+    def _their(self, html: str) -> str:
+        """A text of the case's casebook (escaped), marked with its language when it is not the book's."""
+        return in_lang(html, self._theirs)
 
     def _remember(self, key: tuple[Any, ...], text: str) -> str:
         if len(self._memo) >= 4096:  # bounded: a campaign of unique steps makes them again
@@ -593,16 +627,16 @@ class CaseSection:
 
     def _step_cell(self, step: str) -> str:
         """A step's id in a table cell, its instruction in words below it."""
-        sentence = self._sentences.get(step, "")
+        sentence, theirs = self._sentences.get(step, ("", False))
         if not sentence:
             return f'<td class="mono">{self.out(step)}</td>'
-        key = ("cell", step, sentence)
+        lang = self._theirs if theirs else ""
+        key = ("cell", step, sentence, lang)
         cell = self._memo.get(key)
         if cell is None:
             o = self.out
-            cell = self._remember(
-                key, f'<td><span class="mono">{o(step)}</span><br><span class="muted">{o(sentence)}</span></td>'
-            )
+            said = f'<span class="muted" lang="{o(lang)}">' if lang else '<span class="muted">'
+            cell = self._remember(key, f'<td><span class="mono">{o(step)}</span><br>{said}{o(sentence)}</span></td>')
         return cell
 
     def _lines(self, count: int) -> str:

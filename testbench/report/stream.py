@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -74,9 +75,17 @@ def _spool(folder: Path, mode: str) -> IO[Any]:
 class CaseSpool:
     """Hand each case's content to it (``spool(case)``), then write the files around the spooled cases."""
 
-    def __init__(self, folder: Path, lang: str, *, printed: bool = False, signer: str | None = None) -> None:
-        self.screen = HtmlBook(lang, signer=signer)
-        self.printed = HtmlBook(lang, for_print=True, signer=signer) if printed else None
+    def __init__(
+        self,
+        folder: Path,
+        lang: str,
+        *,
+        printed: bool = False,
+        signer: str | None = None,
+        casebook_langs: Mapping[str, str] | None = None,
+    ) -> None:
+        self.screen = HtmlBook(lang, signer=signer, casebook_langs=casebook_langs)
+        self.printed = HtmlBook(lang, for_print=True, signer=signer, casebook_langs=casebook_langs) if printed else None
         self._files = ExitStack()
         self._html: IO[str] = self._files.enter_context(_spool(folder, "w+"))
         self._print: IO[str] | None = self._files.enter_context(_spool(folder, "w+")) if printed else None

@@ -12,15 +12,23 @@ from typing import Any
 from testbench import fmt
 from testbench.i18n import colon, tn, translator
 
+#: each verdict's colour, at least 3:1 against the page (#fff) and the timeline's lanes (:data:`LANE`), as WCAG 1.4.11
+#: asks of graphics; the two greys differ by lightness, and the bars' segments are outlined (:data:`OUTLINE`)
 COLORS = {
     "pass": "#2e9d55",
     "fail": "#c62828",
     "error": "#8e24aa",
-    "inconclusive": "#e0a100",
+    "inconclusive": "#a86f00",
     "pending": "#3b6fd8",
-    "none": "#9aa4b2",
-    "skipped": "#c3cad3",
+    "none": "#5b6573",
+    "skipped": "#848d9a",
 }
+#: the background of a run's lane in the timeline
+LANE = "#f2f4f7"
+#: a white edge between two segments of a bar: two neighbouring colours never read as one
+OUTLINE = 'stroke="#fff" stroke-width="1"'
+#: a verdict the bench does not know (a newer session's)
+UNKNOWN = COLORS["none"]
 ORDER = ("fail", "error", "inconclusive", "pending", "none", "skipped", "pass")
 
 
@@ -57,7 +65,7 @@ def stacked_bars(
                 continue
             w = n * scale
             out.append(
-                f'<rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{bar_h}" fill="{COLORS[verdict]}">'
+                f'<rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{bar_h}" fill="{COLORS[verdict]}" {OUTLINE}>'
                 f"<title>{_esc(group)} — {_esc(label(verdict))}{colon(lang)}{n}</title></rect>"
             )
             x += w
@@ -113,7 +121,7 @@ def _columns(
             h = _TL_LANE * counts[verdict] / len(attempts)
             bars.append(
                 f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(step - 1)}" height="{_num(h)}" '
-                f'fill="{COLORS.get(verdict, "#9aa4b2")}"/>'
+                f'fill="{COLORS.get(verdict, UNKNOWN)}" {OUTLINE}/>'
             )
             y += h
         out.append(
@@ -156,7 +164,7 @@ def timeline(
     for r in runs:
         y = 4 + lane[r] * (lane_h + 6)
         out.append(f'<text x="{left - 6}" y="{y + lane_h - 8}" text-anchor="end" font-size="11">{run_word} {r}</text>')
-        out.append(f'<rect x="{left}" y="{y}" width="{width - left - right}" height="{lane_h}" fill="#f2f4f7"/>')
+        out.append(f'<rect x="{left}" y="{y}" width="{width - left - right}" height="{lane_h}" fill="{LANE}"/>')
     if len(marks) > TIMELINE_MARKS:
         out += _columns(marks, lane, t0, scale, label, lang)
     for run_id, start, dur, a, c in sorted(marks, key=lambda m: (m[0], m[1])) if len(marks) <= TIMELINE_MARKS else ():
@@ -170,7 +178,7 @@ def timeline(
         out.append(
             # clickable, but no tab stop: a campaign's 700 marks before the index, each unnamed under role="img"
             f'<a href="#{_esc(c["anchor"])}" tabindex="-1"><rect x="{_num(x)}" y="{y}" width="{_num(w)}" '
-            f'height="{lane_h}" fill="{COLORS.get(a["verdict"], "#9aa4b2")}"><title>{_esc(tip)}</title></rect></a>'
+            f'height="{lane_h}" fill="{COLORS.get(a["verdict"], UNKNOWN)}"><title>{_esc(tip)}</title></rect></a>'
         )
     base = height - 8
     out.append(f'<text x="{left}" y="{base}" font-size="11">{_esc(clock(t0))}</text>')
