@@ -181,13 +181,15 @@ nurse("IDE-NGAP-036", "Maternité : AIS 3 et IFD pendant la période",
       card="vitale-maternity", patient="p-maternity", lines=[L("AIS", 1, "2.65", coefficient="3"), IFD],
       date="2026-07-01", tags="ngap infirmier maternite", requirements=NGAP + " RG_VF651",
       expect=[V("invoice.totals.amo", "10.70"), V("invoice.totals.patient", "0.00"),
-              V("invoice.withholdings.franchise", "0.00")])
+              V("invoice.withholdings.franchise", "0.00"),
+              V("invoice.nature_assurance", "30", type_="string")])
 nurse("IDE-NGAP-037", "AT/MP : AMI 2 et IFD pendant la période AT",
       "Nature d'assurance AT/MP : 100 %.",
       "2026-10-05 : BR 9.05 → 100 % ; MRO 9.05 ; patient 0.",
       card="vitale-atmp", patient="p-atmp", lines=[L("AMI", 1, "3.15", coefficient="2"), IFD], date="2026-10-05",
       tags="ngap infirmier atmp", requirements=NGAP + " RG_VF651",
-      expect=[V("invoice.totals.amo", "9.05"), V("invoice.totals.patient", "0.00")])
+      expect=[V("invoice.totals.amo", "9.05"), V("invoice.totals.patient", "0.00"),
+              V("invoice.nature_assurance", "41", type_="string")])
 nurse("IDE-NGAP-038", "Enfant ayant droit (rang 3) : AMI 1 et IFD",
       "Un mineur : mêmes parts, pas de franchise.",
       "Rang 3 de la carte familiale (né en 2015) : BR 5.90 ; MRO 3.54 ; patient 2.36 ; franchise 0 (moins de 18 ans).",

@@ -47,7 +47,8 @@ c(fse("PSAD-DEG-010", "Bénéficiaire exonéré (invalidité) : lit 4 semaines",
       card=None, patient="p-exo", lines=[L("1241763", 4, "14.00")], tags="lpp exonere",
       requirements="RG_VF670 RG_VF653",
       expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00"),
-              V("invoice.totals.patient", "0.00")]))
+              V("invoice.totals.patient", "0.00"),
+              V("invoice.lines[0].exo", "5", type_="string")]))
 c(fse("PSAD-DEG-011", "Bénéficiaire exonéré : dépassement d'un article sans PLV",
       "L'exonération couvre la BR, pas le dépassement.",
       "1231782 facturé 22.00 × 4 = 88.00 ; BR 70.12 → 100 % ; dépassement 17.88 = patient.",
@@ -59,13 +60,15 @@ c(fse("PSAD-DEG-012", "Bénéficiaire exonéré et en ALD : ligne ALD",
       "1188069 × 1 = 174.50, ligne ALD → 100 % ; MRO 174.50 ; patient 0.",
       card=None, patient="p-exo-ald", lines=[L("1188069", 1, "174.50", ald="true")], tags="lpp exonere ald",
       requirements="RG_VF670 RG_VF653",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "174.50")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "174.50"),
+              V("invoice.lines[0].exo", "4", type_="string")]))
 c(fse("PSAD-DEG-013", "Bénéficiaire exonéré et en ALD : ligne hors ALD",
       "Hors ALD, l'exonération du bénéficiaire (code 5) donne aussi 100 %.",
       "1128104 × 2 = 90.00 → 100 % (exonéré) ; MRO 90.00 ; patient 0.",
       card=None, patient="p-exo-ald", lines=[L("1128104", 2, "45.00")], tags="lpp exonere",
       requirements="RG_VF670 RG_VF653",
-      expect=[V("invoice.totals.amo", "90.00"), V("invoice.totals.patient", "0.00")]))
+      expect=[V("invoice.totals.amo", "90.00"), V("invoice.totals.patient", "0.00"),
+              V("invoice.lines[0].exo", "5", type_="string")]))
 c(fse("PSAD-DEG-014", "ASPA : lit 4 semaines à 80 %",
       f"Un bénéficiaire de l'ASPA ; {ASPA_UNVERIFIED}.",
       "1241763 × 4 = 56.00 ; taux ASPA 80 % : MRO = 56.00 × 0.80 = 44.80 ; patient 11.20.",
@@ -84,13 +87,15 @@ c(fse("PSAD-DEG-016", "Code d'exonération 9 (ASPA) porté par la ligne",
       "1128104 × 1 = 45.00, exo 9 → 80 % ; MRO 36.00 ; patient 9.00.",
       card=None, patient="p-deg", lines=[L("1128104", 1, "45.00", exo="9")], tags="lpp aspa exo",
       requirements="RG_VF670 RG_VF675",
-      expect=[V("invoice.lines[0].rate", "80"), V("invoice.totals.amo", "36.00")]))
+      expect=[V("invoice.lines[0].rate", "80"), V("invoice.totals.amo", "36.00"),
+              V("invoice.lines[0].exo", "9", type_="string")]))
 c(fse("PSAD-DEG-017", "Prévention : oxygénothérapie 2 semaines",
       "La nature d'assurance prévention donne 100 % (RG_VF651).",
       "1128104 × 2 = 90.00 → 100 % ; MRO 90.00 ; patient 0.",
       card=None, patient="p-prev", lines=[L("1128104", 2, "45.00")], tags="lpp prevention",
       requirements="RG_VF670 RG_VF651",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "90.00")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "90.00"),
+              V("invoice.nature_assurance", "90", type_="string")]))
 c(fse("PSAD-DEG-018", "Régime minier saisi en dégradé : lit + 135 kg",
       "Le régime 07 saisi donne 100 % comme le régime lu sur la carte (RG_VF652).",
       "1249523 × 4 = 100.00 → 100 % ; MRO 100.00 ; patient 0.",
@@ -102,19 +107,22 @@ c(fse("PSAD-DEG-019", "Code d'exonération de ligne 3",
       "1153480 × 1 = 178.00, exo 3 → 100 % ; MRO 178.00 ; patient 0.",
       card=None, patient="p-deg", lines=[L("1153480", 1, "178.00", exo="3")], tags="lpp exo",
       requirements="RG_VF670 RG_VF_CC15",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "178.00")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "178.00"),
+              V("invoice.lines[0].exo", "3", type_="string")]))
 c(fse("PSAD-DEG-020", "Code d'exonération de ligne C",
       "Le justificatif C (lettre) implique aussi 100 %.",
       "1136581 × 4 = 189.60, exo C → 100 % ; MRO 189.60 ; patient 0.",
       card=None, patient="p-deg", lines=[L("1136581", 4, "47.40", exo="C")], tags="lpp exo",
       requirements="RG_VF670 RG_VF_CC15",
-      expect=[V("invoice.totals.amo", "189.60"), V("invoice.totals.patient", "0.00")]))
+      expect=[V("invoice.totals.amo", "189.60"), V("invoice.totals.patient", "0.00"),
+              V("invoice.lines[0].exo", "C", type_="string")]))
 c(fse("PSAD-DEG-021", "Code d'exonération de ligne 0 : pas d'exonération",
       "Le justificatif 0 ne change pas le taux de base.",
       "1241763 × 4 = 56.00, exo 0 → 60 % ; MRO 33.60 ; patient 22.40.",
       card=None, patient="p-deg", lines=[L("1241763", 4, "14.00", exo="0")], tags="lpp exo",
       requirements="RG_VF670 RG_VF_CC15",
-      expect=[V("invoice.lines[0].rate", "60"), V("invoice.totals.amo", "33.60")]))
+      expect=[V("invoice.lines[0].rate", "60"), V("invoice.totals.amo", "33.60"),
+              V("invoice.lines[0].exo", "0", type_="string")]))
 
 BOOK.sections["PSAD-DEG-030"] = "Couvertures combinées : la première règle qui s'applique l'emporte"
 c(fse("PSAD-DEG-030", "ALD et Alsace-Moselle : ligne ALD à 100 %, ligne hors ALD à 90 %",
@@ -127,10 +135,12 @@ c(fse("PSAD-DEG-030", "ALD et Alsace-Moselle : ligne ALD à 100 %, ligne hors AL
               V("invoice.totals.amo", "260.94"), V("invoice.totals.patient", "9.60")]))
 c(fse("PSAD-DEG-031", "Maternité et ALD : la nature d'assurance l'emporte",
       "Maternité (règle 2) avant ALD (règle 5) : 100 % au titre de la maternité.",
-      "1241763 × 4 = 56.00, ligne ALD, patiente en maternité → 100 % (nature 30) ; MRO 56.00 ; patient 0.",
+      "1241763 × 4 = 56.00, ligne ALD, patiente en maternité → 100 % (nature 30, exo 0 : pas d'exonération) ; "
+      "MRO 56.00 ; patient 0.",
       card=None, patient="p-mat-ald", lines=[L("1241763", 4, "14.00", ald="true")], tags="lpp maternite ald",
       requirements="RG_VF670 RG_VF651",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00"),
+              V("invoice.nature_assurance", "30", type_="string"), V("invoice.lines[0].exo", "0", type_="string")]))
 c(fse("PSAD-DEG-032", "AT/MP et Alsace-Moselle : l'AT l'emporte sur le régime local",
       f"AT/MP (règle 2) avant Alsace-Moselle (règle 6) : 100 % ; {LOCAL_LPP_UNVERIFIED}.",
       "AT depuis le 2026-01-10 (date d'accident : début de la période AT) ; 1128104 × 2 = 90.00 → 100 % ; "

@@ -170,7 +170,8 @@ c(fse("PSAD-SEC-030", "Alsace-Moselle : PPC 13 semaines",
       **ALS, lines=[L("1113930", 13, "21.00")], tags="lpp alsace-moselle ppc",
       requirements="RG_VF644 RG_VF670 RG_VF674",
       expect=[V("invoice.lines[0].rate", "90"), V("invoice.totals.amo", "245.70"),
-              V("invoice.totals.patient", "27.30")]))
+              V("invoice.totals.patient", "27.30"),
+              V("invoice.nature_assurance", "13", type_="string")]))
 c(fse("PSAD-SEC-031", "Alsace-Moselle : oxygénothérapie court terme, 2 forfaits",
       f"Forfait OCT au taux local ; {LOCAL_LPP_UNVERIFIED}.",
       "1128104 × 2 = 90.00 ; MRO = 90.00 × 0.90 = 81.00 ; patient 9.00.",
@@ -227,7 +228,8 @@ c(fse("PSAD-SEC-043", "ALD par le code d'exonération 4 de la ligne",
       "1128104 × 1 = 45.00, exo 4 avec droits ALD → 100 % ; MRO 45.00 ; patient 0.",
       **ALD, lines=[L("1128104", 1, "45.00", exo="4")], tags="lpp ald exo",
       requirements="RG_VF670 VF34.02",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "45.00")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "45.00"),
+              V("invoice.lines[0].exo", "4", type_="string")]))
 c(fse("PSAD-SEC-044", "ALD avec dépassement sur un article sans PLV",
       "L'ALD couvre la BR à 100 % ; le dépassement reste dû.",
       "1231782 facturé 20.00 × 2 = 40.00 ; BR = 17.53 × 2 = 35.06 → MRO 35.06 ; dépassement 4.94 = patient.",
@@ -280,7 +282,8 @@ c(fse("PSAD-SEC-060", "Maternité : lit 4 semaines pendant la période",
       "Soins du 2026-07-01 dans la période (2026-06-01 → 2030-03-31) : 1241763 × 4 = 56.00 → 100 % ; patient 0.",
       card="vitale-maternity", patient="p-maternity", lines=[L("1241763", 4, "14.00")], date="2026-07-01",
       tags="lpp maternite", requirements="RG_VF670 RG_VF651",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00"),
+              V("invoice.nature_assurance", "30", type_="string")]))
 c(fse("PSAD-SEC-061", "Maternité : dépassement d'un article sans PLV",
       "100 % de la BR ; le dépassement reste au patient.",
       "2026-07-01 : 1231782 facturé 22.00 × 4 = 88.00 ; BR 70.12 → MRO 70.12 ; dépassement 17.88 = patient.",
@@ -292,7 +295,8 @@ c(fse("PSAD-SEC-062", "AT/MP : lit + 135 kg pendant la période AT",
       "Soins du 2026-10-05 dans la période AT (2026-09-14 → 2030-09-13) : 1249523 × 4 = 100.00 → 100 % ; patient 0.",
       card="vitale-atmp", patient="p-atmp", lines=[L("1249523", 4, "25.00")], date="2026-10-05",
       tags="lpp atmp", requirements="RG_VF670 RG_VF651",
-      expect=[V("invoice.totals.amo", "100.00"), V("invoice.totals.patient", "0.00")]))
+      expect=[V("invoice.totals.amo", "100.00"), V("invoice.totals.patient", "0.00"),
+              V("invoice.nature_assurance", "41", type_="string")]))
 c(fse("PSAD-SEC-063", "Carte AT/MP, soins avant la période AT",
       "Avant la période AT, le taux de base s'applique.",
       "Soins du 2026-09-01 (AT à partir du 2026-09-14) : 1249523 × 4 = 100.00 → 60 % = 60.00 ; patient 40.00.",
@@ -304,7 +308,8 @@ c(fse("PSAD-SEC-064", "Régime minier (07) : lit 4 semaines",
       "Carte au régime 07 : 1241763 × 4 = 56.00 → 100 % (exo 6) ; MRO 56.00 ; patient 0.",
       card="vitale-mines", patient="p-mines", lines=[L("1241763", 4, "14.00")], tags="lpp regime-07",
       requirements="RG_VF670 RG_VF652",
-      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00")]))
+      expect=[V("invoice.lines[0].rate", "100"), V("invoice.totals.amo", "56.00"),
+              V("invoice.lines[0].exo", "6", type_="string")]))
 c(fse("PSAD-SEC-065", "Régime minier (07) : soulève-malade avec dépassement",
       "100 % de la BR au régime 07 ; le dépassement reste dû.",
       "1231782 facturé 22.00 × 4 = 88.00 ; BR 70.12 → 70.12 ; dépassement 17.88 = patient.",
