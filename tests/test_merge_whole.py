@@ -173,8 +173,9 @@ def test_an_output_that_cannot_be_written_is_said_not_a_traceback(
     capsys.readouterr()
     assert main(["merge", str(one), "-o", "/proc/x.tbsession", "--lang", "en"]) == 3
     assert capsys.readouterr().err == (
-        "testbench merge: /proc/x.tbsession: cannot write here (not found); choose a folder you can write to\n"
-    )
+        "testbench merge: /proc/x.tbsession: cannot write here (the folder /proc exists, but the system refuses any new"
+        " file in it: a virtual file system?); choose a folder you can write to\n"
+    )  # not « not found »: /proc is there
 
 
 def test_a_merge_under_way_into_the_same_output_is_not_clobbered(

@@ -207,9 +207,11 @@ def test_merge_says_everything_in_english(tmp_path: Path, capsys: pytest.Capture
         [
             f"testbench merge: {other}: shard 2/2 of another campaign (other casebooks, another selection or"
             " another number of shards)",
-            missing,
+            "testbench merge: the shards of a campaign merge with each other only: run them all with the same casebooks"
+            " (same bytes), the same selection (-k, --tag) and the same N of --shard, and merge each campaign on its"
+            " own",
         ],
-    )
+    )  # not « --allow-missing-shards to merge anyway »: it would be refused again
     assert merge(one, two) == (3, [f"testbench merge: {m}: already exists; choose a new session file"])
     assert merge(one, two, junk, output="j.tbsession") == (
         3,
@@ -309,6 +311,14 @@ def test_a_shard_run_on_a_crlf_checkout_names_the_casebook_whose_bytes_differ(
     assert main(["run", str(DEMO), "--session", str(one), "--shard", "1/2", *pair]) == 0
     assert main(["run", str(crlf / "demo.xml"), "--session", str(two), "--shard", "2/2", *pair]) == 0
     capsys.readouterr()
+    todo = {  # what to do, after the problem
+        "fr": "testbench merge : les partitions d'une campagne se fusionnent entre elles seulement : lancez-les toutes"
+        " avec les mêmes cahiers (mêmes octets), la même sélection (-k, --tag) et le même N de --shard, et fusionnez"
+        " chaque campagne à part",
+        "en": "testbench merge: the shards of a campaign merge with each other only: run them all with the same"
+        " casebooks (same bytes), the same selection (-k, --tag) and the same N of --shard, and merge each campaign"
+        " on its own",
+    }
     for lang, said in (
         (
             "fr",
@@ -324,7 +334,7 @@ def test_a_shard_run_on_a_crlf_checkout_names_the_casebook_whose_bytes_differ(
         ),
     ):
         assert main(["merge", str(one), str(two), "-o", str(tmp_path / "m.tbsession"), "--lang", lang]) == 3
-        assert capsys.readouterr().err.splitlines()[0] == said
+        assert capsys.readouterr().err.splitlines()[:2] == [said, todo[lang]]
     assert not (tmp_path / "m.tbsession").exists()
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from testbench.i18n import _t, tn, translator
 from testbench.runner.exits import EXIT_ENVIRONMENT as EXIT_ENV
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
-from testbench.runner.options import PathValue, port_number, seconds_or_zero
+from testbench.runner.options import FileValue, PathValue, port_number, seconds_or_zero
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -89,7 +89,7 @@ def register(sub: Any) -> None:
     s.add_argument("--port", type=vpcd_port, metavar="PORT", help="port vpcd explicite (prioritaire sur --reader)")
     s.add_argument(
         "--trace",
-        type=PathValue("--trace"),
+        type=FileValue("--trace", "apdu.jsonl"),
         metavar="FICHIER",
         help="fichier JSON lines des APDU reçus (« - » : la sortie standard)",
     )
@@ -103,7 +103,11 @@ def register(sub: Any) -> None:
     )
     s.add_argument("--reader", metavar="LECTEUR", help="nom du lecteur")
     s.add_argument(
-        "--out", type=PathValue("--out"), required=True, metavar="FICHIER", help="fichier d'enregistrement (JSON lines)"
+        "--out",
+        type=FileValue("--out", "carte.jsonl"),
+        required=True,
+        metavar="FICHIER",
+        help="fichier d'enregistrement (JSON lines)",
     )
     s.add_argument(
         "--script",
@@ -128,7 +132,7 @@ def register(sub: Any) -> None:
     )
     s.add_argument(
         "--export-scriptor",
-        type=PathValue("--export-scriptor"),
+        type=FileValue("--export-scriptor", "carte.scriptor"),
         metavar="FICHIER",
         help="écrire un script scriptor au lieu de rejouer",
     )

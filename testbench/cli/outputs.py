@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from testbench.fmt import os_reason
 from testbench.i18n import _t, translator
-from testbench.tools.outputs import cannot_write_in, folder_problem, left_whole, output_problem, write_problem
+from testbench.tools.outputs import folder_problem, left_whole, output_problem, write_problem
 
 
 def output_dir_problem(path: Path, lang: str | None = None) -> str | None:
@@ -34,31 +34,11 @@ def output_file_problem(path: Path, lang: str | None = None, inputs: Iterable[Pa
     return None if problem is None else problem(translator(lang), lang)
 
 
-#: a folder that is there yet answers « not found » to a new file (Linux's /proc): « introuvable » would send the
-#: person looking for a folder they can see
-NO_NEW_FILES = _t(
-    "{path} : écriture impossible ici (le dossier {folder} existe, mais le système y refuse tout nouveau fichier :"
-    " un système de fichiers virtuel ?) ; choisissez un dossier où vous pouvez écrire"
-)
-
-
 def write_refusal(path: Path, *, inside: bool = False, lang: str | None = None) -> str | None:
     """Why ``path`` cannot be written where it is (:func:`~testbench.tools.outputs.write_problem`: permission,
-    read-only file system, a file as a folder…), in ``lang``; None when it can. A folder that exists and refuses
-    new files as if it were missing is said as such."""
+    read-only file system, a folder refusing new files, a file as a folder…), in ``lang``; None when it can."""
     problem = write_problem(path, inside=inside)
-    if problem is None:
-        return None
-    return new_files_refused(path, lang, inside=inside) or problem(translator(lang), lang)
-
-
-def new_files_refused(path: Path, lang: str | None = None, *, inside: bool = False) -> str | None:
-    """:data:`NO_NEW_FILES` when the folder ``path`` is written in (and ``path`` itself, ``inside``) exists but
-    refuses a new file as if it were missing (Linux's /proc); None otherwise."""
-    for folder in (path.parent, path) if inside else (path.parent,):
-        if os.path.isdir(folder) and isinstance(cannot_write_in(folder), FileNotFoundError):
-            return translator(lang)(NO_NEW_FILES).format(path=path, folder=folder)
-    return None
+    return None if problem is None else problem(translator(lang), lang)
 
 
 def stdout_problem(path: Path, example: str, lang: str | None = None) -> str | None:

@@ -7,7 +7,7 @@ import sys
 
 from testbench.i18n import translator
 from testbench.runner.exits import EXIT_USAGE
-from testbench.runner.options import PathValue
+from testbench.runner.options import FileValue, PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     report.add_argument(
         "--junit",
-        type=PathValue("--junit"),
+        type=FileValue("--junit", "junit.xml"),
         metavar="FICHIER",
         help="écrire aussi le JUnit XML à cet endroit",
     )

@@ -18,6 +18,7 @@ from testbench.i18n import _t, colon
 from testbench.runner.exits import EXIT_ENVIRONMENT, EXIT_USAGE
 from testbench.runner.options import (
     UI,
+    FileValue,
     PathValue,
     Unusable,
     add_options,
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ui.add_argument(
         "--session",
-        type=PathValue("--session"),
+        type=FileValue("--session", "campagne.tbsession"),
         default=None,
         help="fichier de session (défaut : <cahier>.tbsession ici)",
     )

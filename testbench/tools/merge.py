@@ -23,6 +23,11 @@ PATTERN_UNMATCHED = _t(
     "{pattern} : aucun fichier ne correspond à ce motif ; les sessions des partitions sont-elles dans ce dossier"
     " (artefacts des jobs téléchargés) ?"
 )
+#: shards of different campaigns: what makes them one, and what to do with those that are not
+OTHER_CAMPAIGN_TODO = _t(
+    "les partitions d'une campagne se fusionnent entre elles seulement : lancez-les toutes avec les mêmes cahiers"
+    " (mêmes octets), la même sélection (-k, --tag) et le même N de --shard, et fusionnez chaque campagne à part"
+)
 
 
 def merge_tool(
@@ -74,6 +79,8 @@ def merge_tool(
         _say_unfinished(result, [path for path in sessions if unfinished(path)], unfinished_option)
     for line in shards.problems:
         result.warn(french(line), prefixed=True)
+    if shards.problems:  # what to do, once
+        result.warn(french(OTHER_CAMPAIGN_TODO), prefixed=True)
     # the cover would say « versions mélangées »: a shard retried on another engine or software version
     standing = shards.by_cases, shards.count  # a whole campaign run standing for shards: its verdicts count too
     mixed = _mixed_versions(records, *standing) if shards.campaign is not None and not shards.problems else None
@@ -86,7 +93,8 @@ def merge_tool(
             ).format(option=forced_by(mixed_versions_option, t)),
             prefixed=True,
         )
-    if shards.missing and not allow_missing_shards:
+    # another campaign's shard: no flag merges it (what to do is said above), so the missing ones' is not offered
+    if shards.missing and not allow_missing_shards and not shards.problems:
         for line in [*shards.not_started, *shards.not_held]:
             result.warn(french(line), prefixed=True)
         missing = ", ".join(shards.missing)

@@ -239,16 +239,32 @@ def file_above(path: Path) -> Path | None:
     return None if os.path.isdir(place) else place
 
 
-def cannot_write_in(folder: Path) -> OSError | None:
-    """Why no file can be made in ``folder`` — or, when it is missing, in its nearest existing parent, under
-    which it would be created —: a read-only file system, a folder without write permission, a parent that is a
-    file (ENOTDIR); None when one can. The system answers for itself (access lists, mounts, root): a temporary
-    file is made there and removed at once."""
+#: a folder that is there yet answers « not found » to a new file (Linux's /proc): « introuvable » would send the
+#: person looking for a folder they can see
+NO_NEW_FILES = _t(
+    "{path} : écriture impossible ici (le dossier {folder} existe, mais le système y refuse tout nouveau fichier :"
+    " un système de fichiers virtuel ?) ; choisissez un dossier où vous pouvez écrire"
+)
+
+
+def _nearest_existing(folder: Path) -> Path | None:
+    """``folder``, or its nearest parent that exists (where a missing one would be created); None: no such."""
     place = Path(os.path.abspath(folder))
     while not os.path.lexists(place):
         if place.parent == place:
             return None
         place = place.parent
+    return place
+
+
+def cannot_write_in(folder: Path) -> OSError | None:
+    """Why no file can be made in ``folder`` — or, when it is missing, in its nearest existing parent, under
+    which it would be created —: a read-only file system, a folder without write permission, a parent that is a
+    file (ENOTDIR); None when one can. The system answers for itself (access lists, mounts, root): a temporary
+    file is made there and removed at once."""
+    place = _nearest_existing(folder)
+    if place is None:
+        return None
     if not os.path.isdir(place):
         return NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(place))
     try:
@@ -261,13 +277,16 @@ def cannot_write_in(folder: Path) -> OSError | None:
 
 def write_problem(path: Path, *, inside: bool = False) -> Render | None:
     """Why ``path`` cannot be written where it is (:func:`cannot_write_in` its folder; ``inside``: a folder that
-    is written into, such as a report's, checked too when it exists), before anything runs; None when it can.
-    Shared by ``run --junit/--report``, ``merge -o`` and the pytest plugin's outputs."""
+    is written into, such as a report's, checked too when it exists), before anything runs; None when it can. A
+    folder that exists yet answers « not found » to a new file (:data:`NO_NEW_FILES`) is said so. Shared by
+    ``run --junit/--report``, ``merge -o``, ``report``, ``cards record -o`` and the pytest plugin's outputs."""
     if (above := file_above(path)) is not None:  # a file, or a link to an unmounted drive, as a folder of the path
         return not_a_folder(path, above)
     places = [path.parent, *([path] if inside and os.path.isdir(path) else [])]
     for place in places:
         exc = cannot_write_in(place)
+        if isinstance(exc, FileNotFoundError) and (folder := _nearest_existing(place)) is not None:
+            return lambda t, _lang, folder=folder: t(NO_NEW_FILES).format(path=path, folder=folder)
         if exc is not None:
             return cannot_write(path, exc)
     return None
