@@ -74,6 +74,11 @@ def test_the_shared_check_names_the_folder_that_refuses(tmp_path: Path) -> None:
         (["cards", "record", "--out", "{tmp}/out/"], "carte.jsonl"),
         (["cards", "replay", "{tmp}/rec.jsonl", "--export-scriptor", "{tmp}/out/"], "carte.scriptor"),
         (["cards", "emulate", "{tmp}/card.xml", "--trace", "{tmp}/out/"], "apdu.jsonl"),
+        (["diff", "{tmp}/a.tbsession", "{tmp}/b.tbsession", "--html", "{tmp}/out/"], "comparaison.html"),
+        (["diff", "{tmp}/a.tbsession", "{tmp}/b.tbsession", "--json", "{tmp}/out/"], "comparaison.json"),
+        (["import", "{tmp}/c.xlsx", "--mapping", "{tmp}/m.toml", "-o", "{tmp}/out/"], "cahier.xml"),
+        (["sut", "init", "--output", "{tmp}/out/"], "sut.toml"),
+        (["export", "{tmp}/s.tbsession", "--to", "{tmp}/out/"], "export.xlsx"),
     ],
 )
 def test_a_file_typed_as_a_folder_is_refused_not_written_under_the_folders_name(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from testbench.runner.options import PathValue
+from testbench.runner.options import FileValue, PathValue
 
 
 def context_lines(text: str) -> int:
@@ -34,8 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "session_a", type=PathValue("SESSION_A"), metavar="SESSION_A", help="référence (version précédente)"
     )
     diff.add_argument("session_b", type=PathValue("SESSION_B"), metavar="SESSION_B", help="session à juger")
-    diff.add_argument("--html", type=PathValue("--html"), metavar="FICHIER", help="écrire aussi la comparaison en HTML")
-    diff.add_argument("--json", type=PathValue("--json"), metavar="FICHIER", help="écrire aussi la comparaison en JSON")
+    diff.add_argument(
+        "--html",
+        type=FileValue("--html", "comparaison.html"),
+        metavar="FICHIER",
+        help="écrire aussi la comparaison en HTML",
+    )
+    diff.add_argument(
+        "--json",
+        type=FileValue("--json", "comparaison.json"),
+        metavar="FICHIER",
+        help="écrire aussi la comparaison en JSON",
+    )
     diff.add_argument("--all", action="store_true", help="lister aussi les cas identiques")
     diff.add_argument("--context", type=context_lines, default=1, metavar="N", help="lignes de contexte des traces")
     diff.add_argument(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from testbench.i18n import LANGUAGES
-from testbench.runner.options import PathValue
+from testbench.runner.options import FileValue, PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--to",
         required=True,
-        type=PathValue("--to"),
+        type=FileValue("--to", "export.xlsx"),
         metavar="FICHIER",
         help="fichier à écrire (.xlsx, .xlsm pour un classeur à macros, ou .csv)",
     )

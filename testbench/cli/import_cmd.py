@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from testbench.i18n import LANGUAGES
-from testbench.runner.options import PathValue
+from testbench.runner.options import FileValue, PathValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     command.add_argument(
         "-o",
         "--output",
-        type=PathValue("--output"),
+        type=FileValue("--output", "cahier.xml"),
         required=True,
         metavar="CAHIER",
         help="cahier de tests à écrire (XML)",

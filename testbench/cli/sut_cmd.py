@@ -15,7 +15,7 @@ from pathlib import Path
 
 from testbench.i18n import LANGUAGES, colon, tn, translator
 from testbench.runner.exits import EXIT_OK, EXIT_USAGE
-from testbench.runner.options import PathValue, seconds_or_zero
+from testbench.runner.options import FileValue, PathValue, seconds_or_zero
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(func=cmd_check)
     init = sut_sub.add_parser("init", help="écrire un premier profil en observant le logiciel testé")
     init.add_argument(
-        "--output", type=PathValue("--output"), default=Path("sut.toml"), metavar="FICHIER", help="profil à écrire"
+        "--output",
+        type=FileValue("--output", "sut.toml"),
+        default=Path("sut.toml"),
+        metavar="FICHIER",
+        help="profil à écrire",
     )
     init.add_argument("--name", default="", metavar="NOM", help="nom du logiciel testé")
     init.add_argument("--sut-version", default="", metavar="VERSION", help="version du logiciel testé")
