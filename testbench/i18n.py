@@ -185,8 +185,8 @@ _AS_RECORDED = {
     "balise ouvrante <{tag}> non terminée (ligne {line})": frozenset({"tag"}),
     "<{element}>, attribut « {attribute} »": frozenset({"element", "attribute"}),
     # testbench.cards.bays: readers' names as PC/SC gives them (a reader named « cahier » stays so)
-    "{count} lecteur absent : {missing} (présents : {present})": frozenset({"missing", "present"}),
-    "{count} lecteurs absents : {missing} (présents : {present})": frozenset({"missing", "present"}),
+    "{count} lecteur absent : {missing} (présents : {present})": frozenset({"missing"}),  # « aucun » present: a word
+    "{count} lecteurs absents : {missing} (présents : {present})": frozenset({"missing"}),
     # testbench.engines.reference.b2.B2Overflow: a lot's total and its zone's largest, in euros
     "lot : {value} ne tient pas dans la zone {field} du lot (au plus {limit})": frozenset({"value", "limit"}),
     "le moteur n'a pas répondu à describe en fin de cas ({seconds} s) : arrêté": frozenset({"seconds"}),

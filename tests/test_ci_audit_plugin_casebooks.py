@@ -56,7 +56,9 @@ def test_two_casebooks_sharing_a_case_id_are_refused_at_collection(tmp_path: Pat
         "--casebook-attestations", str(ATTESTATIONS), "--casebook-session", str(session),
     )  # fmt: skip
     assert done.returncode == pytest.ExitCode.INTERRUPTED, done.stdout + done.stderr  # a collection error
-    assert f"{other / 'demo.xml'}:620:5: identifiant de cas « DEMO-FSE-099 » déjà utilisé en {DEMO}:620:5" in (
+    lines = DEMO.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if '"DEMO-FSE-099"' in text)
+    assert f"{other / 'demo.xml'}:{line}:5: identifiant de cas « DEMO-FSE-099 » déjà utilisé en {DEMO}:{line}:5" in (
         done.stdout
     ), done.stdout
     assert "IntegrityError" not in done.stdout and "Traceback" not in done.stdout

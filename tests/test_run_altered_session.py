@@ -41,7 +41,8 @@ def test_going_on_with_an_altered_session_is_refused_before_anything_runs(
     attestations = ["--attestations", str(CASEBOOKS / "demo-attestations.json")]
     assert main([*argv, *attestations]) == 3
     err = capsys.readouterr().err
-    assert any(line.startswith(f"{option} refusé : la session a été modifiée ;") for line in err.splitlines()), err
+    refused = f"testbench run : {option} refusé : la session a été modifiée ;"  # the command's prefix, as every refusal
+    assert any(line.startswith(refused) for line in err.splitlines()), err
     said = f"{forged} : cas DEMO-FSE-099, tentative 1 — verdict, motif, heure de fin ou durée modifiés après coup"
     assert said in err
     assert "[1/" not in err  # nothing ran
@@ -53,7 +54,8 @@ def test_the_refusal_reads_in_english(forged: Path, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert main(["run", str(DEMO), "--session", str(forged), "--failed", *BENCH, "--lang", "en"]) == 3
     err = capsys.readouterr().err
-    assert any(line.startswith("--failed refused: the session was modified;") for line in err.splitlines()), err
+    refused = "testbench run: --failed refused: the session was modified;"
+    assert any(line.startswith(refused) for line in err.splitlines()), err
 
 
 def test_a_whole_session_still_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
